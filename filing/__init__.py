@@ -1,0 +1,26 @@
+"""Toolkit for the CSRC filing of tokenized asset-backed securities issued overseas using domestic assets.
+
+The public API: load a deal, check it against the rulebook; the pool, chain, packet and review stages build on it.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from filing.errors import InputError, Problem
+from filing.model import Deal, LoadedDeal, json_schema, load_deal
+from filing.rules import CheckReport, Context, Finding, Severity, rulebook
+
+try:
+    __version__ = version("filing")
+except PackageNotFoundError:  # running from a checkout without installation
+    __version__ = "0.0.0+checkout"
+
+
+def check_deal(loaded: LoadedDeal, pool=None) -> CheckReport:
+    """Run the rulebook over a deal (and its pool report, when the tape was analysed)."""
+    return rulebook().run(Context(loaded.deal, pool))
+
+
+__all__ = ["__version__", "InputError", "Problem", "Deal", "LoadedDeal", "load_deal", "json_schema", "check_deal",
+           "CheckReport", "Finding", "Severity", "rulebook"]

@@ -1,0 +1,158 @@
+"""The `filing` command: a thin shell that parses arguments, calls the library and prints; no logic of its own."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+import filing
+from filing import scaffold
+from filing.errors import InputError
+from filing.rules import CheckReport, Severity
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  help="Check, analyse and build the CSRC filing of a tokenized ABS deal.")
+rules_app = typer.Typer(no_args_is_help=True, help="The rulebook: list the rules, or explain one.")
+app.add_typer(rules_app, name="rules")
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+
+
+FormatOption = Annotated[Format, typer.Option("--format", "-f", help="text for people, json for programs")]
+DealArgument = Annotated[Path, typer.Argument(help="the deal file (YAML or JSON)")]
+
+
+def _print_json(data: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def _input_failed(error: InputError, fmt: Format) -> NoReturn:
+    """Exit code 2: the input could not be read; every problem is named with its place."""
+    if fmt is Format.json:
+        _print_json({"ok": False, "errors": [p.as_dict() for p in error.problems],
+                     "findings": [{"rule": "INPUT", "severity": "blocker", "path": p.path,
+                                   "message": f"{p.location()}: {p.message}"} for p in error.problems]})
+    else:
+        for problem in error.problems:
+            err.print(f"[bold red]error[/] {problem}", markup=True, highlight=False)
+        err.print(f"{len(error.problems)} problem(s); fix the file and run the command again.")
+    raise typer.Exit(2)
+
+
+def _load(path: Path, fmt: Format) -> filing.LoadedDeal:
+    try:
+        return filing.load_deal(path)
+    except InputError as error:
+        _input_failed(error, fmt)
+
+
+SEVERITY_STYLE = {Severity.blocker: "bold red", Severity.warning: "yellow", Severity.info: "cyan"}
+
+
+def _print_report(report: CheckReport, title: str) -> None:
+    for severity in Severity:
+        rows = [f for f in report.findings if f.severity is severity]
+        if not rows:
+            continue
+        table = Table(title=f"{severity.value}s ({len(rows)})", title_style=SEVERITY_STYLE[severity],
+                      title_justify="left", show_lines=False, expand=True)
+        for column, ratio in (("rule", 1), ("path", 2), ("message", 4), ("source", 3)):
+            table.add_column(column, ratio=ratio, overflow="fold")
+        for finding in rows:
+            message = finding.message
+            if finding.overridden_by:
+                message += f" [overridden: {finding.overridden_by.reason} — {finding.overridden_by.approved_by}]"
+            table.add_row(finding.rule, finding.path, message, f"{finding.source} ({finding.confidence})")
+        out.print(table)
+    blockers, warnings = report.count(Severity.blocker), report.count(Severity.warning)
+    verdict = "[bold green]PASS[/]" if report.ok else "[bold red]FAIL[/]"
+    out.print(f"{verdict} {title}: {blockers} blocker(s), {warnings} warning(s), "
+              f"{sum(1 for f in report.findings if f.overridden_by)} overridden; rulebook {report.rulebook_version}")
+
+
+@app.command()
+def check(deal: DealArgument, fmt: FormatOption = Format.text) -> None:
+    """Check a deal against the rulebook: blockers, warnings and their citations."""
+    loaded = _load(deal, fmt)
+    report = filing.check_deal(loaded)
+    if fmt is Format.json:
+        _print_json(report.to_dict() | {"deal": loaded.deal.deal_id, "deal_sha256": loaded.sha256()})
+    else:
+        _print_report(report, loaded.deal.deal_id)
+    raise typer.Exit(0 if report.ok else 1)
+
+
+@rules_app.command("list")
+def rules_list(fmt: FormatOption = Format.text) -> None:
+    """List every rule with its severity and confidence."""
+    rules = filing.rulebook().rules
+    if fmt is Format.json:
+        _print_json({"ok": True, "findings": [], "rules": [r.explain() for r in rules]})
+        return
+    table = Table(expand=True)
+    for column in ("code", "severity", "confidence", "title"):
+        table.add_column(column, overflow="fold")
+    for item in rules:
+        table.add_row(item.code, item.severity.value, item.confidence.value, f"{item.title} / {item.title_zh}")
+    out.print(table)
+
+
+@rules_app.command("explain")
+def rules_explain(code: Annotated[str, typer.Argument(help="a rule code such as CN-N42-02")],
+                  fmt: FormatOption = Format.text) -> None:
+    """Print one rule's text, source and confidence."""
+    try:
+        item = filing.rulebook().get(code)
+    except KeyError:
+        err.print(f"error: no rule '{code}'; `filing rules list` shows the codes")
+        raise typer.Exit(2) from None
+    if fmt is Format.json:
+        _print_json({"ok": True, "findings": [], "rule": item.explain()})
+        return
+    out.print(f"[bold]{item.code}[/]  {item.title}\n        {item.title_zh}\n")
+    out.print(f"severity:   {item.severity.value}\nconfidence: {item.confidence.value}\nsource:     {item.source}\n")
+    out.print(item.doc)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the deal file (for editor autocompletion and validation)."""
+    _print_json(filing.json_schema())
+
+
+@app.command()
+def init(asset_class: Annotated[str, typer.Argument(help="toll_road_income, trade_receivables or equipment_lease")],
+         directory: Annotated[Path, typer.Argument(help="a new or empty folder for the deal")]) -> None:
+    """Scaffold a deal: deal.yaml with comments, and a tape template with the canonical headers."""
+    try:
+        written = scaffold.create(asset_class, directory)
+    except InputError as error:
+        _input_failed(error, Format.text)
+    for path in written:
+        err.print(f"wrote {path}")
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"filing {filing.__version__} (rulebook {filing.rulebook().version})")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(_: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                         help="print the version and exit")] = False) -> None:
+    """Check, analyse and build the CSRC filing of a tokenized ABS deal."""
+

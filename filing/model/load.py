@@ -1,0 +1,198 @@
+"""Reading a deal file (YAML or JSON) into a Deal, with every problem located by file, line, column and field path."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import typing
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from filing.errors import InputError, Problem
+from filing.model.deal import Deal
+
+MAX_DEAL_BYTES = 2_000_000
+MAX_NODES = 200_000
+"""Bounds that stop a YAML alias bomb or a runaway file before it costs memory."""
+
+
+@dataclass(frozen=True)
+class LoadedDeal:
+    """A validated deal and where it came from, so relative paths (the tape) resolve against the deal's folder."""
+
+    deal: Deal
+    source: Path
+
+    @property
+    def tape_path(self) -> Path:
+        return (self.source.parent / self.deal.assets.tape).resolve()
+
+    def canonical_json(self) -> str:
+        """The deal as sorted JSON with normalised codes: what the packet stores and hashes."""
+        return json.dumps(self.deal.model_dump(mode="json"), ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+
+    def sha256(self) -> str:
+        return hashlib.sha256(self.canonical_json().encode()).hexdigest()
+
+
+def load_deal(path: str | Path) -> LoadedDeal:
+    """Read and validate a deal file; raise InputError listing every problem with its location."""
+    path = Path(path)
+    tree = read_document(path)
+    return LoadedDeal(validate_deal(tree, path), path)
+
+
+def validate_deal(tree: Any, path: Path) -> Deal:
+    try:
+        return Deal.model_validate(_plain(tree, str(path)))
+    except ValidationError as error:
+        raise InputError([_locate(path, tree, e) for e in error.errors(include_url=False)]) from None
+
+
+def read_document(path: Path) -> Any:
+    """Parse YAML (or JSON, which the same parser reads) keeping positions; reject anything that is not a mapping."""
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise InputError.single(name, f"cannot read the file: {error.strerror}") from None
+    if len(raw) > MAX_DEAL_BYTES:
+        raise InputError.single(name, f"the file is {len(raw):,} bytes; a deal file may be at most {MAX_DEAL_BYTES:,}")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise InputError.single(name, "the file is not UTF-8 text; save it as UTF-8", line=line) from None
+    yaml = YAML(typ="rt", pure=True)
+    yaml.allow_duplicate_keys = False
+    try:
+        tree = yaml.load(text)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        problem = " ".join(filter(None, [error.context, error.problem])) or "the YAML is malformed"
+        raise InputError.single(name, f"YAML syntax: {problem}",
+                                line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None) from None
+    except YAMLError as error:
+        raise InputError.single(name, f"YAML syntax: {error}") from None
+    if not isinstance(tree, CommentedMap):
+        raise InputError.single(name, "a deal file must be a mapping of fields (schema_version, filer, assets, ...)",
+                                line=1, column=1)
+    return tree
+
+
+def _plain(node: Any, file: str) -> Any:
+    """Turn ruamel's position-carrying nodes into plain Python, counting nodes so alias expansion stays bounded."""
+    budget = [MAX_NODES]
+
+    def walk(value: Any) -> Any:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise InputError.single(file, f"the document expands to more than {MAX_NODES:,} values "
+                                          "(a YAML alias bomb?); remove repeated aliases")
+        if isinstance(value, dict):
+            return {str(k) if not isinstance(k, (int, bool)) else k: walk(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if isinstance(value, bool) or value is None or isinstance(value, (date, datetime)):
+            return value
+        if isinstance(value, float):
+            return float(value)
+        if isinstance(value, int):
+            return int(value)
+        if isinstance(value, str):
+            return str(value)
+        return value
+
+    return walk(node)
+
+
+def _position(tree: Any, loc: tuple) -> tuple[int | None, int | None]:
+    """Follow a pydantic error location through the YAML tree as far as it exists; 1-based line and column."""
+    node, line, column = tree, 1, 1
+    for part in loc:
+        if isinstance(node, CommentedMap) and part in node:
+            line, column = node.lc.value(part) if not isinstance(node[part], (CommentedMap, CommentedSeq)) \
+                else node.lc.key(part)
+            line, column = line + 1, column + 1
+            node = node[part]
+        elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
+            item_line, item_column = node.lc.item(part)
+            line, column = item_line + 1, item_column + 1
+            node = node[part]
+        else:
+            break
+    return line, column
+
+
+def _path_text(loc: tuple) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _field_names(loc: tuple) -> list[str]:
+    """Names a model accepts at a location, to suggest the intended one for an unknown field."""
+    model: Any = Deal
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(model, type) and issubclass(model, BaseModel)) or part not in model.model_fields:
+            return []
+        model = _model_of(model.model_fields[part].annotation)
+    return list(model.model_fields) if isinstance(model, type) and issubclass(model, BaseModel) else []
+
+
+def _model_of(annotation: Any) -> Any:
+    """The model inside Optional[...], list[...] or Annotated[...]."""
+    for arg in typing.get_args(annotation) or ():
+        inner = _model_of(arg)
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            return inner
+    return annotation
+
+
+def _locate(path: Path, tree: Any, error: dict) -> Problem:
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        field = str(loc[-1])
+        close = difflib.get_close_matches(field, _field_names(loc[:-1]), n=1)
+        message = f"unknown field '{field}'" + (f"; did you mean '{close[0]}'?" if close else "")
+    elif kind == "missing":
+        message = "required field is missing"
+    else:
+        message = _plain_words(error)
+    line, column = _position(tree, loc)
+    return Problem(str(path), message, path=_path_text(loc), line=line, column=column)
+
+
+def _plain_words(error: dict) -> str:
+    message = error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    message = message.replace("Input should be", "should be").replace("String should", "text should")
+    value = error.get("input")
+    if error["type"] not in {"value_error", "assertion_error"} and isinstance(value, (str, int, float, date)) \
+            and not isinstance(value, bool) and len(str(value)) <= 60:
+        message += f" (got {value!r})" if not isinstance(value, date) else f" (got {value.isoformat()})"
+    elif isinstance(value, bool):
+        message += f" (got {str(value).lower()})"
+    return message
+
+
+def json_schema() -> dict:
+    """JSON Schema of the deal file, for editors (YAML language server) to autocomplete and validate."""
+    schema = Deal.model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://filing.invalid/schema/deal-1.0.json"
+    return schema
+
+
+__all__ = ["LoadedDeal", "load_deal", "validate_deal", "read_document", "json_schema"]

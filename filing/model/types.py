@@ -1,0 +1,67 @@
+"""Annotated field types: every identifier, code and amount is checked and normalised once, at load time."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Annotated
+
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, BaseModel, Field
+
+from filing.model import identifiers, jurisdictions, regions
+
+
+def _to_decimal(value: object) -> object:
+    """Money and rates are Decimal; a YAML float is read through its text so 0.1 stays 0.1."""
+    if isinstance(value, bool):
+        raise ValueError("expected a number, not true/false")
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, str):
+        text = value.replace(",", "").replace("_", "").strip()
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"'{value}' is not a number") from None
+    return value
+
+
+def _jurisdiction(value: object) -> str:
+    if not isinstance(value, (str, int)) or isinstance(value, bool):
+        raise ValueError("expected a jurisdiction code or name")
+    return jurisdictions.normalise_jurisdiction(value)
+
+
+def _upper_text(value: object) -> object:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+Amount = Annotated[Decimal, BeforeValidator(_to_decimal), Field(ge=0, allow_inf_nan=False)]
+"""A non-negative amount of money in the unit of its currency."""
+
+Rate = Annotated[Decimal, BeforeValidator(_to_decimal), Field(ge=0, le=1, allow_inf_nan=False)]
+"""A rate or share as a fraction (0.045 is 4.5%)."""
+
+Jurisdiction = Annotated[str, BeforeValidator(_jurisdiction)]
+"""ISO 3166-1 alpha-2 after normalisation of codes and English or Chinese names."""
+
+Currency = Annotated[str, BeforeValidator(_upper_text), AfterValidator(identifiers.validate_currency)]
+USCC = Annotated[str, BeforeValidator(_upper_text), AfterValidator(identifiers.check_uscc_format)]
+"""Unified Social Credit Code; the check digit is a rule (CN-ID-01) so that a real code that fails it can be overridden."""
+LEI = Annotated[str, BeforeValidator(_upper_text), AfterValidator(identifiers.validate_lei)]
+ISIN = Annotated[str, BeforeValidator(_upper_text), AfterValidator(identifiers.validate_isin)]
+EvmAddress = Annotated[str, AfterValidator(identifiers.validate_evm_address)]
+RegionCode = Annotated[str, AfterValidator(regions.validate_region_code)]
+Text = Annotated[str, Field(min_length=1, max_length=4000)]
+Name = Annotated[str, Field(min_length=1, max_length=300)]
+
+
+class Strict(BaseModel):
+    """Base of every deal model: unknown fields are errors, booleans are booleans, and models are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True,
+                              validate_default=True, use_attribute_docstrings=True)
+
+
+__all__ = ["Amount", "Rate", "Jurisdiction", "Currency", "USCC", "LEI", "ISIN", "EvmAddress", "RegionCode",
+           "Text", "Name", "Strict", "date"]

@@ -1,0 +1,42 @@
+# Everything a fresh machine needs, from the package registries only. `make example` runs the main job,
+# `make test` runs the tests; both set up first (idempotent, fast when already done).
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FILING := $(VENV)/bin/filing
+STAMP := $(VENV)/.installed
+OUT ?= out
+
+.PHONY: setup example test test-fast fuzz bench clean
+
+setup: $(STAMP) contracts/node_modules/.package-lock.json fonts
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+contracts/node_modules/.package-lock.json: contracts/package.json contracts/package-lock.json
+	npm ci --prefix contracts --no-audit --no-fund --loglevel=error
+
+# The CJK font (Noto Sans/Serif CJK SC) and poppler's pdftotext come from Debian when missing.
+fonts:
+	@if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || ! command -v pdftotext >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk poppler-utils; \
+	fi
+
+example: setup
+	$(FILING) check examples/trade-receivables/deal.yaml
+
+test: setup
+	$(PY) -m pytest -q -n 2 --dist loadfile
+
+fuzz: setup
+	HYPOTHESIS_PROFILE=fuzz $(PY) -m pytest -q tests -k fuzz
+
+bench: setup
+	for script in benchmarks/*_bench.py; do $(PY) $$script; done
+
+clean:
+	rm -rf $(OUT) build dist

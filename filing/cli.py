@@ -10,6 +10,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 import filing
@@ -63,24 +64,23 @@ SEVERITY_STYLE = {Severity.blocker: "bold red", Severity.warning: "yellow", Seve
 
 
 def _print_report(report: CheckReport, title: str) -> None:
+    """Findings grouped by severity, each with its rule, path, message and citation, then a one-line verdict."""
     for severity in Severity:
         rows = [f for f in report.findings if f.severity is severity]
-        if not rows:
-            continue
-        table = Table(title=f"{severity.value}s ({len(rows)})", title_style=SEVERITY_STYLE[severity],
-                      title_justify="left", show_lines=False, expand=True)
-        for column, ratio in (("rule", 1), ("path", 2), ("message", 4), ("source", 3)):
-            table.add_column(column, ratio=ratio, overflow="fold")
+        if rows:
+            out.print(f"\n[{SEVERITY_STYLE[severity]}]{severity.value.upper()}S ({len(rows)})[/]")
         for finding in rows:
-            message = finding.message
+            out.print(" " * 2 + f"[bold]{finding.rule}[/]  [cyan]{escape(finding.path)}[/]")
+            out.print(" " * 4 + escape(finding.message))
             if finding.overridden_by:
-                message += f" [overridden: {finding.overridden_by.reason} — {finding.overridden_by.approved_by}]"
-            table.add_row(finding.rule, finding.path, message, f"{finding.source} ({finding.confidence})")
-        out.print(table)
+                out.print(" " * 4 + f"[magenta]overridden[/]: {escape(finding.overridden_by.reason)} "
+                                  f"({escape(finding.overridden_by.approved_by)})")
+            out.print(" " * 4 + f"[dim]{escape(f'{finding.source} [{finding.confidence}]')}[/]")
     blockers, warnings = report.count(Severity.blocker), report.count(Severity.warning)
     verdict = "[bold green]PASS[/]" if report.ok else "[bold red]FAIL[/]"
-    out.print(f"{verdict} {title}: {blockers} blocker(s), {warnings} warning(s), "
-              f"{sum(1 for f in report.findings if f.overridden_by)} overridden; rulebook {report.rulebook_version}")
+    overridden = sum(1 for f in report.findings if f.overridden_by)
+    out.print(f"\n{verdict} {escape(title)}: {blockers} blocker(s), {warnings} warning(s), {overridden} overridden; "
+              f"rulebook {report.rulebook_version}")
 
 
 @app.command()

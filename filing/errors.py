@@ -41,5 +41,5 @@ class InputError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
     @classmethod
-    def single(cls, file: str | Path, message: str, **where) -> "InputError":
+    def single(cls, file: str | Path, message: str, **where) -> InputError:
         return cls([Problem(str(file), message, **where)])

@@ -14,7 +14,18 @@ from typing import Annotated, Literal
 from pydantic import Field, StrictBool, field_validator, model_validator
 
 from filing.model.types import (
-    ISIN, LEI, USCC, Amount, Currency, EvmAddress, Jurisdiction, Name, Rate, RegionCode, Strict, Text,
+    ISIN,
+    LEI,
+    USCC,
+    Amount,
+    Currency,
+    EvmAddress,
+    Jurisdiction,
+    Name,
+    Rate,
+    RegionCode,
+    Strict,
+    Text,
 )
 
 SCHEMA_VERSION = "1.0"
@@ -66,7 +77,7 @@ class Entity(Strict):
     registration_number: Name | None = None
 
     @model_validator(mode="after")
-    def _named(self) -> "Entity":
+    def _named(self) -> Entity:
         if not (self.name_zh or self.name_en):
             raise ValueError("give name_zh or name_en")
         return self
@@ -297,7 +308,7 @@ class Investors(Strict):
     kyc_provider: Name | None = None
 
     @model_validator(mode="after")
-    def _disjoint(self) -> "Investors":
+    def _disjoint(self) -> Investors:
         both = sorted(set(self.allowed_jurisdictions) & set(self.excluded_jurisdictions))
         if both:
             raise ValueError(f"jurisdictions both allowed and excluded: {', '.join(both)}")
@@ -337,7 +348,7 @@ class Approval(Strict):
     not_applicable_reason: Text | None = None
 
     @model_validator(mode="after")
-    def _reasoned(self) -> "Approval":
+    def _reasoned(self) -> Approval:
         if self.status == "not_applicable" and not self.not_applicable_reason:
             raise ValueError("not_applicable needs not_applicable_reason")
         return self

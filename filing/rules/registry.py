@@ -58,7 +58,7 @@ class Context:
     """What a rule may look at: the deal, the pool report when the tape was analysed, and the date of judgement."""
 
     deal: Deal
-    pool: "PoolReport | None" = None
+    pool: PoolReport | None = None
 
     @property
     def as_of(self) -> date:

@@ -1,0 +1,399 @@
+"""Cash-flow projection and stress tests of the pool through the notes (SSE Guideline No. 1 §3.7.6 and §5: cash flow
+by period, stress scenarios, coverage multiples; SSE Guideline No. 2: static, pre-write-off default rates).
+
+Periods. Month k (k = 1..N) ends on ``cut_off + k months`` (day clipped to the month's end); a date falls in the first
+month whose end is on or after it. N covers the last asset cash flow plus the longest recovery lag, the concession
+end and the last legal maturity.
+
+Amortising pools. Every asset's contractual schedule is built from the tape with numpy, one step per month over all
+assets at once. Receivables pay ``interest_rate / 12`` on their balance monthly (none without a rate) and the whole
+``outstanding_balance`` in the month of ``maturity_date`` (bullet). Leases pay an instalment every 1, 3, 6 or 12
+months (``payment_frequency``, missing: monthly) counted back from ``maturity_date``: interest ``balance × rate ×
+months / 12``, the rest of ``installment_amount`` as principal; without an instalment, the level payment that takes
+``outstanding_balance`` down to ``residual_value`` over the remaining instalments. The balance left at maturity (the
+residual value) is paid with the last instalment, so scheduled principal adds up to the cut-off balance. The first
+instalment after the cut-off is counted in full.
+
+The schedules add up to pool scheduled interest SI_k, principal SP_k and balance S_k, and each scenario is applied to
+the pool with the static approach: SMM = 1-(1-CPR)^(1/12), MDR = 1-(1-CDR)^(1/12); defaults come first, on the
+performing balance at the start of the month, scheduled amounts are paid by the survivors, prepayments are a share of
+what then remains. With q_k = ((1-MDR)(1-SMM))^k the performing share of S_k:
+
+    defaults_k            = MDR × q_{k-1} × S_{k-1}
+    interest_k            = SI_k × q_{k-1} × (1-MDR)        scheduled_principal_k = SP_k × q_{k-1} × (1-MDR)
+    prepayments_k         = SMM × q_{k-1} × (1-MDR) × S_k   balance_k = q_k × S_k
+    recoveries_k          = recovery_rate × defaults_{k - recovery_lag_months}
+    collections_k         = interest + scheduled principal + prepayments + recoveries
+
+so defaults, scheduled principal and prepayments add up to the cut-off balance. Revenue haircut and growth do not apply.
+
+Toll-road income. The history (``period``, ``toll_revenue``; at least 12 consecutive months) is cut into 12-month
+years counted back from its last month (an incomplete first year is left out). The seasonal profile is each calendar
+month's share of its year, averaged over the years; the level is the last year's revenue. Month k earns level ×
+profile(calendar month of k's end) × (1 + g)^ceil(h / 12) × (1 - revenue_haircut), h being the months since the last
+history month and g ``revenue_growth`` (default: the historical growth per year between the first and last years; 0
+with one year). The month in which ``concession_end`` falls is pro-rated by days; nothing is earned after it. CPR,
+CDR and recoveries do not apply: collections are the revenue, the other pool columns 0.
+
+The notes: ``filing.pool.waterfall`` (sequential pay, interest shortfalls, the coverage definition).
+
+Numbers. Everything is computed in float64 numpy, in the pool currency; a tranche in another currency is converted at
+``fx_rate`` (pool currency per unit of tranche currency; 1.0 when not given, stated in ``assumptions``).
+``CashflowReport.to_dict`` gives money as Decimal strings rounded half-up to cents and ratios as floats rounded to 4
+places, so identical inputs give identical JSON.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+import polars as pl
+
+from filing.model.deal import AssetClass, Cashflow, Scenario, Tranche
+from filing.pool.parse import parser
+from filing.pool.schema import KINDS
+from filing.pool.waterfall import Waterfall, notes_in_pool_currency, run_waterfall
+
+
+@dataclass(frozen=True)
+class PoolFlows:
+    """The pool's cash in one scenario, by month (index k-1 is month k), in the pool currency."""
+
+    collections: np.ndarray
+    interest: np.ndarray
+    scheduled_principal: np.ndarray
+    prepayments: np.ndarray
+    defaults: np.ndarray
+    recoveries: np.ndarray
+    balance: np.ndarray
+    """Performing balance at the end of the month."""
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    """One scenario: the pool's cash and how the waterfall paid it out."""
+
+    scenario: Scenario
+    pool: PoolFlows
+    waterfall: Waterfall
+    revenue_growth: float | None
+    """Annual revenue growth applied (toll-road income only)."""
+
+    def summary(self) -> dict:
+        """The figures a stress-test table shows: per-tranche coverage, repayment and loss, and the pool totals."""
+        tranches = self.waterfall.tranches
+        return {
+            "senior_min_dscr": ratio(tranches[0].min_coverage),
+            "revenue_growth": None if self.revenue_growth is None else round(self.revenue_growth, 6),
+            "totals": {name: money(values.sum()) for name, values in self._columns().items() if name != "balance"},
+            "tranches": {t.id: {
+                "min_coverage": ratio(t.min_coverage), "repaid_in_full": t.repaid_in_full,
+                "repaid_on": t.repaid_on and t.repaid_on.isoformat(), "legal_maturity": t.legal_maturity.isoformat(),
+                "loss": money(t.loss), "interest_shortfall": money(t.interest_shortfall[-1]),
+                "wal_years": None if t.wal_years is None else round(t.wal_years, 4),
+            } for t in tranches},
+        }
+
+    def monthly(self) -> dict:
+        """The monthly table, one compact list per column."""
+        return {
+            **{name: [money(v) for v in values.tolist()] for name, values in self._columns().items()},
+            "tranches": {t.id: {
+                **{name: [money(v) for v in getattr(t, name).tolist()]
+                   for name in ("interest_paid", "principal_paid", "balance", "interest_shortfall")},
+                "coverage": [ratio(v) for v in t.coverage.tolist()],
+            } for t in self.waterfall.tranches},
+        }
+
+    def _columns(self) -> dict[str, np.ndarray]:
+        pool, paid = self.pool, self.waterfall
+        return {"collections": pool.collections, "interest": pool.interest,
+                "scheduled_principal": pool.scheduled_principal, "prepayments": pool.prepayments,
+                "defaults": pool.defaults, "recoveries": pool.recoveries, "balance": pool.balance,
+                "fees_paid": paid.fees_paid, "residual": paid.residual,
+                "tranche_interest_paid": sum(t.interest_paid for t in paid.tranches),
+                "tranche_principal_paid": sum(t.principal_paid for t in paid.tranches)}
+
+
+@dataclass(frozen=True)
+class CashflowReport:
+    """Projected cash flows of the pool and the notes under the base and every stress scenario."""
+
+    asset_class: AssetClass
+    cut_off: date
+    currency: str
+    """The pool currency, in which every amount is stated."""
+    periods: tuple[date, ...]
+    """End of each month k = 1..N."""
+    scenarios: tuple[ScenarioResult, ...]
+    """Base first, then the stress scenarios in the deal's order."""
+    assumptions: tuple[str, ...]
+    """Choices the deal file did not state that the projection had to make (pool currency, FX rates)."""
+
+    @property
+    def summary(self) -> dict[str, dict]:
+        return {s.scenario.name: s.summary() for s in self.scenarios}
+
+    def to_dict(self) -> dict:
+        """JSON-ready: money as Decimal strings to the cent, ratios to 4 places, keys sorted."""
+        return _sorted({
+            "asset_class": self.asset_class.value, "cut_off": self.cut_off.isoformat(), "currency": self.currency,
+            "assumptions": list(self.assumptions), "periods": [p.isoformat() for p in self.periods],
+            "scenarios": {s.scenario.name: {
+                "assumptions": s.scenario.model_dump(mode="json"), "summary": s.summary(), "monthly": s.monthly(),
+            } for s in self.scenarios},
+        })
+
+
+def project_cashflows(frame: pl.DataFrame, asset_class: AssetClass | str, cut_off: date, tranches: list[Tranche],
+                      cashflow: Cashflow, concession_end: date | None = None, *, pool_currency: str | None = None,
+                      fx_rate: float | None = None) -> CashflowReport:
+    """Project the pool's monthly cash from ``cut_off`` and pay it through ``tranches`` in every scenario.
+
+    ``frame`` has the canonical tape columns of ``asset_class``; ``pool_currency`` defaults to its ``currency``
+    column. Bad inputs raise ValueError naming the column or field.
+    """
+    asset_class = AssetClass(asset_class)
+    if frame.height == 0:
+        raise ValueError("the tape has no rows: there is nothing to project")
+    if not tranches:
+        raise ValueError("token.tranches is empty: there are no notes to pay")
+    scenarios = (cashflow.base, *cashflow.stress)
+    names = [s.name for s in scenarios]
+    if len(set(names)) < len(names):
+        raise ValueError(f"cashflow: scenario names repeat ({', '.join(sorted(names))}); each needs its own name")
+    legal_end = max(t.legal_maturity for t in tranches)
+    if legal_end <= cut_off:
+        raise ValueError(f"token.tranches[].legal_maturity: {legal_end} is not after the cut-off date {cut_off}")
+    currency, notes, assumptions = notes_in_pool_currency(tranches, _pool_currency(frame, pool_currency), fx_rate)
+    source: _Schedule | _TollHistory
+    if asset_class is AssetClass.toll_road_income:
+        source = _toll_history(frame, concession_end)
+        pool_end = _months_until(cut_off, concession_end) if concession_end else 0
+    else:
+        source = _schedule(frame, asset_class, cut_off)
+        pool_end = len(source.interest) + max(s.recovery_lag_months for s in scenarios)
+    ends = _period_ends(cut_off, max(pool_end, _months_until(cut_off, legal_end)))
+    periods = tuple(d.item() for d in ends[1:])
+    results = []
+    for scenario in scenarios:
+        pool, growth = source.flows(scenario, ends)
+        waterfall = run_waterfall(pool.collections, notes, float(cashflow.senior_fees_rate), periods)
+        results.append(ScenarioResult(scenario, pool, waterfall, growth))
+    return CashflowReport(asset_class, cut_off, currency, periods, tuple(results), tuple(assumptions))
+
+
+def money(value: float) -> str:
+    """Half-up to the cent from the exact binary value, so the same float always gives the same string."""
+    cents = Decimal(value).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    return str(cents.copy_abs() if cents == 0 else cents)
+
+
+def ratio(value: float | None) -> float | None:
+    return None if value is None or math.isnan(value) else round(value, 4)
+
+
+def _sorted(value: object) -> object:
+    if isinstance(value, dict):
+        return {key: _sorted(value[key]) for key in sorted(value)}
+    return [_sorted(v) for v in value] if isinstance(value, list) else value
+
+
+def _pool_currency(frame: pl.DataFrame, given: str | None) -> str | None:
+    if given or "currency" not in frame.columns:
+        return given and given.upper()
+    found = sorted(frame.get_column("currency").drop_nulls().unique().to_list())
+    if len(found) > 1:
+        raise ValueError(f"column 'currency' mixes {', '.join(found)}: project one currency at a time")
+    return found[0] if found else None
+
+
+def _add_months(start: date, months: int) -> date:
+    year, month = divmod(start.year * 12 + start.month - 1 + months, 12)
+    return date(year, month + 1, min(start.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _months_until(cut_off: date, day: date) -> int:
+    """The month (k) in which ``day`` falls: the first whose end is on or after it (0 for the cut-off itself)."""
+    months = (day.year - cut_off.year) * 12 + day.month - cut_off.month
+    return max(months + (_add_months(cut_off, months) < day), 0)
+
+
+def _period_ends(cut_off: date, months: int) -> np.ndarray:
+    """Ends of months 0..``months`` (month 0 ends on the cut-off) as datetime64[D]."""
+    return np.array([_add_months(cut_off, k) for k in range(months + 1)], dtype="datetime64[D]")
+
+
+def _column(frame: pl.DataFrame, column: str, required: bool) -> pl.Series | None:
+    """A typed column; raw text is parsed with the tape reader's own parser for the column's kind."""
+    if column not in frame.columns:
+        if required:
+            raise ValueError(f"column '{column}' is missing from the tape")
+        return None
+    series = frame.get_column(column)
+    if series.dtype == pl.String:
+        series = frame.select(parser(KINDS[column])(pl.col(column).str.strip_chars())).to_series()
+    if required and series.null_count():
+        raise ValueError(f"column '{column}' has {series.null_count()} empty or unreadable value(s)"
+                         f"{_where(frame, series.is_null())}")
+    return series
+
+
+def _numbers(frame: pl.DataFrame, column: str, missing: float | None = None) -> np.ndarray:
+    """Float64 values; ``missing`` fills absent values of an optional column (None: the column is required)."""
+    series = _column(frame, column, required=missing is None)
+    if series is None:
+        return np.full(frame.height, missing)
+    values = series.cast(pl.Float64).to_numpy()
+    return values if missing is None else np.where(np.isnan(values), missing, values)
+
+
+def _dates(frame: pl.DataFrame, column: str) -> np.ndarray:
+    return _column(frame, column, required=True).cast(pl.Date).to_numpy().astype("datetime64[D]")
+
+
+def _where(frame: pl.DataFrame, mask: pl.Series | np.ndarray) -> str:
+    """The first few offending assets, so the message can be acted on."""
+    if "asset_id" not in frame.columns:
+        return ""
+    ids = frame.get_column("asset_id").filter(pl.Series(mask)).head(5).to_list()
+    return f" (asset_id {', '.join(map(str, ids))})"
+
+
+@dataclass(frozen=True)
+class _Schedule:
+    """The pool's contractual cash flows, before any default or prepayment."""
+
+    interest: np.ndarray
+    """SI_k, k = 1..K."""
+    principal: np.ndarray
+    """SP_k, k = 1..K."""
+    balance: np.ndarray
+    """S_k, k = 0..K."""
+
+    def flows(self, scenario: Scenario, ends: np.ndarray) -> tuple[PoolFlows, None]:
+        """The scenario applied at pool level with the static approach of the module docstring."""
+        months = len(ends) - 1
+        interest, principal = (np.pad(a, (0, months - len(a))) for a in (self.interest, self.principal))
+        balance = np.pad(self.balance, (0, months + 1 - len(self.balance)))
+        smm = 1 - (1 - float(scenario.cpr)) ** (1 / 12)
+        mdr = 1 - (1 - float(scenario.cdr)) ** (1 / 12)
+        performing = ((1 - mdr) * (1 - smm)) ** np.arange(months)  # q_{k-1}
+        survivors = performing * (1 - mdr)
+        defaults = mdr * performing * balance[:-1]
+        prepayments = smm * survivors * balance[1:]
+        recoveries = np.pad(float(scenario.recovery_rate) * defaults, (scenario.recovery_lag_months, 0))[:months]
+        interest, principal = interest * survivors, principal * survivors
+        return PoolFlows(
+            collections=interest + principal + prepayments + recoveries, interest=interest,
+            scheduled_principal=principal, prepayments=prepayments, defaults=defaults, recoveries=recoveries,
+            balance=survivors * (1 - smm) * balance[1:]), None
+
+
+def _schedule(frame: pl.DataFrame, asset_class: AssetClass, cut_off: date) -> _Schedule:
+    """Every asset's contractual schedule from the tape, summed by month."""
+    if "asset_id" in frame.columns:
+        frame = frame.sort("asset_id")  # the same pool in any row order gives the same sums
+    balance = _numbers(frame, "outstanding_balance")
+    if (balance <= 0).any():
+        raise ValueError("column 'outstanding_balance' must be positive" + _where(frame, balance <= 0))
+    maturity = _dates(frame, "maturity_date")
+    early = maturity < np.datetime64(cut_off)
+    if early.any():
+        raise ValueError(f"column 'maturity_date' is before the cut-off date {cut_off}" + _where(frame, early))
+    last = _months_until(cut_off, maturity.max().item())
+    month = np.maximum(np.searchsorted(_period_ends(cut_off, last), maturity), 1)
+    rate = _numbers(frame, "interest_rate", missing=0.0)
+    if asset_class is AssetClass.trade_receivables:
+        return _amortise(balance, rate / 12, np.ones_like(month), month, np.zeros_like(balance))
+    every = _frequencies(frame)
+    period_rate = rate * every / 12
+    level = _level_payment(balance, period_rate, -(-month // every), _numbers(frame, "residual_value", 0.0))
+    instalment = _numbers(frame, "installment_amount", missing=np.nan)
+    return _amortise(balance, period_rate, every, month, np.where(np.isnan(instalment), level, instalment))
+
+
+def _frequencies(frame: pl.DataFrame) -> np.ndarray:
+    """Months between lease instalments (1, 3, 6 or 12); missing means monthly."""
+    series = _column(frame, "payment_frequency", required=False)
+    every = np.ones(frame.height, dtype=np.int64) if series is None else series.fill_null(1).to_numpy()
+    wrong = ~np.isin(every, (1, 3, 6, 12))
+    if wrong.any():
+        raise ValueError("column 'payment_frequency' must be monthly, quarterly, semiannual or annual"
+                         + _where(frame, wrong))
+    return every.astype(np.int64)
+
+
+def _level_payment(balance: np.ndarray, rate: np.ndarray, count: np.ndarray, residual: np.ndarray) -> np.ndarray:
+    """The instalment that amortises ``balance`` to ``residual`` in ``count`` payments at ``rate`` per payment."""
+    discount = (1 + rate) ** -count.astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        annuity = (balance - residual * discount) * rate / (1 - discount)
+    return np.where(rate > 0, annuity, (balance - residual) / count)
+
+
+def _amortise(balance: np.ndarray, rate: np.ndarray, every: np.ndarray, month: np.ndarray,
+              instalment: np.ndarray) -> _Schedule:
+    """Pay every asset month by month, all assets at once; the balance left at maturity is paid then."""
+    months = int(month.max())
+    interest, principal = np.zeros(months), np.zeros(months)
+    remaining = balance.copy()
+    for k in range(1, months + 1):
+        due = (month >= k) & ((month - k) % every == 0)
+        paid_interest = np.where(due, remaining * rate, 0.0)
+        amortised = np.clip(instalment - paid_interest, 0.0, remaining)
+        paid_principal = np.where(month == k, remaining, np.where(due, amortised, 0.0))
+        remaining -= paid_principal
+        interest[k - 1], principal[k - 1] = paid_interest.sum(), paid_principal.sum()
+    return _Schedule(interest, principal, np.maximum(balance.sum() - np.concatenate(([0.0], principal.cumsum())), 0))
+
+
+@dataclass(frozen=True)
+class _TollHistory:
+    """What the revenue history says: the last year's level, the seasonal profile and the growth per year."""
+
+    level: float
+    profile: np.ndarray
+    """Share of the year's revenue by calendar month, January first."""
+    growth: float
+    last_month: int
+    """Last history month, in months since January 1970."""
+    concession_end: date | None
+
+    def flows(self, scenario: Scenario, ends: np.ndarray) -> tuple[PoolFlows, float]:
+        """Monthly revenue, grown, seasonal, haircut and stopped at the concession end (module docstring)."""
+        growth = self.growth if scenario.revenue_growth is None else scenario.revenue_growth
+        month = ends[1:].astype("datetime64[M]").astype(np.int64)
+        years = np.ceil((month - self.last_month) / 12)
+        revenue = self.level * self.profile[month % 12] * (1 + growth) ** years * (1 - float(scenario.revenue_haircut))
+        if self.concession_end is not None:
+            length = (ends[1:] - ends[:-1]).astype(np.float64)
+            revenue *= np.clip((np.datetime64(self.concession_end) - ends[:-1]).astype(np.float64) / length, 0, 1)
+        zero = np.zeros_like(revenue)
+        return PoolFlows(revenue, zero, zero, zero, zero, zero, zero), growth
+
+
+def _toll_history(frame: pl.DataFrame, concession_end: date | None) -> _TollHistory:
+    period = _dates(frame, "period")
+    order = np.argsort(period, kind="stable")
+    month, revenue = period[order].astype("datetime64[M]").astype(np.int64), _numbers(frame, "toll_revenue")[order]
+    if (np.diff(month) != 1).any():
+        raise ValueError("column 'period' must list consecutive months, each once (a month repeats or is missing)")
+    if (revenue < 0).any():
+        raise ValueError("column 'toll_revenue' must not be negative")
+    years = len(month) // 12
+    if years == 0:
+        raise ValueError(f"column 'period' covers {len(month)} months; the projection needs at least 12")
+    by_year = revenue[len(revenue) - 12 * years:].reshape(years, 12)
+    totals = by_year.sum(axis=1)
+    if (totals == 0).any():
+        raise ValueError("column 'toll_revenue' is zero for a whole year of history")
+    first_month = month[len(month) - 12 * years]
+    profile = np.roll((by_year / totals[:, None]).mean(axis=0), first_month % 12)
+    growth = (totals[-1] / totals[0]) ** (1 / (years - 1)) - 1 if years > 1 else 0.0
+    return _TollHistory(float(totals[-1]), profile, float(growth), int(month[-1]), concession_end)

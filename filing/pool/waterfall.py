@@ -1,0 +1,168 @@
+"""Sequential note waterfall: who is paid from each month's pool cash, and how well each tranche is covered.
+
+Tranches are paid in seniority order (1 first; equal seniority is ordered by id, still sequentially). Cash collected
+in a month waits in the collection account, without interest, until the next distribution date: every ``g`` months
+from the cut-off, ``g`` being the shortest tranche payment frequency, and the last month of the projection.
+On a distribution date:
+
+1. senior fees: ``senior_fees_rate / 12`` × notes outstanding accrues each month; all accrued fees are due;
+2. interest, tranche by tranche: ``coupon_rate / 12`` × balance accrues each month (on the balance at the start of
+   the month) and is due on the tranche's own payment months (every ``payment_frequency_months``) and the last month;
+   what cannot be paid is the tranche's interest shortfall, due again on its next payment month, without interest
+   on interest;
+3. principal, sequentially: all cash left pays down the most senior outstanding tranche, then the next (turbo);
+4. once no note, interest or fee is outstanding, what is left goes to the residual holder.
+
+Coverage of tranche t on a distribution date = cash available (the collection account before any payment) ÷ the
+amount due to t and everything senior to it: fees due + Σ over tranches s up to and including t of (interest due to
+s + principal due to s). The notes are pass-through, so no principal is scheduled before legal maturity: a tranche's
+whole balance is due on its last distribution date on or before its legal maturity, and nothing is due earlier.
+Where nothing is due the ratio is undefined (NaN) and left out of the minimum. A ratio of 1.0 or more means covered.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from filing.model.deal import Tranche
+
+
+@dataclass(frozen=True)
+class Note:
+    """A tranche as the waterfall sees it: principal already converted into the pool currency."""
+
+    id: str
+    principal: float
+    coupon_rate: float
+    frequency: int
+    legal_maturity: date
+
+
+@dataclass(frozen=True)
+class TrancheResult:
+    """One tranche through one scenario: monthly arrays (index k-1 is month k) and what they add up to."""
+
+    id: str
+    interest_paid: np.ndarray
+    principal_paid: np.ndarray
+    balance: np.ndarray
+    """Principal outstanding after the month's distribution."""
+    interest_shortfall: np.ndarray
+    """Interest that fell due and is still unpaid after the month's distribution."""
+    coverage: np.ndarray
+    """Coverage ratio on each distribution date (NaN where nothing is due or no distribution happens)."""
+    legal_maturity: date
+    repaid_on: date | None
+    """End of the month whose distribution brought the balance to zero; None if it never reaches zero."""
+    repaid_in_full: bool
+    """Repaid on or before the legal maturity."""
+    loss: float
+    """Principal still outstanding at the end of the projection."""
+    wal_years: float | None
+    """Weighted average life of the principal actually paid, in years of 12 months from the cut-off."""
+    min_coverage: float | None
+
+
+@dataclass(frozen=True)
+class Waterfall:
+    """Where each month's cash went, for one scenario."""
+
+    available: np.ndarray
+    """Cash in the collection account on each distribution date before payments (0 on other months)."""
+    fees_paid: np.ndarray
+    residual: np.ndarray
+    tranches: tuple[TrancheResult, ...]
+    """In payment order."""
+
+
+def run_waterfall(cash: np.ndarray, notes: Sequence[Note], fees_rate: float, periods: Sequence[date]) -> Waterfall:
+    """Pay ``cash[k-1]`` (pool collections of month k, whose end is ``periods[k-1]``) through ``notes`` in order."""
+    months, count = len(cash), len(notes)
+    step = min(note.frequency for note in notes)
+    distribution = np.arange(1, months + 1) % step == 0
+    distribution[-1] = True
+    principal_due_month = [_principal_due_month(distribution, bisect.bisect_right(periods, n.legal_maturity))
+                           for n in notes]
+    coupons = np.array([n.coupon_rate for n in notes]) / 12
+    balance = np.array([n.principal for n in notes], dtype=np.float64)
+    accruing, unpaid = np.zeros(count), np.zeros(count)
+    fees_accruing = fees_unpaid = account = 0.0
+    available, fees_paid, residual = np.zeros(months), np.zeros(months), np.zeros(months)
+    interest_paid, principal_paid, balances, shortfall = (np.zeros((count, months)) for _ in range(4))
+    coverage = np.full((count, months), np.nan)
+    for i in range(months):
+        month, last = i + 1, i == months - 1
+        account += cash[i]
+        fees_accruing += fees_rate / 12 * balance.sum()
+        accruing += coupons * balance
+        if distribution[i]:
+            available[i] = account
+            due = fees_unpaid + fees_accruing
+            fees_paid[i] = paid = min(account, due)
+            account, fees_unpaid, fees_accruing = account - paid, due - paid, 0.0
+            senior_due = due
+            for t, note in enumerate(notes):
+                if last or month % note.frequency == 0:
+                    due = unpaid[t] + accruing[t]
+                    interest_paid[t, i] = paid = min(account, due)
+                    account, unpaid[t], accruing[t] = account - paid, due - paid, 0.0
+                    senior_due += due
+                if month == principal_due_month[t]:
+                    senior_due += balance[t]
+                if senior_due > 0:
+                    coverage[t, i] = available[i] / senior_due
+            for t in range(count):
+                principal_paid[t, i] = paid = min(account, balance[t])
+                account, balance[t] = account - paid, balance[t] - paid
+            if not (balance.any() or unpaid.any() or accruing.any() or fees_unpaid):
+                residual[i], account = account, 0.0
+        balances[:, i], shortfall[:, i] = balance, unpaid
+    results = tuple(
+        _result(note, interest_paid[t], principal_paid[t], balances[t], shortfall[t], coverage[t], periods)
+        for t, note in enumerate(notes))
+    return Waterfall(available, fees_paid, residual, results)
+
+
+def notes_in_pool_currency(tranches: list[Tranche], pool_currency: str | None, fx_rate: float | None
+           ) -> tuple[str, list[Note], list[str]]:
+    """Tranches in payment order, their principal in the pool currency, and the FX choices made on the way."""
+    ordered = sorted(tranches, key=lambda t: (t.seniority, t.id))
+    currency = pool_currency or ordered[0].currency
+    assumptions = [] if pool_currency else [f"pool currency not stated: taken to be {currency}, the notes' currency"]
+    notes = []
+    for t in ordered:
+        rate = 1.0
+        if t.currency != currency:
+            rate = 1.0 if fx_rate is None else fx_rate
+            source = "assumed (no fx_rate given)" if fx_rate is None else "given"
+            assumptions.append(f"tranche {t.id} in {t.currency} converted at {rate} {currency} per {t.currency}"
+                               f" ({source})")
+        notes.append(Note(t.id, float(t.principal) * rate, float(t.coupon_rate), t.payment_frequency_months,
+                          t.legal_maturity))
+    return currency, notes, assumptions
+
+
+def _principal_due_month(distribution: np.ndarray, legal_month: int) -> int:
+    """Last distribution month on or before the legal maturity (the first one if the maturity comes earlier)."""
+    before = np.flatnonzero(distribution[:legal_month])
+    return int((before[-1] if before.size else np.flatnonzero(distribution)[0]) + 1)
+
+
+def _result(note: Note, interest_paid: np.ndarray, principal_paid: np.ndarray, balance: np.ndarray,
+            shortfall: np.ndarray, coverage: np.ndarray, periods: Sequence[date]) -> TrancheResult:
+    zero = np.flatnonzero(balance == 0)
+    repaid_on = periods[zero[0]] if zero.size else None
+    paid = principal_paid.sum()
+    wal = float(principal_paid @ np.arange(1, len(balance) + 1) / 12 / paid) if paid > 0 else None
+    covered = coverage[~np.isnan(coverage)]
+    return TrancheResult(
+        id=note.id, interest_paid=interest_paid, principal_paid=principal_paid, balance=balance,
+        interest_shortfall=shortfall, coverage=coverage, legal_maturity=note.legal_maturity, repaid_on=repaid_on,
+        repaid_in_full=repaid_on is not None and repaid_on <= note.legal_maturity, loss=float(balance[-1]),
+        wal_years=wal, min_coverage=float(covered.min()) if covered.size else None,
+    )

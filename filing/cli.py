@@ -24,7 +24,7 @@ rules_app = typer.Typer(no_args_is_help=True, help="The rulebook: list the rules
 app.add_typer(rules_app, name="rules")
 
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class Format(StrEnum):

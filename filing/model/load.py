@@ -73,6 +73,8 @@ def read_document(path: Path) -> Any:
         raise InputError.single(name, "the file is not UTF-8 text; save it as UTF-8", line=line) from None
     yaml = YAML(typ="rt", pure=True)
     yaml.allow_duplicate_keys = False
+    # Dates stay text here so that an impossible date (2026-02-30) is a located field error, not a parser crash.
+    yaml.constructor.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
     try:
         tree = yaml.load(text)
     except MarkedYAMLError as error:

@@ -66,6 +66,9 @@ SCHEMAS: dict[AssetClass, TapeSchema] = {
     AssetClass.toll_road_income: TapeSchema(("period", "toll_revenue"), ("traffic_volume",)),
 }
 
+INDUSTRY_PATTERN = r"^[A-T]([0-9]{2,4})?$"
+"""A GB/T 4754 section letter, or a full industry code (section letter + 2-4 digits) whose letter is its section."""
+
 ND_CODES = ("ND1", "ND2", "ND3", "ND4", "ND5")
 """'No data' codes as in the EU securitisation templates; allowed in optional columns only."""
 
@@ -139,5 +142,5 @@ INDUSTRY_SECTIONS: dict[str, tuple[str, str]] = {
 }
 """GB/T 4754-2017 sections (门类)."""
 
-__all__ = ["Kind", "KINDS", "TapeSchema", "SCHEMAS", "ND_CODES", "ALIASES", "INDUSTRY_SECTIONS", "header_key",
+__all__ = ["Kind", "KINDS", "TapeSchema", "SCHEMAS", "ND_CODES", "ALIASES", "INDUSTRY_SECTIONS", "INDUSTRY_PATTERN", "header_key",
            "header_is_percent"]

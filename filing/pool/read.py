@@ -1,0 +1,240 @@
+"""Reading a tape (CSV, XLSX, Parquet) into canonical typed columns, with the encoding detected and reported.
+
+Encodings are decided, never guessed: a byte-order mark, else a strict UTF-8 decode, else a strict GB18030 decode.
+Anything else is an input error located at the first bad byte; charset-normalizer only names a likely encoding in
+that message. A file that cannot be read as a table raises ``InputError`` (exit code 2) naming file, row and column.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from filing.errors import InputError, Problem
+from filing.model.deal import AssetClass
+from filing.pool.checks import TapeFinding
+from filing.pool.parse import parse_columns
+from filing.pool.schema import ALIASES, SCHEMAS, header_is_percent, header_key
+
+
+@dataclass(frozen=True)
+class Tape:
+    """A tape in canonical columns (plus ``row``, the row number in the file) and how it was read."""
+
+    path: Path
+    asset_class: AssetClass
+    format: str
+    """csv, xlsx or parquet."""
+    encoding: str | None
+    """utf-8, utf-8-sig (UTF-8 with BOM) or gb18030 for CSV; None for binary formats."""
+    sheet: str | None
+    headers: tuple[str, ...]
+    """The headers as found in the file."""
+    columns: dict[str, str]
+    """Canonical column → the header it was read from."""
+    unrecognised: tuple[str, ...]
+    nd_counts: dict[str, dict[str, int]]
+    findings: tuple[TapeFinding, ...]
+    """Findings from reading: missing required values, unparsable cells, ND codes, unrecognised columns."""
+    frame: pl.DataFrame = field(repr=False, compare=False)
+    failing: pl.Series = field(repr=False, compare=False)
+    """True on rows with a parse finding (blocker or warning)."""
+
+    @property
+    def rows(self) -> int:
+        return self.frame.height
+
+    def completeness(self) -> float:
+        """Share of schema cells (required and optional) holding a usable value: not blank, not ND, parsable."""
+        schema = SCHEMAS[self.asset_class]
+        cells = self.frame.height * len(schema.columns)
+        filled = sum(self.frame.select(pl.col(schema.columns).is_not_null().sum()).row(0))
+        return filled / cells if cells else 0.0
+
+
+def read_tape(path: str | Path, asset_class: AssetClass | str, sheet: str | None = None) -> Tape:
+    """Read a tape file and parse it against the asset class's schema; raise InputError if it is not a usable table."""
+    path, asset_class = Path(path), AssetClass(asset_class)
+    raw, fmt, encoding, sheet_used = _read_raw(path, sheet)
+    headers = tuple(raw.columns)
+    columns, unrecognised = _map_headers(path, headers, asset_class, line=1)
+    raw = raw.select([pl.col(header).alias(column) for column, header in columns.items()])
+    raw = raw.with_row_index("row", offset=2).with_columns(pl.col("row").cast(pl.Int64))
+    raw = raw.filter(pl.any_horizontal(pl.exclude("row").is_not_null()))  # blank lines keep their row numbers
+    if raw.height == 0:
+        raise InputError.single(path, "TAPE-03 the tape has a header but no data rows", line=2)
+    percent = frozenset(c for c, h in columns.items() if header_is_percent(h))
+    frame, findings, failing, nd_counts = parse_columns(raw, SCHEMAS[asset_class], percent)
+    if unrecognised:
+        findings.append(TapeFinding("TAPE-28", ", ".join(unrecognised), len(unrecognised),
+                                    detail="ignored: " + ", ".join(unrecognised)))
+    return Tape(path, asset_class, fmt, encoding, sheet_used, headers, columns, unrecognised, nd_counts,
+                tuple(findings), frame, failing)
+
+
+def _read_raw(path: Path, sheet: str | None) -> tuple[pl.DataFrame, str, str | None, str | None]:
+    """Every column as text, headers as in the file: (frame, format, encoding, sheet)."""
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(4)
+    except OSError as error:
+        raise InputError.single(path, f"TAPE-01 cannot open the tape: {error.strerror}") from None
+    if magic == b"PAR1":
+        return _text_frame(_guard(path, lambda: pl.read_parquet(path))), "parquet", None, None
+    if magic.startswith(b"PK\x03\x04"):
+        frame, sheet = _read_xlsx(path, sheet)
+        return frame, "xlsx", None, sheet
+    if sheet is not None:
+        raise InputError.single(path, f"TAPE-01 a sheet ({sheet!r}) was given but the tape is not an XLSX workbook")
+    frame, encoding = _read_csv(path)
+    return frame, "csv", encoding, None
+
+
+def _guard(path: Path, read):
+    try:
+        return read()
+    except (pl.exceptions.PolarsError, OSError, ValueError) as error:
+        raise InputError.single(path, f"TAPE-01 the tape is not a readable table: {error}".splitlines()[0]) from None
+
+
+def _text_frame(frame: pl.DataFrame) -> pl.DataFrame:
+    """Binary formats carry types; turn them back into text so one parser path handles every format."""
+    return frame.select([
+        (pl.col(c).cast(pl.Date) if dtype == pl.Datetime else pl.col(c)).cast(pl.String).alias(c)
+        for c, dtype in frame.schema.items()])
+
+
+def _read_xlsx(path: Path, sheet: str | None) -> tuple[pl.DataFrame, str]:
+    import fastexcel
+
+    workbook = _guard(path, lambda: fastexcel.read_excel(path))
+    names = workbook.sheet_names
+    if sheet is not None and sheet not in names:
+        raise InputError.single(path, f"TAPE-01 no sheet named {sheet!r}; the workbook has: {', '.join(names)}")
+    chosen = sheet if sheet is not None else names[0]
+    frame = _guard(path, lambda: workbook.load_sheet(chosen, dtypes="string").to_polars())
+    if not frame.columns:
+        raise InputError.single(path, f"TAPE-03 sheet {chosen!r} is empty", line=1)
+    return frame, chosen
+
+
+def detect_encoding(raw: bytes, path: Path) -> str:
+    """utf-8-sig, utf-8 or gb18030, decided by BOM and strict decoding; otherwise InputError at the first bad byte."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InputError.single(path, "TAPE-02 the tape is UTF-16 text; save it as UTF-8 (CSV UTF-8) or GB18030",
+                                line=1, column=1)
+    if raw.startswith(codecs.BOM_UTF8):
+        return _strict(raw, "utf-8-sig", path, "the file starts with a UTF-8 byte-order mark but is not UTF-8")
+    try:
+        raw.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as utf8:
+        try:
+            raw.decode("gb18030")
+            return "gb18030"
+        except UnicodeDecodeError as gb:
+            raise _encoding_error(raw, path, utf8, gb) from None
+
+
+def _strict(raw: bytes, encoding: str, path: Path, why: str) -> str:
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError as error:
+        line, column = _locate(raw, error.start)
+        raise InputError.single(path, f"TAPE-02 {why} (invalid byte at offset {error.start})",
+                                line=line, column=column) from None
+    return encoding
+
+
+def _locate(raw: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and byte column of a byte offset."""
+    line_start = raw.rfind(b"\n", 0, offset) + 1
+    return raw.count(b"\n", 0, offset) + 1, offset - line_start + 1
+
+
+def _encoding_error(raw: bytes, path: Path, utf8: UnicodeDecodeError, gb: UnicodeDecodeError) -> InputError:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw[:200_000]).best()
+    hint = f"; it may be {best.encoding}" if best is not None and best.encoding not in ("utf_8", "gb18030") else ""
+    line, column = _locate(raw, utf8.start)
+    gb_line, _ = _locate(raw, gb.start)
+    message = (f"TAPE-02 the tape is neither UTF-8 (invalid byte 0x{raw[utf8.start]:02x} at offset {utf8.start}) "
+               f"nor GB18030 (invalid at offset {gb.start}, line {gb_line}){hint}; save it as UTF-8 or GB18030")
+    return InputError([Problem(str(path), message, line=line, column=column)])
+
+
+def _read_csv(path: Path) -> tuple[pl.DataFrame, str]:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise InputError.single(path, f"TAPE-01 cannot read the tape: {error.strerror}") from None
+    encoding = detect_encoding(raw, path)
+    data = raw if encoding != "gb18030" else raw.decode("gb18030").encode("utf-8")
+    del raw
+    body = data[3:] if encoding == "utf-8-sig" else data
+    first = body[: body.find(b"\n") if b"\n" in body else len(body)].decode("utf-8").rstrip("\r")
+    if not first.strip():
+        raise InputError.single(path, "TAPE-03 the tape is empty (no header row)", line=1)
+    delimiter = max(",\t;", key=first.count)
+    headers = next(csv.reader([first], delimiter=delimiter))
+    _check_unique(path, headers)
+    try:
+        frame = pl.read_csv(body, has_header=False, skip_rows=1, separator=delimiter,
+                            schema={f"c{i}": pl.String for i in range(len(headers))})
+    except pl.exceptions.ComputeError as error:
+        if "more fields" in str(error):
+            raise _ragged(path, body, delimiter, len(headers)) from None
+        raise InputError.single(path, f"TAPE-01 the tape is not a readable CSV table: {str(error).splitlines()[0]}")
+    return frame.rename(dict(zip(frame.columns, headers))), encoding
+
+
+def _ragged(path: Path, body: bytes, delimiter: str, width: int) -> InputError:
+    """Find the first row with more fields than the header (error path only, so a Python scan is fine)."""
+    reader = csv.reader(io.StringIO(body.decode("utf-8")), delimiter=delimiter)
+    for fields in reader:
+        if len(fields) > width:
+            return InputError.single(path, f"TAPE-06 row has {len(fields)} fields but the header has {width}; "
+                                           "quote values that contain the delimiter", line=reader.line_num,
+                                     column=None)
+    return InputError.single(path, "TAPE-06 a row has more fields than the header")
+
+
+def _check_unique(path: Path, headers: list[str]) -> None:
+    seen: dict[str, int] = {}
+    for index, header in enumerate(headers, start=1):
+        if header in seen:
+            raise InputError.single(path, f"TAPE-05 header {header!r} appears in columns {seen[header]} and {index}",
+                                    line=1, column=index)
+        seen[header] = index
+
+
+def _map_headers(path: Path, headers: tuple[str, ...], asset_class: AssetClass, line: int
+                 ) -> tuple[dict[str, str], tuple[str, ...]]:
+    """Canonical column → header; raise on two headers for one column or on missing required columns."""
+    schema = SCHEMAS[asset_class]
+    columns: dict[str, str] = {}
+    unrecognised: list[str] = []
+    for index, header in enumerate(headers, start=1):
+        column = ALIASES.get(header_key(header))
+        if column is None or column not in schema.columns:
+            unrecognised.append(header)
+        elif column in columns:
+            raise InputError.single(path, f"TAPE-05 headers {columns[column]!r} and {header!r} both mean {column}; "
+                                          "keep one", line=line, column=index)
+        else:
+            columns[column] = header
+    missing = [c for c in schema.required if c not in columns]
+    if missing:
+        raise InputError.single(path, f"TAPE-04 missing required column(s) for {asset_class.value}: "
+                                      f"{', '.join(missing)}; headers found: {', '.join(headers) or '(none)'}",
+                                line=line)
+    return columns, tuple(unrecognised)
+
+
+__all__ = ["Tape", "read_tape", "detect_encoding"]

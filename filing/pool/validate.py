@@ -1,0 +1,140 @@
+"""Content checks on a parsed tape, each a vectorised expression located by column and file row.
+
+They run after parsing, so every check sees typed values; checks that only need distinct values (USCCs, region codes)
+evaluate those once and test membership, which keeps a million-row tape to a few passes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import polars as pl
+
+from filing.model.deal import AssetClass
+from filing.pool.checks import RowCheck, TapeFinding, run_row_checks
+from filing.pool.read import Tape
+from filing.pool.schema import INDUSTRY_PATTERN
+from filing.pool.stats import Totals
+from filing.pool.uscc import uscc_status
+
+if TYPE_CHECKING:
+    from filing.model.deal import Assets, Tranche
+
+TOLERANCE = Decimal("0.01")
+"""Largest difference, in the currency unit, accepted between the tape total and the stated pool balance."""
+
+
+def validate(tape: Tape, assets: Assets, tranches: Sequence[Tranche]) -> tuple[list[TapeFinding], pl.Series]:
+    """Run the content checks; return findings and a mask of rows failing any blocker or warning check."""
+    frame = tape.frame
+    if tape.asset_class == AssetClass.toll_road_income:
+        findings, failing = run_row_checks(frame, _toll_checks(frame, assets.cut_off_date))
+        findings += _missing_months(frame)
+        return findings, failing
+    findings, failing = run_row_checks(frame, _pool_checks(frame, assets))
+    findings += _tranche_currency(assets.currency, tranches)
+    return findings, failing
+
+
+def _pool_checks(frame: pl.DataFrame, assets: Assets) -> list[RowCheck]:
+    balance, cut_off = pl.col("outstanding_balance"), assets.cut_off_date
+    checks = [
+        RowCheck("TAPE-12", "outstanding_balance", balance <= 0),
+        RowCheck("TAPE-29", "original_amount", pl.col("original_amount") < 0),
+        RowCheck("TAPE-13", "maturity_date", pl.col("maturity_date") <= pl.col("origination_date")),
+        RowCheck("TAPE-14", "asset_id", pl.col("asset_id").is_duplicated() & pl.col("asset_id").is_not_null()),
+        *_uscc_checks(frame.get_column("obligor_uscc")),
+        RowCheck("TAPE-17", "region_code", pl.col("region_code").is_in(_bad_regions(frame.get_column("region_code")))),
+        RowCheck("TAPE-18", "industry_code", ~pl.col("industry_code").str.contains(INDUSTRY_PATTERN)),
+        RowCheck("TAPE-19", "currency", pl.col("currency") != assets.currency, f"the deal currency is {assets.currency}"),
+        RowCheck("TAPE-21", "origination_date", pl.col("origination_date") > cut_off,
+                 f"the cut-off date is {cut_off.isoformat()}"),
+        RowCheck("TAPE-22", "maturity_date", (pl.col("maturity_date") <= cut_off) & (balance > 0),
+                 f"the cut-off date is {cut_off.isoformat()}"),
+        RowCheck("TAPE-23", "outstanding_balance", balance > pl.col("original_amount")),
+        RowCheck("TAPE-24", "interest_rate", (pl.col("interest_rate") < 0) | (pl.col("interest_rate") > 1)),
+        RowCheck("TAPE-25", "obligor_id", pl.col("obligor_id").is_in(_conflicting_obligors(frame))),
+    ]
+    if assets.asset_class == AssetClass.equipment_lease:
+        checks += [
+            RowCheck("TAPE-12", "installment_amount", pl.col("installment_amount") <= 0),
+            RowCheck("TAPE-29", "residual_value", pl.col("residual_value") < 0),
+            RowCheck("TAPE-32", "residual_value", pl.col("residual_value") > pl.col("original_amount")),
+        ]
+    return checks
+
+
+def _uscc_checks(codes: pl.Series) -> list[RowCheck]:
+    status = uscc_status(codes)
+    malformed = status.filter(~pl.col("well_formed")).get_column("uscc").implode()
+    wrong_digit = status.filter(~pl.col("check_ok")).get_column("uscc").implode()
+    return [RowCheck("TAPE-15", "obligor_uscc", pl.col("obligor_uscc").is_in(malformed),
+                     "a USCC has 18 characters from 0-9 and A-Y without I, O, S, V, Z; positions 3-8 are digits"),
+            RowCheck("TAPE-16", "obligor_uscc", pl.col("obligor_uscc").is_in(wrong_digit))]
+
+
+def _bad_regions(codes: pl.Series) -> pl.Series:
+    """Distinct region codes that GB/T 2260 does not allow (checked once each, with the model's validator)."""
+    from filing.model.regions import validate_region_code
+
+    def invalid(code: str) -> bool:
+        try:
+            validate_region_code(code)
+        except ValueError:
+            return True
+        return False
+
+    return pl.Series([c for c in codes.drop_nulls().unique().sort().to_list() if invalid(c)], dtype=pl.String).implode()
+
+
+def _conflicting_obligors(frame: pl.DataFrame) -> pl.Series:
+    """Obligor ids that carry more than one name or USCC."""
+    counts = frame.group_by("obligor_id").agg(pl.col("obligor_name").n_unique().alias("names"),
+                                             pl.col("obligor_uscc").drop_nulls().n_unique().alias("usccs"))
+    return counts.filter((pl.col("names") > 1) | (pl.col("usccs") > 1)).get_column("obligor_id").implode()
+
+
+def total_finding(totals: Totals) -> list[TapeFinding]:
+    """TAPE-20 from the pool totals, so the tape is summed once."""
+    if totals.matches_stated:
+        return []
+    return [TapeFinding("TAPE-20", "outstanding_balance", 1,
+                        detail=f"tape total {totals.tape_total:,.2f}, stated pool_balance "
+                               f"{totals.stated_pool_balance:,.2f}, difference {totals.difference:,.2f} "
+                               f"(tolerance {TOLERANCE})")]
+
+
+def _tranche_currency(currency: str, tranches: Sequence[Tranche]) -> list[TapeFinding]:
+    other = sorted(f"{t.id} ({t.currency})" for t in tranches if t.currency != currency)
+    if not other:
+        return []
+    return [TapeFinding("TAPE-26", "currency", len(other), examples=tuple(other),
+                        detail=f"assets are in {currency}; tranches {', '.join(other)}")]
+
+
+def _toll_checks(frame: pl.DataFrame, cut_off: date) -> list[RowCheck]:
+    return [
+        RowCheck("TAPE-29", "toll_revenue", pl.col("toll_revenue") < 0),
+        RowCheck("TAPE-29", "traffic_volume", pl.col("traffic_volume") < 0),
+        RowCheck("TAPE-30", "period", pl.col("period").is_duplicated() & pl.col("period").is_not_null()),
+        RowCheck("TAPE-21", "period", pl.col("period") > cut_off, f"the cut-off date is {cut_off.isoformat()}"),
+    ]
+
+
+def _missing_months(frame: pl.DataFrame) -> list[TapeFinding]:
+    periods = frame.get_column("period").drop_nulls().unique()
+    if periods.len() < 2:
+        return []
+    expected = pl.date_range(periods.min(), periods.max(), "1mo", eager=True)
+    missing = expected.filter(~expected.is_in(periods.implode()))
+    if missing.len() == 0:
+        return []
+    shown = tuple(d.strftime("%Y-%m") for d in missing.head(5).to_list())
+    return [TapeFinding("TAPE-31", "period", missing.len(), examples=shown,
+                        detail=f"{missing.len()} month(s) missing, first: {', '.join(shown)}")]
+
+
+__all__ = ["validate", "total_finding", "TOLERANCE"]

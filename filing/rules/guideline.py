@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from filing.model.deal import Attestation
+from filing.model.deal import Attestation, Deal
 from filing.rules.registry import Confidence, Context, Hit, Severity, hit, rule
 
 GUIDELINE = ("CSRC Announcement [2026] No. 1, Regulatory Guidelines on Tokenized Asset-Backed Securities Issued "
@@ -113,17 +113,26 @@ def truth_undertakings(ctx: Context) -> Iterator[Hit]:
     and each intermediary have given an undertaking that their materials are true, accurate and complete.
     Why: the Guideline puts this duty on each of them.
     Source: the Guideline as summarised consistently by several sources (secondary)."""
-    deal = ctx.deal
-    given = {(u.party_role, u.party_name) for u in deal.filing.undertakings}
+    given = {(u.party_role, u.party_name) for u in ctx.deal.filing.undertakings}
+    for role, name, role_zh in required_undertakings(ctx.deal):
+        if (role, name) not in given:
+            yield hit("filing.undertakings", role=role.replace("_", " "), role_zh=role_zh, name=name)
+
+
+def required_undertakings(deal: Deal) -> list[tuple[str, str, str]]:
+    """(role, name, role in Chinese) of every party that owes a truth undertaking, in the order the filing lists
+    them; one list shared by rule CN-G-06 and the packet's undertakings document, so the two cannot disagree."""
     required = [("filer", deal.filer.name_zh, "备案主体"),
                 ("controlling_shareholder", _name(deal.filer.controlling_shareholder), "控股股东"),
                 ("actual_controller", _name(deal.filer.actual_controller), "实际控制人")]
     roles_zh = {"director": "董事", "supervisor": "监事", "senior_manager": "高级管理人员"}
     required += [(o.role, o.name, roles_zh[o.role]) for o in deal.filer.officers]
-    required += [("intermediary", p.name, "中介机构") for p in deal.service_providers]
-    for role, name, role_zh in required:
-        if (role, name) not in given:
-            yield hit("filing.undertakings", role=role.replace("_", " "), role_zh=role_zh, name=name)
+    seen = set()
+    for provider in deal.service_providers:
+        if provider.name not in seen:
+            seen.add(provider.name)
+            required.append(("intermediary", provider.name, "中介机构"))
+    return required
 
 
 def _name(entity) -> str:

@@ -2,7 +2,7 @@
 by period, stress scenarios, coverage multiples; SSE Guideline No. 2: static, pre-write-off default rates).
 
 Periods. Month k (k = 1..N) ends on ``cut_off + k months`` (day clipped to the month's end); a date falls in the first
-month whose end is on or after it. N covers the last asset cash flow plus the longest recovery lag, the concession
+month whose end is on or after it. N reaches the last asset cash flow plus the longest recovery lag, the concession
 end and the last legal maturity.
 
 Amortising pools. Every asset's contractual schedule is built from the tape with numpy, one step per month over all
@@ -19,11 +19,10 @@ the pool with the static approach: SMM = 1-(1-CPR)^(1/12), MDR = 1-(1-CDR)^(1/12
 performing balance at the start of the month, scheduled amounts are paid by the survivors, prepayments are a share of
 what then remains. With q_k = ((1-MDR)(1-SMM))^k the performing share of S_k:
 
-    defaults_k            = MDR × q_{k-1} × S_{k-1}
-    interest_k            = SI_k × q_{k-1} × (1-MDR)        scheduled_principal_k = SP_k × q_{k-1} × (1-MDR)
-    prepayments_k         = SMM × q_{k-1} × (1-MDR) × S_k   balance_k = q_k × S_k
-    recoveries_k          = recovery_rate × defaults_{k - recovery_lag_months}
-    collections_k         = interest + scheduled principal + prepayments + recoveries
+    defaults_k = MDR × q_{k-1} × S_{k-1}         recoveries_k = recovery_rate × defaults_{k - recovery_lag_months}
+    interest_k = SI_k × q_{k-1} × (1-MDR)        scheduled_principal_k = SP_k × q_{k-1} × (1-MDR)
+    balance_k  = q_k × S_k                       prepayments_k = SMM × q_{k-1} × (1-MDR) × S_k
+    collections_k = interest + scheduled principal + prepayments + recoveries
 
 so defaults, scheduled principal and prepayments add up to the cut-off balance. Revenue haircut and growth do not apply.
 
@@ -56,7 +55,7 @@ import polars as pl
 
 from filing.model.deal import AssetClass, Cashflow, Scenario, Tranche
 from filing.pool.parse import parser
-from filing.pool.schema import KINDS
+from filing.pool.schema import KINDS, ND_CODES
 from filing.pool.waterfall import Waterfall, notes_in_pool_currency, run_waterfall
 
 
@@ -89,7 +88,7 @@ class ScenarioResult:
         tranches = self.waterfall.tranches
         return {
             "senior_min_dscr": ratio(tranches[0].min_coverage),
-            "revenue_growth": None if self.revenue_growth is None else round(self.revenue_growth, 6),
+            "revenue_growth": ratio(self.revenue_growth),
             "totals": {name: money(values.sum()) for name, values in self._columns().items() if name != "balance"},
             "tranches": {t.id: {
                 "min_coverage": ratio(t.min_coverage), "repaid_in_full": t.repaid_in_full,
@@ -237,7 +236,11 @@ def _column(frame: pl.DataFrame, column: str, required: bool) -> pl.Series | Non
         return None
     series = frame.get_column(column)
     if series.dtype == pl.String:
-        series = frame.select(parser(KINDS[column])(pl.col(column).str.strip_chars())).to_series()
+        text = pl.col(column).str.strip_chars().replace([*ND_CODES, ""], None)
+        parsed = frame.select(parser(KINDS[column])(text), text.is_not_null().alias("given"))
+        series, unreadable = parsed.to_series(0), parsed.to_series(1) & parsed.to_series(0).is_null()
+        if unreadable.any():
+            raise ValueError(f"column '{column}' has {unreadable.sum()} unreadable value(s){_where(frame, unreadable)}")
     if required and series.null_count():
         raise ValueError(f"column '{column}' has {series.null_count()} empty or unreadable value(s)"
                          f"{_where(frame, series.is_null())}")
@@ -259,10 +262,8 @@ def _dates(frame: pl.DataFrame, column: str) -> np.ndarray:
 
 def _where(frame: pl.DataFrame, mask: pl.Series | np.ndarray) -> str:
     """The first few offending assets, so the message can be acted on."""
-    if "asset_id" not in frame.columns:
-        return ""
-    ids = frame.get_column("asset_id").filter(pl.Series(mask)).head(5).to_list()
-    return f" (asset_id {', '.join(map(str, ids))})"
+    ids = frame.get_column("asset_id").filter(pl.Series(mask)).head(5).to_list() if "asset_id" in frame.columns else []
+    return f" (asset_id {', '.join(map(str, ids))})" if ids else ""
 
 
 @dataclass(frozen=True)
@@ -279,16 +280,15 @@ class _Schedule:
     def flows(self, scenario: Scenario, ends: np.ndarray) -> tuple[PoolFlows, None]:
         """The scenario applied at pool level with the static approach of the module docstring."""
         months = len(ends) - 1
-        interest, principal = (np.pad(a, (0, months - len(a))) for a in (self.interest, self.principal))
-        balance = np.pad(self.balance, (0, months + 1 - len(self.balance)))
         smm = 1 - (1 - float(scenario.cpr)) ** (1 / 12)
         mdr = 1 - (1 - float(scenario.cdr)) ** (1 / 12)
         performing = ((1 - mdr) * (1 - smm)) ** np.arange(months)  # q_{k-1}
         survivors = performing * (1 - mdr)
+        interest, principal = (np.pad(a, (0, months - len(a))) * survivors for a in (self.interest, self.principal))
+        balance = np.pad(self.balance, (0, months + 1 - len(self.balance)))
         defaults = mdr * performing * balance[:-1]
         prepayments = smm * survivors * balance[1:]
         recoveries = np.pad(float(scenario.recovery_rate) * defaults, (scenario.recovery_lag_months, 0))[:months]
-        interest, principal = interest * survivors, principal * survivors
         return PoolFlows(
             collections=interest + principal + prepayments + recoveries, interest=interest,
             scheduled_principal=principal, prepayments=prepayments, defaults=defaults, recoveries=recoveries,

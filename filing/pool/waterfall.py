@@ -16,7 +16,7 @@ On a distribution date:
 Coverage of tranche t on a distribution date = cash available (the collection account before any payment) ÷ the
 amount due to t and everything senior to it: fees due + Σ over tranches s up to and including t of (interest due to
 s + principal due to s). The notes are pass-through, so no principal is scheduled before legal maturity: a tranche's
-whole balance is due on its last distribution date on or before its legal maturity, and nothing is due earlier.
+whole balance falls due on its last distribution date on or before its legal maturity and stays due until paid.
 Where nothing is due the ratio is undefined (NaN) and left out of the minimum. A ratio of 1.0 or more means covered.
 """
 
@@ -112,7 +112,7 @@ def run_waterfall(cash: np.ndarray, notes: Sequence[Note], fees_rate: float, per
                     interest_paid[t, i] = paid = min(account, due)
                     account, unpaid[t], accruing[t] = account - paid, due - paid, 0.0
                     senior_due += due
-                if month == principal_due_month[t]:
+                if month >= principal_due_month[t]:
                     senior_due += balance[t]
                 if senior_due > 0:
                     coverage[t, i] = available[i] / senior_due

@@ -156,3 +156,14 @@ def test_as_of_date_decides_the_three_year_window():
     assert any(f.rule == "CN-G-09" for f in check_deal(edited({"filer.disqualifiers.convictions": conviction})).findings)
     later = edited({"filer.disqualifiers.convictions": conviction, "filing.as_of": date(2026, 11, 22).isoformat()})
     assert not any(f.rule == "CN-G-09" for f in check_deal(later).findings)
+
+
+def test_noncompliant_example_trips_its_planted_blockers():
+    report = check_deal(load_deal(EXAMPLES / "noncompliant" / "deal.yaml"))
+    planted = {line.split("DEFECT ")[1].split(":")[0].split(" ")[0]
+               for line in (EXAMPLES / "noncompliant" / "deal.yaml").read_text(encoding="utf-8").splitlines()
+               if "DEFECT " in line}
+    blockers = {f.rule for f in report.findings if f.counts_as_blocker}
+    assert not report.ok
+    assert len(blockers) >= 8
+    assert planted <= {f.rule for f in report.findings}

@@ -214,9 +214,9 @@ def noncompliant(rng: random.Random) -> dict:
     rows, total = [], Decimal(0)
     for index in range(60):
         o = big if index < 8 else obligors[1 + index % 11]
-        balance = money(rng.uniform(5_400_000, 5_600_000) if o is big else rng.uniform(350_000, 450_000))
+        balance = money(rng.uniform(5_400_000, 5_600_000) if o is big else rng.uniform(620_000, 760_000))
         start = CUT_OFF - timedelta(days=rng.randint(30, 200))
-        end = start + timedelta(days=rng.choice([180, 270, 360]))
+        end = max(start + timedelta(days=rng.choice([180, 270, 360])), CUT_OFF + timedelta(days=15))
         uscc = o["uscc"]
         if index in (20, 33, 41):  # wrong check digit
             uscc = uscc[:17] + ("0" if uscc[17] != "0" else "1")

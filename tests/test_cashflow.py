@@ -154,6 +154,14 @@ def test_receivables_by_hand():
     assert report["periods"][:3] == ["2025-01-31", "2025-02-28", "2025-03-31"]
 
 
+def test_month_end_cut_off_gives_month_ends():
+    frame = tape(RECEIVABLES[:1]).with_columns(maturity_date=pl.lit(date(2025, 7, 31)))
+    report = project_cashflows(frame, "trade_receivables", date(2025, 6, 30), [tranche("a", 1, "500")],
+                               Cashflow(base=BASE))
+    assert report.periods[:3] == (date(2025, 7, 31), date(2025, 8, 31), date(2025, 9, 30))
+    assert report.scenarios[0].pool.scheduled_principal[0] == 1000
+
+
 def test_lease_frequency_text_is_normalised():
     months = project(tape(LEASES), "equipment_lease").to_dict()
     for words in ({1: "M", 3: "Q"}, {1: "monthly", 3: "quarterly"}, {1: "月", 3: "季"}):

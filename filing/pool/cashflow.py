@@ -1,9 +1,9 @@
 """Cash-flow projection and stress tests of the pool through the notes (SSE Guideline No. 1 §3.7.6 and §5: cash flow
 by period, stress scenarios, coverage multiples; SSE Guideline No. 2: static, pre-write-off default rates).
 
-Periods. Month k (k = 1..N) ends on ``cut_off + k months`` (day clipped to the month's end); a date falls in the first
-month whose end is on or after it. N reaches the last asset cash flow plus the longest recovery lag, the concession
-end and the last legal maturity.
+Periods. Month k (k = 1..N) ends on ``cut_off + k months`` (day clipped to the month's length; a cut-off on a month's
+last day gives month ends); a date falls in the first month whose end is on or after it. N reaches the last asset
+cash flow plus the longest recovery lag, the concession end and the last legal maturity.
 
 Amortising pools. Every asset's contractual schedule is built from the tape with numpy, one step per month over all
 assets at once. Receivables pay ``interest_rate / 12`` on their balance monthly (none without a rate) and the whole
@@ -47,7 +47,7 @@ from __future__ import annotations
 import calendar
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
@@ -163,9 +163,8 @@ def project_cashflows(frame: pl.DataFrame, asset_class: AssetClass | str, cut_of
     if not tranches:
         raise ValueError("token.tranches is empty: there are no notes to pay")
     scenarios = (cashflow.base, *cashflow.stress)
-    names = [s.name for s in scenarios]
-    if len(set(names)) < len(names):
-        raise ValueError(f"cashflow: scenario names repeat ({', '.join(sorted(names))}); each needs its own name")
+    if len({s.name for s in scenarios}) < len(scenarios):
+        raise ValueError(f"cashflow: scenario names repeat ({', '.join(s.name for s in scenarios)}); make them unique")
     legal_end = max(t.legal_maturity for t in tranches)
     if legal_end <= cut_off:
         raise ValueError(f"token.tranches[].legal_maturity: {legal_end} is not after the cut-off date {cut_off}")
@@ -213,8 +212,10 @@ def _pool_currency(frame: pl.DataFrame, given: str | None) -> str | None:
 
 
 def _add_months(start: date, months: int) -> date:
+    """The same day ``months`` later, clipped to the month's length; a month's last day stays a month's last day."""
     year, month = divmod(start.year * 12 + start.month - 1 + months, 12)
-    return date(year, month + 1, min(start.day, calendar.monthrange(year, month + 1)[1]))
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, last if (start + timedelta(days=1)).day == 1 else min(start.day, last))
 
 
 def _months_until(cut_off: date, day: date) -> int:
@@ -242,8 +243,7 @@ def _column(frame: pl.DataFrame, column: str, required: bool) -> pl.Series | Non
         if unreadable.any():
             raise ValueError(f"column '{column}' has {unreadable.sum()} unreadable value(s){_where(frame, unreadable)}")
     if required and series.null_count():
-        raise ValueError(f"column '{column}' has {series.null_count()} empty or unreadable value(s)"
-                         f"{_where(frame, series.is_null())}")
+        raise ValueError(f"column '{column}' has {series.null_count()} empty value(s){_where(frame, series.is_null())}")
     return series
 
 

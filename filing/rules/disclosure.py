@@ -120,3 +120,129 @@ def tranches_consistent(ctx: Context) -> Iterator[Hit]:
         yield hit("token.tranches", detail=f"the tranches total {total:,.2f} {deal.assets.currency}, more than the pool "
                   f"balance {deal.assets.pool_balance:,}",
                   detail_zh=f"各档本金合计 {total:,.2f} {deal.assets.currency}，超过资产池余额 {deal.assets.pool_balance:,}")
+
+
+@rule("CN-ABS-01", title="Pool overview figures can be disclosed", title_zh="可披露资产池总体特征",
+      severity=Severity.warning, confidence=Confidence.official_copy, source=f"{SSE_G1} §4.1.2, {MIRROR}",
+      message="the {figure} cannot be computed from the tape", message_zh="无法根据资产清单计算{figure_zh}", needs_pool=True)
+def pool_overview_available(ctx: Context) -> Iterator[Hit]:
+    """What: the tape yields the weighted-average remaining term and seasoning (and, for leases, rate) that the pool
+    overview states; trade receivables usually bear no interest, so their rate is not required.
+    Why: the offering circular must give total balance, count, weighted averages, obligors and concentration.
+    Source: SSE Guideline No. 1 §4.1.2, official copy."""
+    averages = ctx.pool.weighted_averages
+    if ctx.pool.asset_class == "toll_road_income" or averages is None:
+        return
+    figures = [("remaining_term_months", "weighted-average remaining term", "加权平均剩余期限"),
+               ("seasoning_months", "weighted-average seasoning", "加权平均账龄")]
+    if ctx.pool.asset_class == "equipment_lease":
+        figures.append(("interest_rate", "weighted-average interest rate", "加权平均利率"))
+    for field, figure, figure_zh in figures:
+        if getattr(averages, field) is None:
+            yield hit("assets.tape", figure=figure, figure_zh=figure_zh)
+
+
+@rule("CN-ABS-02", title="Distribution tables can be disclosed", title_zh="可披露资产池分布情况",
+      severity=Severity.warning, confidence=Confidence.official_copy, source=f"{SSE_G1} §4.1.2, {MIRROR}",
+      message="the distribution by {table} cannot be tabulated: the tape lacks the column or its values",
+      message_zh="无法编制按{table}的分布表：资产清单缺少相应列或数据", needs_pool=True)
+def distributions_available(ctx: Context) -> Iterator[Hit]:
+    """What: the tape gives the distribution of the pool by region, industry and related party.
+    Why: the circular must show the distribution by balance, term, seasoning, obligor region and industry, and the
+    related-party count and share.
+    Source: SSE Guideline No. 1 §4.1.2, official copy."""
+    if ctx.pool.asset_class == "toll_road_income":
+        return
+    for table in ("region", "industry", "related_party"):
+        rows = ctx.pool.distributions.get(table, ())
+        if not rows or all(row.key in {"", "unknown"} for row in rows):
+            yield hit("assets.tape", table=table.replace("_", " "))
+
+
+@rule("CN-ABS-03", title="Top-20 asset table is mandatory when an asset exceeds 1%", title_zh="单笔资产占比超过1%时须披露前二十大资产",
+      severity=Severity.info, confidence=Confidence.official_copy, source=f"{SSE_G1} §4.1.2(5), {MIRROR}",
+      message="asset {asset} is {share:.2%} of the pool, so the top-20 table must be disclosed (the packet includes it)",
+      message_zh="资产 {asset} 占资产池 {share:.2%}，须披露前二十大资产（备案材料已包含）", needs_pool=True)
+def top_twenty_required(ctx: Context) -> Iterator[Hit]:
+    """What: whether any single asset exceeds 1% of the pool.
+    Why: the top-20 table may be omitted only when no asset exceeds 1%; the packet always includes it, so this is
+    information for the drafter.
+    Source: SSE Guideline No. 1 §4.1.2(5), official copy."""
+    if ctx.pool.top_assets and ctx.pool.top_assets[0].share > 0.01:
+        yield hit("assets.tape", asset=ctx.pool.top_assets[0].asset_id, share=ctx.pool.top_assets[0].share)
+
+
+@rule("CN-ABS-04", title="Receivables are dispersed: at least 10 unrelated obligors, none above 50%",
+      title_zh="应收账款分散度：至少10个无关联债务人且单一债务人不超过50%",
+      severity=Severity.warning, confidence=Confidence.official_copy, source=f"{SSE_G2} §3.2.3, {MIRROR}",
+      message="{unrelated} unrelated obligors and a largest obligor at {largest:.1%}, with no guarantee or shortfall support",
+      message_zh="无关联债务人 {unrelated} 个，最大单一债务人占比 {largest:.1%}，且无担保或差额支付安排", needs_pool=True)
+def receivables_dispersed(ctx: Context) -> Iterator[Hit]:
+    """What: a receivables pool has at least 10 unrelated obligors and none above 50% of the balance, unless a
+    guarantee or shortfall support is in place.
+    Why: the exchange admission standard requires this dispersion and allows the waiver only with credit support.
+    Source: SSE Guideline No. 2 §3.2.3, official copy."""
+    dispersion = ctx.pool.dispersion
+    supported = any(e.kind in {"guarantee", "shortfall_support"} for e in ctx.deal.structure.credit_enhancement)
+    if ctx.deal.assets.asset_class == "trade_receivables" and dispersion and not dispersion.meets and not supported:
+        yield hit("assets.tape", unrelated=dispersion.unrelated_obligors, largest=dispersion.max_obligor_share)
+
+
+@rule("CN-ABS-05", title="Originator-affiliate cash flow above 10% is specially disclosed", title_zh="原始权益人及其关联方现金流占比超过10%须专项披露",
+      severity=Severity.warning, confidence=Confidence.official_copy, source=f"{SSE_G2} §2.2.3 and {SSE_G1} §3.7.1, {MIRROR}",
+      message="the originator's affiliates owe {share:.1%} of the pool (over 10%): disclose the related-party flows",
+      message_zh="原始权益人关联方占资产池 {share:.1%}（超过10%），须专项披露关联交易", needs_pool=True)
+def affiliate_share_disclosed(ctx: Context) -> Iterator[Hit]:
+    """What: the share of the pool owed by the originator and its affiliates.
+    Why: above 10% the exchange rules require special disclosure of the related-party cash flows.
+    Source: SSE Guidelines No. 1 and No. 2, official copy."""
+    affiliates = ctx.pool.affiliates
+    if affiliates and affiliates.above_threshold:
+        yield hit("assets.originator_affiliates", share=affiliates.share)
+
+
+@rule("CN-ABS-06", title="Cash-flow projection rests on three years of history and is stress-tested",
+      title_zh="现金流预测基于至少三年历史数据并进行压力测试",
+      severity=Severity.warning, confidence=Confidence.official_copy,
+      source=f"{SSE_G1} §3.7.6 and §5; CSRC ABS disclosure guideline (证监会公告〔2014〕49号), {MIRROR}",
+      message="{detail}", message_zh="{detail_zh}")
+def projection_history_and_stress(ctx: Context) -> Iterator[Hit]:
+    """What: at least three years of performance history (the revenue tape of a toll road, the declared history of a
+    pool) and at least one stress scenario.
+    Why: the circular's cash-flow projection needs three years of history with volatility explained, stated
+    assumptions and stress tests with the coverage in each scenario.
+    Source: SSE Guideline No. 1 §3.7.6, official copy."""
+    deal = ctx.deal
+    toll = ctx.pool.toll_road if ctx.pool else None
+    years = toll.years_covered if toll else deal.assets.history_years_declared
+    if years is None or years < 3:
+        yield hit("assets.tape" if toll else "assets.history_years_declared",
+                  detail=f"the projection rests on {years or 0:g} year(s) of history, fewer than 3",
+                  detail_zh=f"现金流预测所依据的历史数据为 {years or 0:g} 年，少于3年")
+    if not deal.cashflow.stress:
+        yield hit("cashflow.stress", detail="no stress scenario is declared", detail_zh="未设定压力情景")
+
+
+@rule("CN-ABS-10", title="The base case repays every tranche by its legal maturity", title_zh="基准情景下各档于法定到期日前足额偿付",
+      severity=Severity.blocker, confidence=Confidence.official_copy, source=f"{SSE_G1} §5 (coverage multiples), {MIRROR}",
+      message="in the base case tranche {tranche} {problem}", message_zh="基准情景下 {tranche} 档{problem_zh}",
+      needs_pool=True)
+def base_case_repays(ctx: Context) -> Iterator[Hit]:
+    """What: under the deal's own base-case assumptions every tranche is repaid in full by its legal maturity and
+    its minimum coverage ratio is at least 1.0.
+    Why: a deal whose base case already fails cannot be described as supported by the assets' cash flows; the
+    rating report must state coverage for each period.
+    Source: SSE Guideline No. 1 §5, official copy."""
+    if ctx.pool.cashflows is None:
+        return
+    base = ctx.pool.cashflows.summary[ctx.deal.cashflow.base.name]
+    for index, tranche in enumerate(ctx.deal.token.tranches):
+        figures = base["tranches"][tranche.id]
+        if not figures["repaid_in_full"]:
+            yield hit(f"token.tranches[{index}]", tranche=tranche.id,
+                      problem=f"is not repaid in full by {figures['legal_maturity']}",
+                      problem_zh=f"未能于 {figures['legal_maturity']} 前足额偿付")
+        elif figures["min_coverage"] is not None and float(figures["min_coverage"]) < 1.0:
+            yield hit(f"token.tranches[{index}]", tranche=tranche.id,
+                      problem=f"has a minimum coverage of {figures['min_coverage']}, below 1.0",
+                      problem_zh=f"最低覆盖倍数为 {figures['min_coverage']}，低于1.0")

@@ -58,3 +58,19 @@ def stable_cashflow_basis(ctx: Context) -> Iterator[Hit]:
     if assets.vacant_or_under_construction:
         yield hit("assets.vacant_or_under_construction", detail="the property is vacant or under construction",
                   detail_zh="不动产处于空置或在建状态")
+
+
+@rule("CN-G-15", title="No important cash-flow provider is a dishonest entity", title_zh="重要现金流提供方不属于失信主体",
+      severity=Severity.blocker, confidence=Confidence.official_copy,
+      source=f"{NEGATIVE_LIST}, item 2; important provider as defined in SSE ABS Guideline No. 1 (over 15% alone or "
+             "20% with affiliates)",
+      message="{name} provides {share:.1%} of the pool's cash flow ({basis}) and is listed as dishonest",
+      message_zh="{name} 提供资产池 {share:.1%} 的现金流（{basis}），且被列为失信主体", needs_pool=True)
+def no_dishonest_important_provider(ctx: Context) -> Iterator[Hit]:
+    """What: no obligor (or obligor group) above 15% of the pool alone, or 20% with its affiliates, is on the deal's
+    list of dishonest entities.
+    Why: negative-list item 2 excludes assets whose important cash-flow provider is a listed dishonest debtor.
+    Source: AMAC negative list, official copy; thresholds from the SSE definition."""
+    for provider in ctx.pool.important_providers:
+        if provider.dishonest:
+            yield hit("assets.dishonest_obligors", name=provider.name, share=provider.share, basis=provider.basis)

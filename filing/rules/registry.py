@@ -151,7 +151,7 @@ class Rulebook:
     """The rules of some modules, in code order; built from modules so that no registry is global state."""
 
     def __init__(self, version: str, modules: Iterable[ModuleType]):
-        rules = [value for module in modules for value in vars(module).values() if isinstance(value, Rule)]
+        rules = [found for module in modules for value in vars(module).values() for found in _rules_in(value)]
         codes = [r.code for r in rules]
         repeated = {c for c in codes if codes.count(c) > 1}
         if repeated:
@@ -177,6 +177,15 @@ class Rulebook:
         order = {Severity.blocker: 0, Severity.warning: 1, Severity.info: 2}
         findings.sort(key=lambda f: (order[f.severity], _code_key(f.rule), f.path))
         return CheckReport(findings, not_evaluated, self.version)
+
+
+def _rules_in(value: Any) -> list[Rule]:
+    """A module declares rules one by one, or as a tuple when one check serves a family of codes."""
+    if isinstance(value, Rule):
+        return [value]
+    if isinstance(value, tuple) and value and all(isinstance(item, Rule) for item in value):
+        return list(value)
+    return []
 
 
 def _findings_of(candidate: Rule, context: Context) -> Iterator[Finding]:

@@ -94,7 +94,7 @@ class ScenarioResult:
                 "min_coverage": ratio(t.min_coverage), "repaid_in_full": t.repaid_in_full,
                 "repaid_on": t.repaid_on and t.repaid_on.isoformat(), "legal_maturity": t.legal_maturity.isoformat(),
                 "loss": money(t.loss), "interest_shortfall": money(t.interest_shortfall[-1]),
-                "wal_years": None if t.wal_years is None else round(t.wal_years, 4),
+                "wal_years": ratio(t.wal_years),
             } for t in tranches},
         }
 

@@ -266,6 +266,10 @@ def test_foreign_currency_tranche_uses_fx_rate_and_says_so():
     assert any("assumed" in note and "USD" in note for note in assumed.assumptions)
     given_rate = project(tape(LEASES), "equipment_lease", usd, fx_rate=7.0)
     assert given_rate.scenarios[0].waterfall.tranches[0].principal_paid.sum() == pytest.approx(700)
+    deal_rate = project_cashflows(tape(LEASES), "equipment_lease", CUT_OFF, usd,
+                                  Cashflow(base=BASE, fx_to_pool={"USD": "7.1"}), fx_rate=7.0)
+    assert deal_rate.scenarios[0].waterfall.tranches[0].principal_paid.sum() == pytest.approx(710)
+    assert deal_rate.assumptions == ("tranche a in USD converted at 7.1 CNY per USD (given)",)
 
 
 def test_report_is_deterministic_json_whatever_the_row_order():

@@ -37,9 +37,9 @@ CDR and recoveries do not apply: collections are the revenue, the other pool col
 The notes: ``filing.pool.waterfall`` (sequential pay, interest shortfalls, the coverage definition).
 
 Numbers. Everything is computed in float64 numpy, in the pool currency; a tranche in another currency is converted at
-``fx_rate`` (pool currency per unit of tranche currency; 1.0 when not given, stated in ``assumptions``).
-``CashflowReport.to_dict`` gives money as Decimal strings rounded half-up to cents and ratios as floats rounded to 4
-places, so identical inputs give identical JSON.
+``cashflow.fx_to_pool`` or else ``fx_rate`` (pool currency per unit of tranche currency; 1.0, stated in ``assumptions``,
+when neither gives a rate). ``CashflowReport.to_dict`` gives money as Decimal strings rounded half-up to cents and
+ratios as floats rounded to 4 places, so identical inputs give identical JSON.
 """
 
 from __future__ import annotations
@@ -168,7 +168,8 @@ def project_cashflows(frame: pl.DataFrame, asset_class: AssetClass | str, cut_of
     legal_end = max(t.legal_maturity for t in tranches)
     if legal_end <= cut_off:
         raise ValueError(f"token.tranches[].legal_maturity: {legal_end} is not after the cut-off date {cut_off}")
-    currency, notes, assumptions = notes_in_pool_currency(tranches, _pool_currency(frame, pool_currency), fx_rate)
+    currency, notes, assumptions = notes_in_pool_currency(
+        tranches, _pool_currency(frame, pool_currency), cashflow.fx_to_pool, fx_rate)
     source: _Schedule | _TollHistory
     if asset_class is AssetClass.toll_road_income:
         source = _toll_history(frame, concession_end)
@@ -374,8 +375,7 @@ class _TollHistory:
         if self.concession_end is not None:
             length = (ends[1:] - ends[:-1]).astype(np.float64)
             revenue *= np.clip((np.datetime64(self.concession_end) - ends[:-1]).astype(np.float64) / length, 0, 1)
-        zero = np.zeros_like(revenue)
-        return PoolFlows(revenue, zero, zero, zero, zero, zero, zero), growth
+        return PoolFlows(revenue, *[np.zeros_like(revenue)] * 6), growth
 
 
 def _toll_history(frame: pl.DataFrame, concession_end: date | None) -> _TollHistory:

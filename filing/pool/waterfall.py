@@ -23,9 +23,10 @@ Where nothing is due the ratio is undefined (NaN) and left out of the minimum. A
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 import numpy as np
 
@@ -128,9 +129,12 @@ def run_waterfall(cash: np.ndarray, notes: Sequence[Note], fees_rate: float, per
     return Waterfall(available, fees_paid, residual, results)
 
 
-def notes_in_pool_currency(tranches: list[Tranche], pool_currency: str | None, fx_rate: float | None
-           ) -> tuple[str, list[Note], list[str]]:
-    """Tranches in payment order, their principal in the pool currency, and the FX choices made on the way."""
+def notes_in_pool_currency(tranches: list[Tranche], pool_currency: str | None, fx_to_pool: Mapping[str, Decimal],
+                           fx_rate: float | None) -> tuple[str, list[Note], list[str]]:
+    """Tranches in payment order, their principal in the pool currency, and the FX choices made on the way.
+
+    A tranche in another currency is converted at the deal's ``cashflow.fx_to_pool`` rate for it, else at
+    ``fx_rate``, else at 1.0 as a stated assumption."""
     ordered = sorted(tranches, key=lambda t: (t.seniority, t.id))
     currency = pool_currency or ordered[0].currency
     assumptions = [] if pool_currency else [f"pool currency not stated: taken to be {currency}, the notes' currency"]
@@ -138,8 +142,9 @@ def notes_in_pool_currency(tranches: list[Tranche], pool_currency: str | None, f
     for t in ordered:
         rate = 1.0
         if t.currency != currency:
-            rate = 1.0 if fx_rate is None else fx_rate
-            source = "assumed (no fx_rate given)" if fx_rate is None else "given"
+            given = fx_to_pool.get(t.currency, fx_rate)
+            rate = 1.0 if given is None else float(given)
+            source = "assumed: no rate given" if given is None else "given"
             assumptions.append(f"tranche {t.id} in {t.currency} converted at {rate} {currency} per {t.currency}"
                                f" ({source})")
         notes.append(Note(t.id, float(t.principal) * rate, float(t.coupon_rate), t.payment_frequency_months,

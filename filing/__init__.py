@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from filing.analysis import analyse
 from filing.errors import InputError, Problem
 from filing.model import Deal, LoadedDeal, json_schema, load_deal
+from filing.pool import PoolReport
 from filing.rules import CheckReport, Context, Finding, Severity, rulebook
 
 try:
@@ -17,10 +19,15 @@ except PackageNotFoundError:  # running from a checkout without installation
     __version__ = "0.0.0+checkout"
 
 
-def check_deal(loaded: LoadedDeal, pool=None) -> CheckReport:
+def check_deal(loaded: LoadedDeal, pool: PoolReport | None = None) -> CheckReport:
     """Run the rulebook over a deal (and its pool report, when the tape was analysed)."""
     return rulebook().run(Context(loaded.deal, pool))
 
 
+def check_pool(loaded: LoadedDeal, pool: PoolReport) -> CheckReport:
+    """Only the rules that read the pool report: what `filing pool` reports."""
+    return rulebook().run(Context(loaded.deal, pool), select=lambda rule: rule.needs_pool)
+
+
 __all__ = ["__version__", "InputError", "Problem", "Deal", "LoadedDeal", "load_deal", "json_schema", "check_deal",
-           "CheckReport", "Finding", "Severity", "rulebook"]
+           "check_pool", "analyse", "PoolReport", "CheckReport", "Finding", "Severity", "rulebook"]

@@ -11,11 +11,13 @@ from typing import Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
 import filing
 from filing import scaffold
 from filing.errors import InputError
+from filing.pool.summary import pool_summary
 from filing.rules import CheckReport, Severity
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
@@ -83,15 +85,41 @@ def _print_report(report: CheckReport, title: str) -> None:
               f"rulebook {report.rulebook_version}")
 
 
+def _analyse(loaded: filing.LoadedDeal, fmt: Format) -> filing.PoolReport:
+    """The pool stage with a progress bar on stderr (hidden when stderr is not a terminal)."""
+    with Progress(TextColumn("{task.description}"), BarColumn(), console=err, transient=True) as bar:
+        task = bar.add_task("pool", total=None)
+        try:
+            return filing.analyse(loaded, lambda step, done, total: bar.update(
+                task, description=f"pool: {step}", completed=done, total=total))
+        except InputError as error:
+            _input_failed(error, fmt)
+
+
 @app.command()
 def check(deal: DealArgument, fmt: FormatOption = Format.text) -> None:
-    """Check a deal against the rulebook: blockers, warnings and their citations."""
+    """Check a deal against the rulebook (and its tape's pool analytics): blockers, warnings and citations."""
     loaded = _load(deal, fmt)
-    report = filing.check_deal(loaded)
+    report = filing.check_deal(loaded, _analyse(loaded, fmt))
     if fmt is Format.json:
         _print_json(report.to_dict() | {"deal": loaded.deal.deal_id, "deal_sha256": loaded.sha256()})
     else:
         _print_report(report, loaded.deal.deal_id)
+    raise typer.Exit(0 if report.ok else 1)
+
+
+@app.command()
+def pool(deal: DealArgument, fmt: FormatOption = Format.text) -> None:
+    """Analyse the deal's data tape: checks, statistics, concentration, cash flows and stress."""
+    loaded = _load(deal, fmt)
+    analysed = _analyse(loaded, fmt)
+    report = filing.check_pool(loaded, analysed)
+    if fmt is Format.json:
+        _print_json(report.to_dict() | {"pool": analysed.to_dict()})
+    else:
+        for line in pool_summary(analysed):
+            out.print(escape(line))
+        _print_report(report, f"{loaded.deal.deal_id} pool")
     raise typer.Exit(0 if report.ok else 1)
 
 

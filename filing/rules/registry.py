@@ -165,10 +165,11 @@ class Rulebook:
                 return candidate
         raise KeyError(code)
 
-    def run(self, context: Context) -> CheckReport:
+    def run(self, context: Context, select: Callable[[Rule], bool] = lambda _: True) -> CheckReport:
+        """Run every (selected) rule; pool rules without a pool report are listed as not evaluated."""
         findings: list[Finding] = []
         not_evaluated = []
-        for candidate in self.rules:
+        for candidate in filter(select, self.rules):
             if candidate.needs_pool and context.pool is None:
                 not_evaluated.append(candidate.code)
                 continue

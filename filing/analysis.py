@@ -1,0 +1,28 @@
+"""The pool stage as the rest of the toolkit sees it: tape analytics plus the cash-flow projection of the pool
+that passed its checks and the eligibility criteria."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import polars as pl
+
+from filing.model import LoadedDeal
+from filing.pool import PoolReport, Progress, analyse_pool
+from filing.pool.cashflow import project_cashflows
+
+
+def analyse(loaded: LoadedDeal, progress: Progress | None = None) -> PoolReport:
+    """Analyse the deal's tape and project its cash flows; a tape with blockers gets no projection, since its
+    figures would be wrong."""
+    report = analyse_pool(loaded, progress)
+    if report.blockers:
+        return report
+    deal = loaded.deal
+    usable = pl.col("passes_checks")
+    if "eligible" in report.frame.columns:
+        usable = usable & pl.col("eligible").fill_null(False)
+    flows = project_cashflows(report.frame.filter(usable), deal.assets.asset_class, deal.assets.cut_off_date,
+                              deal.token.tranches, deal.cashflow, deal.assets.concession_end,
+                              pool_currency=deal.assets.currency)
+    return dataclasses.replace(report, cashflows=flows)

@@ -1,5 +1,5 @@
-"""Cash-flow projection and stress tests of the pool through the notes (SSE Guideline No. 1 §3.7.6 and §5: cash flow
-by period, stress scenarios, coverage multiples; SSE Guideline No. 2: static, pre-write-off default rates).
+"""Cash-flow projection and stress tests of the pool, paid through the notes by ``filing.pool.waterfall`` (SSE
+Guideline No. 1 §3.7.6 and §5: cash flow by period, stress scenarios, coverage multiples; No. 2: static default rates).
 
 Periods. Month k (k = 1..N) ends on ``cut_off + k months`` (day clipped to the month's length; a cut-off on a month's
 last day gives month ends); a date falls in the first month whose end is on or after it. N reaches the last asset
@@ -12,12 +12,10 @@ months (``payment_frequency``, missing: monthly) counted back from ``maturity_da
 months / 12``, the rest of ``installment_amount`` as principal; without an instalment, the level payment that takes
 ``outstanding_balance`` down to ``residual_value`` over the remaining instalments. The balance left at maturity (the
 residual value) is paid with the last instalment, so scheduled principal adds up to the cut-off balance. The first
-instalment after the cut-off is counted in full.
-
-The schedules add up to pool scheduled interest SI_k, principal SP_k and balance S_k, and each scenario is applied to
-the pool with the static approach: SMM = 1-(1-CPR)^(1/12), MDR = 1-(1-CDR)^(1/12); defaults come first, on the
-performing balance at the start of the month, scheduled amounts are paid by the survivors, prepayments are a share of
-what then remains. With q_k = ((1-MDR)(1-SMM))^k the performing share of S_k:
+instalment after the cut-off is counted in full. The schedules add up to pool scheduled interest SI_k, principal SP_k
+and balance S_k. Each scenario is applied to the pool with the static approach: SMM = 1-(1-CPR)^(1/12), MDR =
+1-(1-CDR)^(1/12); defaults come first, on the performing balance at the start of the month, the survivors pay their
+scheduled amounts, then prepayments take a share of what remains. With q_k = ((1-MDR)(1-SMM))^k:
 
     defaults_k = MDR × q_{k-1} × S_{k-1}         recoveries_k = recovery_rate × defaults_{k - recovery_lag_months}
     interest_k = SI_k × q_{k-1} × (1-MDR)        scheduled_principal_k = SP_k × q_{k-1} × (1-MDR)
@@ -33,8 +31,6 @@ profile(calendar month of k's end) × (1 + g)^ceil(h / 12) × (1 - revenue_hairc
 history month and g ``revenue_growth`` (default: the historical growth per year between the first and last years; 0
 with one year). The month in which ``concession_end`` falls is pro-rated by days; nothing is earned after it. CPR,
 CDR and recoveries do not apply: collections are the revenue, the other pool columns 0.
-
-The notes: ``filing.pool.waterfall`` (sequential pay, interest shortfalls, the coverage definition).
 
 Numbers. Everything is computed in float64 numpy, in the pool currency; a tranche in another currency is converted at
 ``cashflow.fx_to_pool`` or else ``fx_rate`` (pool currency per unit of tranche currency; 1.0, stated in ``assumptions``,
@@ -54,9 +50,13 @@ import numpy as np
 import polars as pl
 
 from filing.model.deal import AssetClass, Cashflow, Scenario, Tranche
-from filing.pool.parse import parser
-from filing.pool.schema import KINDS, ND_CODES
+from filing.pool.schema import ND_CODES
 from filing.pool.waterfall import Waterfall, notes_in_pool_currency, run_waterfall
+
+_FREQUENCIES = {word: months for months, words in {  # payment-frequency spellings of raw tapes → months
+    1: ("m", "monthly", "month", "月", "按月", "每月"), 3: ("q", "quarterly", "quarter", "季", "按季", "季度", "每季"),
+    6: ("s", "semiannual", "semi-annual", "半年", "每半年"), 12: ("a", "y", "annual", "yearly", "年", "按年", "每年"),
+}.items() for word in words}
 
 
 @dataclass(frozen=True)
@@ -85,9 +85,8 @@ class ScenarioResult:
 
     def summary(self) -> dict:
         """The figures a stress-test table shows: per-tranche coverage, repayment and loss, and the pool totals."""
-        tranches = self.waterfall.tranches
         return {
-            "senior_min_dscr": ratio(tranches[0].min_coverage),
+            "senior_min_dscr": ratio(self.waterfall.tranches[0].min_coverage),
             "revenue_growth": ratio(self.revenue_growth),
             "totals": {name: money(values.sum()) for name, values in self._columns().items() if name != "balance"},
             "tranches": {t.id: {
@@ -95,7 +94,7 @@ class ScenarioResult:
                 "repaid_on": t.repaid_on and t.repaid_on.isoformat(), "legal_maturity": t.legal_maturity.isoformat(),
                 "loss": money(t.loss), "interest_shortfall": money(t.interest_shortfall[-1]),
                 "wal_years": ratio(t.wal_years),
-            } for t in tranches},
+            } for t in self.waterfall.tranches},
         }
 
     def monthly(self) -> dict:
@@ -231,7 +230,7 @@ def _period_ends(cut_off: date, months: int) -> np.ndarray:
 
 
 def _column(frame: pl.DataFrame, column: str, required: bool) -> pl.Series | None:
-    """A typed column; raw text is parsed with the tape reader's own parser for the column's kind."""
+    """A typed column. Raw text (a tape that skipped the reader) is parsed for the spellings this module needs."""
     if column not in frame.columns:
         if required:
             raise ValueError(f"column '{column}' is missing from the tape")
@@ -239,13 +238,21 @@ def _column(frame: pl.DataFrame, column: str, required: bool) -> pl.Series | Non
     series = frame.get_column(column)
     if series.dtype == pl.String:
         text = pl.col(column).str.strip_chars().replace([*ND_CODES, ""], None)
-        parsed = frame.select(parser(KINDS[column])(text), text.is_not_null().alias("given"))
+        parsed = frame.select(_parse_text(column, text), text.is_not_null().alias("given"))
         series, unreadable = parsed.to_series(0), parsed.to_series(1) & parsed.to_series(0).is_null()
         if unreadable.any():
             raise ValueError(f"column '{column}' has {unreadable.sum()} unreadable value(s){_where(frame, unreadable)}")
     if required and series.null_count():
         raise ValueError(f"column '{column}' has {series.null_count()} empty value(s){_where(frame, series.is_null())}")
     return series
+
+
+def _parse_text(column: str, text: pl.Expr) -> pl.Expr:
+    if column == "payment_frequency":
+        return text.str.to_lowercase().replace_strict(_FREQUENCIES, default=None, return_dtype=pl.Int64)
+    dated = {"maturity_date": text, "period": text.str.slice(0, 7) + "-01"}  # a period is 2024-01 or a day in it
+    return (dated[column].str.to_date("%Y-%m-%d", strict=False) if column in dated
+            else text.cast(pl.Float64, strict=False))
 
 
 def _numbers(frame: pl.DataFrame, column: str, missing: float | None = None) -> np.ndarray:
@@ -269,14 +276,11 @@ def _where(frame: pl.DataFrame, mask: pl.Series | np.ndarray) -> str:
 
 @dataclass(frozen=True)
 class _Schedule:
-    """The pool's contractual cash flows, before any default or prepayment."""
+    """The pool's contractual cash flows before any default or prepayment: SI_k, SP_k (k = 1..K), S_k (k = 0..K)."""
 
     interest: np.ndarray
-    """SI_k, k = 1..K."""
     principal: np.ndarray
-    """SP_k, k = 1..K."""
     balance: np.ndarray
-    """S_k, k = 0..K."""
 
     def flows(self, scenario: Scenario, ends: np.ndarray) -> tuple[PoolFlows, None]:
         """The scenario applied at pool level with the static approach of the module docstring."""
@@ -333,9 +337,8 @@ def _frequencies(frame: pl.DataFrame) -> np.ndarray:
 def _level_payment(balance: np.ndarray, rate: np.ndarray, count: np.ndarray, residual: np.ndarray) -> np.ndarray:
     """The instalment that amortises ``balance`` to ``residual`` in ``count`` payments at ``rate`` per payment."""
     discount = (1 + rate) ** -count.astype(np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        annuity = (balance - residual * discount) * rate / (1 - discount)
-    return np.where(rate > 0, annuity, (balance - residual) / count)
+    return np.divide((balance - residual * discount) * rate, 1 - discount, out=(balance - residual) / count,
+                     where=rate > 0)
 
 
 def _amortise(balance: np.ndarray, rate: np.ndarray, every: np.ndarray, month: np.ndarray,
@@ -356,14 +359,13 @@ def _amortise(balance: np.ndarray, rate: np.ndarray, every: np.ndarray, month: n
 
 @dataclass(frozen=True)
 class _TollHistory:
-    """What the revenue history says: the last year's level, the seasonal profile and the growth per year."""
+    """What the history says: the last year's revenue, each calendar month's share of a year (January first), the
+    growth per year, and the last history month (in months since January 1970)."""
 
     level: float
     profile: np.ndarray
-    """Share of the year's revenue by calendar month, January first."""
     growth: float
     last_month: int
-    """Last history month, in months since January 1970."""
     concession_end: date | None
 
     def flows(self, scenario: Scenario, ends: np.ndarray) -> tuple[PoolFlows, float]:
@@ -384,15 +386,13 @@ def _toll_history(frame: pl.DataFrame, concession_end: date | None) -> _TollHist
     month, revenue = period[order].astype("datetime64[M]").astype(np.int64), _numbers(frame, "toll_revenue")[order]
     if (np.diff(month) != 1).any():
         raise ValueError("column 'period' must list consecutive months, each once (a month repeats or is missing)")
-    if (revenue < 0).any():
-        raise ValueError("column 'toll_revenue' must not be negative")
     years = len(month) // 12
     if years == 0:
         raise ValueError(f"column 'period' covers {len(month)} months; the projection needs at least 12")
     by_year = revenue[len(revenue) - 12 * years:].reshape(years, 12)
     totals = by_year.sum(axis=1)
-    if (totals == 0).any():
-        raise ValueError("column 'toll_revenue' is zero for a whole year of history")
+    if (revenue < 0).any() or (totals == 0).any():
+        raise ValueError("column 'toll_revenue' must not be negative, nor zero for a whole year of history")
     first_month = month[len(month) - 12 * years]
     profile = np.roll((by_year / totals[:, None]).mean(axis=0), first_month % 12)
     growth = (totals[-1] / totals[0]) ** (1 / (years - 1)) - 1 if years > 1 else 0.0

@@ -1,0 +1,169 @@
+"""The chain check: pick the chain and the actors, run cross-check and scenarios per tranche, build the report.
+
+Three modes (design.md): without an RPC URL the reference token is deployed from the deal on the embedded chain and
+the full suite runs; with an RPC URL the deployed tokens are checked read-only; with `fork` a local anvil forks the
+node and the full suite runs as the token's agent (found in the role logs unless given), leaving the node untouched.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from web3 import Web3
+
+from filing.chain.adapters import TokenAdapter, adapter_for
+from filing.chain.artifacts import Artifact
+from filing.chain.connect import ChainError, Reverted, embedded_chain, is_embedded, load_key, rpc_chain
+from filing.chain.crosscheck import config_checks, config_findings, document_check, scenario_findings, setup_findings
+from filing.chain.deploy import DeployedTranche, deploy_deal, tranche_terms
+from filing.chain.node import anvil, impersonate
+from filing.chain.report import ContractReport, TrancheReport, chain_finding
+from filing.chain.scenarios import Actors, ScenarioResult, read_only_suite, run_suite, synthetic_wallet
+from filing.errors import InputError
+from filing.model.deal import Deal
+from filing.model.load import LoadedDeal
+from filing.rules.registry import Finding
+
+SENDERS = 5
+
+
+def check_on_chain(web3: Web3, deal: Deal, addresses: list[str], *, mode: str, actors: Actors | None = None,
+                   manifest_sha256: str | None = None, require_document: bool = True,
+                   detect: bool = True) -> ContractReport:
+    """Check the tokens at `addresses` (one per tranche, in order) against the deal. With `actors` the full
+    scenario suite runs (the chain must let `actors` send); without, only read-only scenarios."""
+    now = web3.eth.get_block("latest")["timestamp"]
+    chain_id = web3.eth.chain_id
+    tranches: list[TrancheReport] = []
+    scenarios: list[ScenarioResult] = []
+    findings: list[Finding] = []
+    paths = {t.id: f"token.tranches[{i}]" for i, t in enumerate(deal.token.tranches)}
+    if mode != "embedded" and chain_id != deal.token.chain.chain_id:
+        findings.append(chain_finding("CHAIN-16", "token.chain.chain_id",
+                                      f"the node's chain id is {chain_id}; the deal names "
+                                      f"{deal.token.chain.chain_id} ({deal.token.chain.name})",
+                                      f"节点链ID为 {chain_id}，交易文件为 {deal.token.chain.chain_id}"))
+    for tranche, address in zip(deal.token.tranches, addresses, strict=True):
+        path, terms = paths[tranche.id], tranche_terms(deal, tranche)
+        try:
+            adapter = adapter_for(web3, address)
+        except ValueError:
+            tranches.append(TrancheReport(tranche.id, tranche.symbol, address, "none"))
+            findings.append(chain_finding("CHAIN-13", f"{path}.address", f"no contract code at {address}",
+                                          f"地址 {address} 上没有合约代码"))
+            continue
+        checks = config_checks(adapter, terms)
+        doc_check, doc_findings = document_check(adapter, manifest_sha256, path, require_document)
+        tranches.append(TrancheReport(tranche.id, tranche.symbol, adapter.address, adapter.standard,
+                                      [*checks, doc_check], adapter.describe()))
+        findings += config_findings(checks, terms, path, adapter.standard) + doc_findings
+        if adapter.standard == "unknown":
+            findings.append(chain_finding("CHAIN-13", f"{path}.address",
+                                          f"{address} is not a recognised permissioned token (no reference, "
+                                          "ERC-3643 or ERC-1404 interface): nothing restricts who holds it",
+                                          f"{address} 不是可识别的受许可代币，持有人不受限制"))
+        scenarios += read_only_suite(adapter, terms, tranche.id)
+        if actors is not None:
+            results, problems = _full_suite(adapter, terms, tranche.id, actors, now, detect)
+            scenarios += results
+            findings += setup_findings(problems, path)
+    findings += scenario_findings(scenarios, paths)
+    return ContractReport.build(mode, chain_id, deal.deal_id, tranches, scenarios, findings)
+
+
+def _full_suite(adapter: TokenAdapter, terms: Any, tranche: str, actors: Actors, now: int,
+                detect: bool) -> tuple[list[ScenarioResult], list[str]]:
+    if not adapter.supports_writes:
+        return [], [f"the {adapter.standard} interface has no registry or agent operations: only read-only "
+                    "scenarios ran"]
+    adapter.agent = actors.agent
+    return run_suite(adapter, terms, tranche, actors, now, detect)
+
+
+def embedded_actors(web3: Web3) -> tuple[str, str, Actors]:
+    """(admin, agent, actors) from the embedded chain's (or an anvil node's) unlocked accounts."""
+    accounts = web3.eth.accounts
+    if len(accounts) < 2 + SENDERS:
+        raise ChainError(f"the node has {len(accounts)} unlocked accounts; the suite needs {2 + SENDERS}")
+    return accounts[0], accounts[1], Actors(accounts[1], accounts[2:2 + SENDERS])
+
+
+def check_embedded(deal: Deal, *, web3: Web3 | None = None, artifact: Artifact | None = None,
+                   manifest_sha256: str | None = None, detect: bool = True) -> ContractReport:
+    """Deploy the reference token (or `artifact` with the same constructor) from the deal on a fresh embedded chain
+    (or on `web3`, e.g. a plain anvil node with unlocked accounts) and run the full suite."""
+    web3 = web3 or embedded_chain()
+    admin, agent, actors = embedded_actors(web3)
+    deployed = deploy_deal(web3, deal, admin, agent, artifact=artifact, manifest_sha256=manifest_sha256)
+    return check_on_chain(web3, deal, [d.address for d in deployed],
+                          mode="embedded" if is_embedded(web3) else "node", actors=actors,
+                          manifest_sha256=manifest_sha256, require_document=manifest_sha256 is not None,
+                          detect=detect)
+
+
+def find_agent(web3: Web3, address: str) -> str | None:
+    """The token's current agent, from its role logs (AccessControl roles are not enumerable)."""
+    adapter = adapter_for(web3, address)
+    for candidate in adapter.agent_candidates():
+        if adapter.is_agent(candidate) is not False:
+            return candidate
+    return None
+
+
+def _addresses(loaded: LoadedDeal, addresses: list[str] | None) -> list[str]:
+    tranches = loaded.deal.token.tranches
+    if addresses:
+        if len(addresses) != len(tranches):
+            raise InputError.single(loaded.source, f"{len(addresses)} --address given for {len(tranches)} "
+                                    "tranche(s); give one per tranche, in the deal's order", path="token.tranches")
+        bad = [a for a in addresses if not Web3.is_address(a)]
+        if bad:
+            raise InputError.single(loaded.source, f"not an address: {', '.join(bad)}", path="token.tranches")
+        return [Web3.to_checksum_address(a) for a in addresses]
+    missing = [i for i, t in enumerate(tranches) if not t.address]
+    if missing:
+        raise InputError.single(loaded.source, "no deployed address: set it in the deal or pass --address",
+                                path=f"token.tranches[{missing[0]}].address")
+    return [Web3.to_checksum_address(str(t.address)) for t in tranches]
+
+
+def check_contract(loaded: LoadedDeal, rpc: str | None = None, addresses: list[str] | None = None,
+                   fork: bool = False, manifest_sha256: str | None = None,
+                   agent: str | None = None) -> ContractReport:
+    """The chain check of a deal (see the module docstring for the three modes). Raises InputError for missing or
+    malformed addresses and ChainError when the node or anvil cannot be used."""
+    if rpc is None:
+        if fork or addresses:
+            raise InputError.single(loaded.source, "--fork and --address need --rpc")
+        return check_embedded(loaded.deal, manifest_sha256=manifest_sha256)
+    tokens = _addresses(loaded, addresses)
+    upstream = rpc_chain(rpc)
+    if not fork:
+        return check_on_chain(upstream, loaded.deal, tokens, mode="rpc", manifest_sha256=manifest_sha256)
+    agent = Web3.to_checksum_address(agent) if agent else None
+    if agent is None:
+        found = {find_agent(upstream, a) for a in tokens if upstream.eth.get_code(a)}
+        found.discard(None)
+        if len(found) != 1:
+            raise ChainError("cannot tell the tokens' agent from the role logs "
+                             f"({len(found)} candidates); pass --agent ADDRESS")
+        agent = found.pop()
+    senders = [synthetic_wallet(f"sender.{i}") for i in range(SENDERS)]
+    with anvil(fork_url=rpc) as (_url, web3):
+        impersonate(web3, [agent, *senders])
+        return check_on_chain(web3, loaded.deal, tokens, mode="fork", actors=Actors(agent, senders),
+                              manifest_sha256=manifest_sha256)
+
+
+def deploy_contracts(loaded: LoadedDeal, rpc: str, key_file: Path | None,
+                     manifest_sha256: str | None = None, agent: str | None = None) -> list[DeployedTranche]:
+    """Deploy one reference token per tranche to the node at `rpc`, signed with the key from `key_file` (or
+    $FILING_DEPLOY_KEY). The key's address is the admin and, unless `agent` is given, the agent."""
+    key = load_key(key_file)
+    web3 = rpc_chain(rpc)
+    return deploy_deal(web3, loaded.deal, key, agent, manifest_sha256=manifest_sha256)
+
+
+__all__ = ["ChainError", "Reverted", "check_contract", "check_embedded", "check_on_chain", "deploy_contracts",
+           "embedded_actors", "find_agent"]

@@ -1,0 +1,271 @@
+"""The scenario suite: proving on chain that the token refuses the mainland and accepts the deal's investors.
+
+Why scenarios and not just configuration reads: a token can list 156 as excluded and still let tokens reach the
+mainland — through a forced transfer that skips compliance, a sender who was re-flagged after buying, or a wallet
+with no country at all. Only trying the transfers shows it. Every expectation is derived from the deal
+(`is_eligible`), except two that hold for every deal: 156 and country 0 are always refused.
+
+Each scenario records what was expected, what happened and why (the decoded revert and the ERC-1404 code). Failures
+are turned into findings by `crosscheck.scenario_findings`, keyed by the `weakness` each scenario probes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+
+from eth_utils import keccak
+from web3 import Web3
+
+from filing.chain.adapters import ZERO, TokenAdapter, Unsupported
+from filing.chain.connect import ChainError, Reverted
+from filing.chain.deploy import MAINLAND_NUMERIC, TokenTerms, is_eligible
+from filing.model.jurisdictions import normalise_jurisdiction
+
+HK, MO, TW, SG = 344, 446, 158, 702
+YEAR = 365 * 86_400
+
+# What a failed scenario reveals; crosscheck maps each to a CHAIN rule.
+MAINLAND_RECEIVER = "mainland_receiver"
+SENDER_CHECK = "sender_check"
+FORCED_BYPASS = "forced_bypass"
+COUNTRY_ZERO = "country_zero"
+ELIGIBILITY = "eligibility"
+FALSE_REFUSAL = "false_refusal"
+INCONCLUSIVE = "inconclusive"
+UNRELATED_CODES = {1: "paused", 8: "insufficient balance", 9: "cap exceeded", 10: "matured"}
+"""Restriction codes that refuse for a reason other than the investor: a refusal with one of them proves nothing."""
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    """One attempted operation and its outcome."""
+
+    tranche: str
+    name: str
+    action: str
+    """mint, transfer, transfer_from, forced_transfer, or read (a configuration probe)."""
+    jurisdiction: int | None
+    expected: str
+    """'allowed' or 'refused'."""
+    actual: str
+    """'allowed', 'refused', or 'error' (the node failed; counts as not passed)."""
+    passed: bool
+    weakness: str
+    reason: str | None = None
+    code: int | None = None
+    """ERC-1404 restriction code (from the revert, else from `detectTransferRestriction` before the attempt)."""
+    error: str | None = None
+    """Name of the custom error the refusal carried."""
+    detected: int | None = None
+    """What `detectTransferRestriction` said before the attempt (None: not asked or not available)."""
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass
+class Actors:
+    """Who acts: the token's agent and addresses that can send transactions (unlocked or impersonated)."""
+
+    agent: str
+    senders: Sequence[str]
+    """At least five: two eligible holders, two holders to re-flag, and a spender for transferFrom."""
+
+
+def synthetic_wallet(label: str) -> str:
+    """A fixed, keyless address for a receive-only investor: the same on every run, so reports are comparable."""
+    return Web3.to_checksum_address(keccak(text=f"filing.scenario.{label}")[-20:])
+
+
+@dataclass
+class _Run:
+    adapter: TokenAdapter
+    tranche: str
+    results: list[ScenarioResult] = field(default_factory=list)
+    detect: bool = True
+
+    def attempt(self, name: str, action: str, country: int | None, expected_ok: bool, weakness: str,
+                operation: Callable[[], None], probe: tuple[str, str, int] | None = None) -> bool:
+        detected = self.adapter.detect_restriction(*probe) if (self.detect and probe) else None
+        code = detected
+        reason = error = None
+        try:
+            operation()
+            actual = "allowed"
+        except Reverted as refused:
+            actual, error, reason = "refused", refused.info.name, refused.info.describe()
+            code = refused.info.code if refused.info.code is not None else code
+        except (ChainError, Unsupported) as failure:
+            actual, reason = "error", str(failure)
+        if reason is None and code:
+            reason = self.adapter.message(code)
+        expected = "allowed" if expected_ok else "refused"
+        passed = actual == expected
+        weakness = weakness if not expected_ok else FALSE_REFUSAL
+        if passed and actual == "refused" and code in UNRELATED_CODES:
+            passed, weakness = False, INCONCLUSIVE
+            reason = f"refused for an unrelated reason ({UNRELATED_CODES[code]}): {reason}"
+        if actual == "error":
+            weakness = INCONCLUSIVE
+        self.results.append(ScenarioResult(self.tranche, name, action, country, expected, actual, passed,
+                                           weakness, reason, code, error, detected))
+        return actual == "allowed"
+
+
+def _weak_for(country: int) -> str:
+    if country == MAINLAND_NUMERIC:
+        return MAINLAND_RECEIVER
+    return COUNTRY_ZERO if country == 0 else ELIGIBILITY
+
+
+def _label(country: int) -> str:
+    """A readable, stable scenario label: mainland_156, country_0, HK_344, US_840."""
+    special = {MAINLAND_NUMERIC: "mainland_156", 0: "country_0"}
+    if country in special:
+        return special[country]
+    try:
+        return f"{normalise_jurisdiction(f'{country:03d}')}_{country}"
+    except Exception:  # noqa: BLE001 - an unknown numeric code keeps its number only
+        return f"country_{country}"
+
+
+def eligible_pair(terms: TokenTerms) -> list[int]:
+    """Two eligible jurisdictions for the positive cases: HK and SG when the deal allows them, else its own list."""
+    preferred = [HK, SG, *terms.allowed, 826, 392, 250, 276, 756, 124, 36]
+    found: list[int] = []
+    for country in preferred:
+        if country not in found and is_eligible(country, terms.excluded, terms.allowed):
+            found.append(country)
+    return found[:2]
+
+
+def run_suite(adapter: TokenAdapter, terms: TokenTerms, tranche: str, actors: Actors, now: int,
+              detect: bool = True) -> tuple[list[ScenarioResult], list[str]]:
+    """Run every scenario against a token the agent can write to; return the results and setup problems.
+
+    The order matters and is fixed: mints, then transfers, transferFrom and forced transfers from an eligible
+    holder, then re-flagging holders to 156 and 0 (which freezes them for the rest of the run).
+    """
+    run = _Run(adapter, tranche, detect=detect)
+    problems: list[str] = []
+    pair = eligible_pair(terms)
+    if len(pair) < 2:
+        return [], ["the deal leaves fewer than two eligible jurisdictions; positive scenarios cannot run"]
+    primary, secondary = pair
+    holder, other, reflag, reflag0, spender = actors.senders[:5]
+    unit = max(1, min(10 ** terms.decimals, terms.cap // 512))
+    future, past = now + 5 * YEAR, now - 86_400
+    probes = sorted({MAINLAND_NUMERIC, 0, HK, MO, TW} | set(terms.excluded))
+    receivers = {c: synthetic_wallet(f"{tranche}.{_label(c)}") for c in probes}
+    unregistered, expired = synthetic_wallet(f"{tranche}.unregistered"), synthetic_wallet(f"{tranche}.expired")
+    registry = [(holder, primary, future), (other, secondary, future), (reflag, primary, future),
+                (reflag0, primary, future)] + [(w, c, future) for c, w in receivers.items()]
+    if adapter.supports_expiry:
+        registry.append((expired, primary, past))
+    try:
+        adapter.register(registry)
+    except (Reverted, ChainError, Unsupported) as failure:
+        return [], [f"registering the scenario investors failed: {failure}"]
+    if adapter.is_verified(holder) is False:
+        return [], ["a registered scenario investor is not verified (the registry needs identity claims the suite "
+                    "cannot create); run the suite on a token whose agent can verify wallets"]
+    a = adapter
+    ok = run.attempt(f"mint.to_eligible[{primary}]", "mint", primary, True, ELIGIBILITY,
+                     lambda: a.mint(holder, 64 * unit), (ZERO, holder, 64 * unit))
+    for wallet in (reflag, reflag0):
+        try:
+            a.mint(wallet, 16 * unit)
+        except (Reverted, ChainError, Unsupported) as failure:
+            problems.append(f"minting to a holder to re-flag failed: {failure}")
+    targets = [(c, w) for c, w in receivers.items()] + [(None, unregistered)]
+    if adapter.supports_expiry:
+        targets.append((-1, expired))
+
+    def describe(country: int | None) -> tuple[str, bool, str]:
+        if country is None:
+            return "unregistered", False, ELIGIBILITY
+        if country == -1:
+            return "expired", False, ELIGIBILITY
+        allowed = is_eligible(country, terms.excluded, terms.allowed)
+        return _label(country), allowed, _weak_for(country)
+
+    for country, wallet in targets:
+        label, allowed, weak = describe(country)
+        code = country if country is not None and country >= 0 else None
+        run.attempt(f"mint.to_{label}", "mint", code, allowed, weak,
+                    lambda w=wallet: a.mint(w, unit), (ZERO, wallet, unit))
+    run.attempt(f"transfer.to_eligible[{secondary}]", "transfer", secondary, True, ELIGIBILITY,
+                lambda: a.transfer(holder, other, unit), (holder, other, unit))
+    for country, wallet in targets:
+        label, allowed, weak = describe(country)
+        code = country if country is not None and country >= 0 else None
+        run.attempt(f"transfer.to_{label}", "transfer", code, allowed, weak,
+                    lambda w=wallet: a.transfer(holder, w, unit), (holder, wallet, unit))
+    try:
+        a.approve(holder, spender, 100 * unit)
+        a.approve(reflag, spender, 100 * unit)
+    except (Reverted, ChainError) as failure:
+        problems.append(f"approving the spender failed: {failure}")
+    run.attempt(f"transfer_from.to_eligible[{secondary}]", "transfer_from", secondary, True, ELIGIBILITY,
+                lambda: a.transfer_from(spender, holder, other, unit), (holder, other, unit))
+    for country in (MAINLAND_NUMERIC, 0):
+        wallet = receivers[country]
+        run.attempt(f"transfer_from.to_{_label(country)}", "transfer_from", country, False, _weak_for(country),
+                    lambda w=wallet: a.transfer_from(spender, holder, w, unit), (holder, wallet, unit))
+    run.attempt(f"forced_transfer.to_eligible[{secondary}]", "forced_transfer", secondary, True, ELIGIBILITY,
+                lambda: a.forced_transfer(holder, other, unit), (holder, other, unit))
+    for country, wallet in [(MAINLAND_NUMERIC, receivers[MAINLAND_NUMERIC]), (0, receivers[0]),
+                            (None, unregistered)]:
+        label = "unregistered" if country is None else _label(country)
+        run.attempt(f"forced_transfer.to_{label}", "forced_transfer", country, False, FORCED_BYPASS,
+                    lambda w=wallet: a.forced_transfer(holder, w, unit), (holder, wallet, unit))
+    # Sender side: a holder is fine until re-flagged; after that nothing may move its tokens but a burn.
+    run.attempt("transfer.from_eligible_holder", "transfer", primary, True, ELIGIBILITY,
+                lambda: a.transfer(reflag, holder, unit), (reflag, holder, unit))
+    for wallet, country in ((reflag, MAINLAND_NUMERIC), (reflag0, 0)):
+        try:
+            a.set_country(wallet, country)
+        except (Reverted, ChainError, Unsupported) as failure:
+            problems.append(f"re-flagging a holder to {country} failed: {failure}")
+            continue
+        label = _label(country)
+        weak = SENDER_CHECK
+        run.attempt(f"transfer.from_reflagged_{label}", "transfer", country, False, weak,
+                    lambda w=wallet: a.transfer(w, holder, unit), (wallet, holder, unit))
+        if wallet == reflag:
+            run.attempt(f"transfer_from.from_reflagged_{label}", "transfer_from", country, False, weak,
+                        lambda w=wallet: a.transfer_from(spender, w, holder, unit), (wallet, holder, unit))
+            run.attempt(f"forced_transfer.from_reflagged_{label}", "forced_transfer", country, False,
+                        FORCED_BYPASS, lambda w=wallet: a.forced_transfer(w, holder, unit), (wallet, holder, unit))
+    if not ok:
+        problems.append("minting to an eligible investor failed, so transfer scenarios ran without a balance")
+    return run.results, problems
+
+
+def read_only_suite(adapter: TokenAdapter, terms: TokenTerms, tranche: str) -> list[ScenarioResult]:
+    """What can be proved without writing: the configured jurisdiction lists and the view of an unregistered wallet.
+
+    A real holder cannot be synthesised without the agent, so transfers are judged by `country_blocked` (the
+    token's own answer for a country) and by `detectTransferRestriction`/`canTransfer` for an unregistered wallet.
+    """
+    results: list[ScenarioResult] = []
+    probes = sorted({MAINLAND_NUMERIC, 0, HK, MO, TW} | set(terms.excluded) | set(terms.allowed))
+    for country in probes:
+        expected_ok = is_eligible(country, terms.excluded, terms.allowed)
+        blocked = adapter.country_blocked(country)
+        actual = "error" if blocked is None else ("refused" if blocked else "allowed")
+        expected = "allowed" if expected_ok else "refused"
+        reason = None if blocked is not None else f"{adapter.standard}: the token does not say whether it is blocked"
+        results.append(ScenarioResult(tranche, f"read.country_{_label(country)}", "read", country, expected,
+                                      actual, actual == expected,
+                                      INCONCLUSIVE if blocked is None else
+                                      (FALSE_REFUSAL if expected_ok else _weak_for(country)), reason))
+    unregistered = synthetic_wallet(f"{tranche}.unregistered")
+    can = adapter.can_transfer(ZERO, unregistered, 1)
+    code = adapter.detect_restriction(ZERO, unregistered, 1)
+    actual = "error" if can is None else ("allowed" if can else "refused")
+    results.append(ScenarioResult(tranche, "read.mint_to_unregistered", "read", None, "refused", actual,
+                                  actual == "refused", INCONCLUSIVE if can is None else ELIGIBILITY,
+                                  adapter.message(code) if code else None, code, None, code))
+    return results

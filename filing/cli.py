@@ -173,6 +173,109 @@ def init(asset_class: Annotated[str, typer.Argument(help="toll_road_income, trad
         err.print(f"wrote {path}")
 
 
+# -- filing contract: the chain stage (filing.chain) ----------------------------------------------------------
+
+contract_app = typer.Typer(no_args_is_help=True,
+                           help="The token contracts: deploy the reference token, or check a token against the deal.")
+app.add_typer(contract_app, name="contract")
+
+
+def _chain_failed(error: Exception, fmt: Format, code: int) -> NoReturn:
+    """A node that cannot be used (exit 2) or a deployment the chain refused (exit 1), said once, without a trace."""
+    message = f"{type(error).__name__}: {error}"
+    if fmt is Format.json:
+        _print_json({"ok": False, "findings": [{"rule": "CHAIN", "severity": "blocker", "path": "",
+                                                "message": message}]})
+    else:
+        err.print(f"[bold red]error[/] {escape(message)}")
+    raise typer.Exit(code)
+
+
+def _print_contract_report(report: Any) -> None:
+    for tranche in report.tranches:
+        table = Table(title=f"{tranche.tranche} {tranche.symbol} {tranche.address or ''} ({tranche.standard})",
+                      title_justify="left", expand=True)
+        for column in ("field", "deal", "token", "ok"):
+            table.add_column(column, overflow="fold")
+        for item in tranche.checks:
+            mark = {True: "[green]yes[/]", False: "[bold red]NO[/]", None: "-"}[item.ok]
+            table.add_row(escape(item.field), escape(str(item.expected)), escape(str(item.actual)), mark)
+        out.print(table)
+    failed = [s for s in report.scenarios if not s.passed]
+    out.print(f"scenarios: {len(report.scenarios) - len(failed)} of {len(report.scenarios)} passed")
+    for scenario in failed:
+        out.print(f"  [bold red]FAILED[/] {scenario.tranche} {scenario.name}: expected {scenario.expected}, "
+                  f"got {scenario.actual}{' — ' + escape(scenario.reason) if scenario.reason else ''}")
+    for finding in report.findings:
+        out.print(f"[{SEVERITY_STYLE[finding.severity]}]{finding.severity.value}[/] {finding.rule} {finding.path}: "
+                  f"{escape(finding.message)}  [dim]({escape(finding.source)}; {finding.confidence})[/]")
+    verdict = "[bold green]PASS[/]" if report.ok else "[bold red]FAIL[/]"
+    out.print(f"{verdict} {report.deal_id}: {report.standard} token(s), chain {report.chain_id}, mode {report.mode}")
+
+
+@contract_app.command("check")
+def contract_check(
+    deal: DealArgument,
+    rpc: Annotated[str | None, typer.Option("--rpc", help="JSON-RPC URL of the node holding the tokens")] = None,
+    address: Annotated[list[str] | None, typer.Option(
+        "--address", help="token address, one per tranche in the deal's order (default: the deal's addresses)")] = None,
+    fork: Annotated[bool, typer.Option("--fork", help="run the full suite on a local anvil fork of --rpc")] = False,
+    agent: Annotated[str | None, typer.Option("--agent", help="the tokens' agent for --fork (default: role logs)")]
+    = None,
+    manifest_sha256: Annotated[str | None, typer.Option("--manifest-sha256",
+                                                        help="SHA-256 of the packet's manifest.json")] = None,
+    fmt: FormatOption = Format.text,
+) -> None:
+    """Without --rpc: deploy the reference token from the deal on the embedded chain and run the scenario suite.
+    With --rpc: check the deployed tokens read-only; with --fork as well: run the full suite on an anvil fork."""
+    from filing.chain import ChainError, check_contract
+
+    loaded = _load(deal, fmt)
+    try:
+        report = check_contract(loaded, rpc=rpc, addresses=address or None, fork=fork,
+                                manifest_sha256=manifest_sha256, agent=agent)
+    except InputError as error:
+        _input_failed(error, fmt)
+    except ChainError as error:
+        _chain_failed(error, fmt, 2)
+    if fmt is Format.json:
+        _print_json(report.to_dict() | {"deal_sha256": loaded.sha256()})
+    else:
+        _print_contract_report(report)
+    raise typer.Exit(0 if report.ok else 1)
+
+
+@contract_app.command("deploy")
+def contract_deploy(
+    deal: DealArgument,
+    rpc: Annotated[str, typer.Option("--rpc", help="JSON-RPC URL of the node to deploy to")],
+    key_file: Annotated[Path | None, typer.Option(
+        "--key-file", help="file holding the deploy key (hex); default: $FILING_DEPLOY_KEY")] = None,
+    agent: Annotated[str | None, typer.Option("--agent", help="agent address (default: the key's address)")] = None,
+    manifest_sha256: Annotated[str | None, typer.Option("--manifest-sha256",
+                                                        help="record this manifest SHA-256 on chain")] = None,
+    fmt: FormatOption = Format.text,
+) -> None:
+    """Deploy one reference token per tranche and print the addresses, in the deal's order."""
+    from filing.chain import ChainError, Reverted, deploy_contracts
+
+    loaded = _load(deal, fmt)
+    try:
+        deployed = deploy_contracts(loaded, rpc, key_file, manifest_sha256=manifest_sha256, agent=agent)
+    except InputError as error:
+        _input_failed(error, fmt)
+    except (ChainError, ValueError) as error:
+        _chain_failed(error, fmt, 2)
+    except Reverted as error:
+        _chain_failed(error, fmt, 1)
+    if fmt is Format.json:
+        _print_json({"ok": True, "findings": [], "deal": loaded.deal.deal_id,
+                     "tranches": [d.to_dict() for d in deployed]})
+        return
+    for item in deployed:
+        out.print(f"{item.tranche_id}\t{item.symbol}\t{item.address}")
+
+
 def _version(value: bool) -> None:
     if value:
         out.print(f"filing {filing.__version__} (rulebook {filing.rulebook().version})")

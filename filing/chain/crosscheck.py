@@ -50,6 +50,8 @@ def config_checks(adapter: TokenAdapter, terms: TokenTerms) -> list[ConfigCheck]
               ConfigCheck("maturity", _iso(terms.maturity), _iso(maturity),
                           None if maturity is None else terms.maturity - DAY <= maturity <= terms.maturity)]
     excluded, allowed = adapter.excluded(), adapter.allowed()
+    excluded = None if excluded is None else sorted(excluded)
+    allowed = None if allowed is None else sorted(allowed)
     checks.append(ConfigCheck("excluded_jurisdictions", list(terms.excluded), excluded,
                               None if excluded is None else set(terms.excluded) <= set(excluded)))
     checks.append(ConfigCheck("allowed_jurisdictions", list(terms.allowed), allowed,

@@ -13,16 +13,17 @@ from filing.pool.cashflow import project_cashflows
 
 
 def analyse(loaded: LoadedDeal, progress: Progress | None = None) -> PoolReport:
-    """Analyse the deal's tape and project its cash flows; a tape with blockers gets no projection, since its
-    figures would be wrong."""
+    """Analyse the deal's tape and project its cash flows; a tape with blockers, or with no eligible asset, gets no
+    projection, since its figures would be wrong or empty."""
     report = analyse_pool(loaded, progress)
-    if report.blockers:
-        return report
-    deal = loaded.deal
     usable = pl.col("passes_checks")
     if "eligible" in report.frame.columns:
         usable = usable & pl.col("eligible").fill_null(False)
-    flows = project_cashflows(report.frame.filter(usable), deal.assets.asset_class, deal.assets.cut_off_date,
+    pool = report.frame.filter(usable)
+    if report.blockers or pool.is_empty():
+        return report
+    deal = loaded.deal
+    flows = project_cashflows(pool, deal.assets.asset_class, deal.assets.cut_off_date,
                               deal.token.tranches, deal.cashflow, deal.assets.concession_end,
                               pool_currency=deal.assets.currency)
     return dataclasses.replace(report, cashflows=flows)

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from deal_edits import DELETE, EXAMPLES, edited
-from filing import check_deal, load_deal, rulebook
+from filing import analyse, check_deal, load_deal, rulebook
 from filing.model import identifiers
 from filing.rules import Severity
 
@@ -65,6 +65,8 @@ CASES: list[tuple[str, dict, str]] = [
     ("CN-N42-06", {"filing.regime": "overseas_listing"}, "filing.regime"),
     ("CN-FX-01", {"proceeds.repatriation_plan": DELETE}, "proceeds.repatriation_plan"),
     ("CN-FX-01", {"approvals[2].status": "pending"}, "approvals"),
+    ("CN-ABS-06", {"cashflow.stress": []}, "cashflow.stress"),
+    ("CN-ABS-06", {"assets.history_years_declared": 2}, "assets.history_years_declared"),
     ("CN-ABS-07", {"assets.true_sale.consideration_fair": False}, "assets.true_sale.consideration_fair"),
     ("CN-ABS-07", {"assets.true_sale.notice_or_registration": "none"}, "assets.true_sale.notice_or_registration"),
     ("CN-ABS-07", {"structure.collection_account.kind": "originator"}, "structure.collection_account.kind"),
@@ -103,7 +105,8 @@ def findings(loaded):
 
 @pytest.mark.parametrize("example", sorted(EXAMPLES.glob("[!n]*/deal.yaml")), ids=lambda p: p.parent.name)
 def test_compliant_example_has_no_finding(example):
-    report = check_deal(load_deal(example))
+    loaded = load_deal(example)
+    report = check_deal(loaded, analyse(loaded))
     assert report.ok
     assert [f for f in report.findings if f.severity is not Severity.info] == []
 
@@ -159,7 +162,8 @@ def test_as_of_date_decides_the_three_year_window():
 
 
 def test_noncompliant_example_trips_its_planted_blockers():
-    report = check_deal(load_deal(EXAMPLES / "noncompliant" / "deal.yaml"))
+    loaded = load_deal(EXAMPLES / "noncompliant" / "deal.yaml")
+    report = check_deal(loaded, analyse(loaded))
     planted = {line.split("DEFECT ")[1].split(":")[0].split(" ")[0]
                for line in (EXAMPLES / "noncompliant" / "deal.yaml").read_text(encoding="utf-8").splitlines()
                if "DEFECT " in line}

@@ -12,7 +12,7 @@ are turned into findings by `crosscheck.scenario_findings`, keyed by the `weakne
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from eth_utils import keccak
 from web3 import Web3
@@ -240,7 +240,33 @@ def run_suite(adapter: TokenAdapter, terms: TokenTerms, tranche: str, actors: Ac
                         FORCED_BYPASS, lambda w=wallet: a.forced_transfer(w, holder, unit), (wallet, holder, unit))
     if not ok:
         problems.append("minting to an eligible investor failed, so transfer scenarios ran without a balance")
-    return run.results, problems
+    return _attribute(run.results), problems
+
+
+# A failure of the first scenario is explained by another weakness when its counterpart (second) failed too:
+# (scenario, counterpart, weakness if the counterpart passed, weakness if it failed as well).
+_ATTRIBUTION = [
+    ("transfer.to_country_0", "transfer.to_mainland_156", COUNTRY_ZERO, MAINLAND_RECEIVER),
+    ("forced_transfer.to_country_0", "forced_transfer.to_mainland_156", COUNTRY_ZERO, FORCED_BYPASS),
+    ("forced_transfer.from_reflagged_mainland_156", "transfer.from_reflagged_mainland_156", FORCED_BYPASS,
+     SENDER_CHECK),
+    ("transfer.from_reflagged_country_0", "transfer.from_reflagged_mainland_156", COUNTRY_ZERO, SENDER_CHECK),
+]
+
+
+def _attribute(results: list[ScenarioResult]) -> list[ScenarioResult]:
+    """Name the weakness a failure reveals: a forced transfer out of a re-flagged wallet that an ordinary transfer
+    could also make is the sender gap, not a forced-transfer bypass; a country-0 failure is the country-0 gap only
+    when the same path refuses 156."""
+    passed = {r.name: r.passed for r in results}
+    rules = {first: (second, alone, both) for first, second, alone, both in _ATTRIBUTION}
+    out = []
+    for result in results:
+        rule = rules.get(result.name)
+        if rule and not result.passed and result.weakness != INCONCLUSIVE and rule[0] in passed:
+            result = replace(result, weakness=rule[1] if passed[rule[0]] else rule[2])
+        out.append(result)
+    return out
 
 
 def read_only_suite(adapter: TokenAdapter, terms: TokenTerms, tranche: str) -> list[ScenarioResult]:

@@ -119,7 +119,8 @@ def obligors(pool: pl.DataFrame, dishonest: list[str]) -> pl.DataFrame:
 
 def top_assets(pool: pl.DataFrame) -> tuple[TopAsset, ...]:
     total = pool.get_column("balance").sum()
-    top = pool.sort(["balance", "asset_id"], descending=[True, False]).head(TOP_ASSETS)
+    top = (pool.top_k(TOP_ASSETS, by=["balance", "asset_id"], reverse=[False, True])
+           .sort(["balance", "asset_id"], descending=[True, False]))
     return tuple(TopAsset(i, r["row"], r["asset_id"], r["obligor_id"], r["obligor_name"], r["outstanding_balance"],
                           r["balance"] / total, r["interest_rate"], r["remaining_term"], r["affiliated"],
                           r["province"], r["section"])

@@ -25,10 +25,14 @@ _FREQUENCY = {
 
 def _number_text(text: pl.Expr) -> pl.Expr:
     """Thousands separators are common in exported tapes ('1,234.50')."""
-    return text.str.replace_all(",", "", literal=True)
+    return text.str.replace_all(",", "", literal=True).str.replace_all("，", "", literal=True)
 
 
 def _date(text: pl.Expr) -> pl.Expr:
+    return text.str.to_date(DATE_FORMATS[0], strict=False)
+
+
+def _any_date(text: pl.Expr) -> pl.Expr:
     bare = text.str.replace(r"[ T]00:00:00(\.0+)?$", "")  # spreadsheet datetimes at midnight
     return pl.coalesce([bare.str.to_date(fmt, strict=False) for fmt in DATE_FORMATS])
 
@@ -38,7 +42,7 @@ def _month(text: pl.Expr) -> pl.Expr:
     return pl.coalesce([
         (dashed + "-01").str.to_date("%Y-%m-%d", strict=False),
         (dashed + "01").str.to_date("%Y%m%d", strict=False),
-        _date(text).dt.truncate("1mo"),
+        _any_date(text).dt.truncate("1mo"),
     ])
 
 
@@ -48,23 +52,25 @@ def _rate(text: pl.Expr, percent_header: bool) -> pl.Expr:
     return pl.when(percent).then(number / 100).otherwise(number)
 
 
-def _lookup(text: pl.Expr, table: dict, dtype: pl.DataType) -> pl.Expr:
-    return text.str.to_lowercase().replace_strict(table, default=None, return_dtype=dtype)
+def _lookup(table: dict, dtype: pl.DataType):
+    return lambda text: text.str.to_lowercase().replace_strict(table, default=None, return_dtype=dtype)
 
 
-def parser(kind: Kind, percent_header: bool = False):
-    """The expression that parses a stripped, non-ND text column of this kind (null where it cannot)."""
-    return {
-        Kind.text: lambda t: t,
-        Kind.code: lambda t: t.str.to_uppercase(),
-        Kind.amount: lambda t: _number_text(t).cast(AMOUNT, strict=False),
-        Kind.number: lambda t: _number_text(t).cast(pl.Float64, strict=False),
-        Kind.rate: lambda t: _rate(t, percent_header),
-        Kind.date: _date,
-        Kind.month: _month,
-        Kind.flag: lambda t: _lookup(t, {**{v: True for v in _TRUE}, **{v: False for v in _FALSE}}, pl.Boolean),
-        Kind.frequency: lambda t: _lookup(t, {v: m for m, vs in _FREQUENCY.items() for v in vs}, pl.Int8),
-    }[kind]
+_FLAGS = {**{v: True for v in _TRUE}, **{v: False for v in _FALSE}}
+_FREQUENCIES = {v: months for months, values in _FREQUENCY.items() for v in values}
+
+PARSERS = {
+    Kind.text: (lambda t: t, None),
+    Kind.code: (lambda t: t.str.to_uppercase(), None),
+    Kind.amount: (lambda t: t.cast(AMOUNT, strict=False), lambda t: _number_text(t).cast(AMOUNT, strict=False)),
+    Kind.number: (lambda t: t.cast(pl.Float64, strict=False),
+                  lambda t: _number_text(t).cast(pl.Float64, strict=False)),
+    Kind.date: (_date, _any_date),
+    Kind.month: (_month, None),
+    Kind.flag: (_lookup(_FLAGS, pl.Boolean), None),
+    Kind.frequency: (_lookup(_FREQUENCIES, pl.Int8), None),
+}
+"""kind → (fast parser for the common spelling, tolerant parser tried only on the cells the fast one missed)."""
 
 
 DTYPES: dict[Kind, pl.DataType] = {
@@ -74,6 +80,36 @@ DTYPES: dict[Kind, pl.DataType] = {
 }
 
 
+def _stripped(raw: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """Blank cells as null and surrounding spaces removed, stripping only the columns that have any (it is costly)."""
+    padded = raw.select([(pl.col(c).str.starts_with(" ") | pl.col(c).str.ends_with(" ")
+                          | pl.col(c).str.starts_with("\t") | pl.col(c).str.ends_with("\t")).any().alias(c)
+                         for c in columns]).row(0, named=True)
+    text = [pl.col(c).str.strip_chars() if padded[c] else pl.col(c) for c in columns]
+    return raw.select("row", *[pl.when(t.str.len_bytes() == 0).then(None).otherwise(t).alias(c)
+                               for t, c in zip(text, columns)])
+
+
+def _typed(text: pl.DataFrame, present: list[str], percent: frozenset[str]) -> pl.DataFrame:
+    """Parse with the fast parsers; re-parse with the tolerant ones only the columns where some cell was missed."""
+    def parse(c: str, tolerant: bool) -> pl.Expr | None:
+        kind = KINDS[c]
+        if kind is Kind.rate:
+            parser = None if tolerant else (lambda t: _rate(t, c in percent))
+        else:
+            parser = PARSERS[kind][tolerant]
+        return None if parser is None else parser(pl.col(c)).cast(DTYPES[kind]).alias(c)
+
+    typed = text.select("row", *[parse(c, False) for c in present])
+    before = text.select(pl.col(present).null_count()).row(0, named=True)
+    after = typed.select(pl.col(present).null_count()).row(0, named=True)
+    retry = [c for c in present if after[c] > before[c] and parse(c, True) is not None]
+    if retry:
+        tolerant = text.select([parse(c, True) for c in retry])
+        typed = typed.with_columns([pl.coalesce(pl.col(c), tolerant.get_column(c)).alias(c) for c in retry])
+    return typed
+
+
 def parse_columns(raw: pl.DataFrame, schema: TapeSchema, percent_columns: frozenset[str]
                   ) -> tuple[pl.DataFrame, list[TapeFinding], pl.Series, dict[str, dict[str, int]]]:
     """Parse the raw text frame (canonical names, plus ``row``) into typed columns.
@@ -81,33 +117,30 @@ def parse_columns(raw: pl.DataFrame, schema: TapeSchema, percent_columns: frozen
     Returns the typed frame (every schema column present; absent optional ones all null), the findings (TAPE-10
     required value missing, TAPE-11 unparsable, TAPE-27 ND code used), the per-row failure mask and ND counts.
     """
-    text = raw.select("row", *[pl.col(c).str.strip_chars().replace("", None).alias(c)
-                               for c in schema.columns if c in raw.columns])
-    present = [c for c in schema.columns if c in text.columns]
-    typed = text.select("row", *[
-        parser(KINDS[c], c in percent_columns)(pl.when(pl.col(c).is_in(ND_CODES)).then(None).otherwise(pl.col(c)))
-        .cast(DTYPES[KINDS[c]]).alias(c) for c in present])
+    present = [c for c in schema.columns if c in raw.columns]
+    text = _stripped(raw, present)
+    nd = text.select([pl.col(c).is_in(ND_CODES).alias(f"{c}__nd") for c in present])
+    blanked = text.with_columns([pl.when(nd.get_column(f"{c}__nd")).then(None).otherwise(pl.col(c)).alias(c)
+                                 for c in present if nd.get_column(f"{c}__nd").any()])
+    typed = _typed(blanked, present, percent_columns)
     typed = typed.with_columns([pl.lit(None, DTYPES[KINDS[c]]).alias(c) for c in schema.columns if c not in present])
     typed = typed.select("row", *schema.columns)
 
-    both = pl.concat([text.rename({c: f"{c}__text" for c in present}), typed.select(present)], how="horizontal")
+    both = pl.concat([text.rename({c: f"{c}__text" for c in present}), nd, typed.select(present)],
+                     how="horizontal")
     checks: list[RowCheck] = []
     for c in present:
-        cell = pl.col(f"{c}__text")
+        cell, is_nd = pl.col(f"{c}__text"), pl.col(f"{c}__nd")
         if c in schema.required:
-            checks.append(RowCheck("TAPE-10", c, cell.is_null() | cell.is_in(ND_CODES)))
+            checks.append(RowCheck("TAPE-10", c, cell.is_null() | is_nd))
         else:
-            checks.append(RowCheck("TAPE-27", c, cell.is_in(ND_CODES)))
+            checks.append(RowCheck("TAPE-27", c, is_nd))
         if KINDS[c] not in (Kind.text, Kind.code):
-            checks.append(RowCheck("TAPE-11", c, cell.is_not_null() & ~cell.is_in(ND_CODES) & pl.col(c).is_null(),
+            checks.append(RowCheck("TAPE-11", c, cell.is_not_null() & ~is_nd & pl.col(c).is_null(),
                                    f"expected {_EXPECTED[KINDS[c]]}"))
     findings, failing = run_row_checks(both, checks, shown=text)
-    counts = text.select([(pl.col(c) == code).sum().alias(f"{c}|{code}") for c in present for code in ND_CODES])
-    nd_counts: dict[str, dict[str, int]] = {}
-    for key, n in counts.row(0, named=True).items():
-        if n:
-            column, code = key.split("|")
-            nd_counts.setdefault(column, {})[code] = n
+    nd_counts = {c: dict(sorted(text.filter(nd.get_column(f"{c}__nd")).get_column(c).value_counts().iter_rows()))
+                 for c in present if nd.get_column(f"{c}__nd").any()}
     return typed, findings, failing, nd_counts
 
 

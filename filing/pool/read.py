@@ -65,7 +65,9 @@ def read_tape(path: str | Path, asset_class: AssetClass | str, sheet: str | None
     columns, unrecognised = _map_headers(path, headers, asset_class, line=1)
     raw = raw.select([pl.col(header).alias(column) for column, header in columns.items()])
     raw = raw.with_row_index("row", offset=2).with_columns(pl.col("row").cast(pl.Int64))
-    raw = raw.filter(pl.any_horizontal(pl.exclude("row").is_not_null()))  # blank lines keep their row numbers
+    filled = raw.select(pl.any_horizontal(pl.exclude("row").is_not_null())).to_series()
+    if not filled.all():
+        raw = raw.filter(filled)  # blank lines are dropped but keep their row numbers
     if raw.height == 0:
         raise InputError.single(path, "TAPE-03 the tape has a header but no data rows", line=2)
     percent = frozenset(c for c, h in columns.items() if header_is_percent(h))
@@ -170,33 +172,54 @@ def _encoding_error(raw: bytes, path: Path, utf8: UnicodeDecodeError, gb: Unicod
 
 
 def _read_csv(path: Path) -> tuple[pl.DataFrame, str]:
+    """UTF-8 is read straight from the file, polars validating it as it parses (no second pass over the bytes);
+    only a file polars rejects as invalid UTF-8 is decoded here, strictly, to decide on GB18030 or fail located."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            head = handle.read(65536)
     except OSError as error:
         raise InputError.single(path, f"TAPE-01 cannot read the tape: {error.strerror}") from None
-    encoding = detect_encoding(raw, path)
-    data = raw if encoding != "gb18030" else raw.decode("gb18030").encode("utf-8")
-    del raw
-    body = data[3:] if encoding == "utf-8-sig" else data
-    first = body[: body.find(b"\n") if b"\n" in body else len(body)].decode("utf-8").rstrip("\r")
+    encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
+    try:
+        return _parse_csv(path, path, head.removeprefix(codecs.BOM_UTF8)), encoding
+    except (UnicodeDecodeError, _InvalidUtf8):
+        raw = path.read_bytes()
+        encoding = detect_encoding(raw, path)
+        if encoding != "gb18030":
+            raise InputError.single(path, "TAPE-02 the tape's text could not be read as UTF-8") from None
+        data = raw.decode("gb18030").encode("utf-8")
+        return _parse_csv(path, data, data[:65536]), encoding
+
+
+class _InvalidUtf8(Exception):
+    """polars met bytes that are not UTF-8."""
+
+
+def _parse_csv(path: Path, source: Path | bytes, head: bytes) -> pl.DataFrame:
+    """Every column as text; headers parsed here (so repeated ones can be reported) and data rows by polars."""
+    end = head.find(b"\n")
+    first = (head if end < 0 else head[:end]).decode("utf-8").rstrip("\r")
     if not first.strip():
         raise InputError.single(path, "TAPE-03 the tape is empty (no header row)", line=1)
     delimiter = max(",\t;", key=first.count)
     headers = next(csv.reader([first], delimiter=delimiter))
     _check_unique(path, headers)
     try:
-        frame = pl.read_csv(body, has_header=False, skip_rows=1, separator=delimiter,
+        frame = pl.read_csv(source, has_header=False, skip_rows=1, separator=delimiter,
                             schema={f"c{i}": pl.String for i in range(len(headers))})
     except pl.exceptions.ComputeError as error:
+        if "invalid utf-8" in str(error):
+            raise _InvalidUtf8() from None
         if "more fields" in str(error):
-            raise _ragged(path, body, delimiter, len(headers)) from None
+            raise _ragged(path, source, delimiter, len(headers)) from None
         raise InputError.single(path, f"TAPE-01 the tape is not a readable CSV table: {str(error).splitlines()[0]}")
-    return frame.rename(dict(zip(frame.columns, headers))), encoding
+    return frame.rename(dict(zip(frame.columns, headers)))
 
 
-def _ragged(path: Path, body: bytes, delimiter: str, width: int) -> InputError:
+def _ragged(path: Path, source: Path | bytes, delimiter: str, width: int) -> InputError:
     """Find the first row with more fields than the header (error path only, so a Python scan is fine)."""
-    reader = csv.reader(io.StringIO(body.decode("utf-8")), delimiter=delimiter)
+    text = source.read_text(encoding="utf-8-sig") if isinstance(source, Path) else source.decode("utf-8")
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     for fields in reader:
         if len(fields) > width:
             return InputError.single(path, f"TAPE-06 row has {len(fields)} fields but the header has {width}; "

@@ -112,19 +112,18 @@ def weighted_averages(pool: pl.DataFrame) -> WeightedAverages:
     return WeightedAverages(*(None if v is None or v != v else float(v) for v in row))
 
 
-def _table(pool: pl.DataFrame, key: pl.Expr, labels: dict[str, tuple[str, str]], order: Sequence[str] | None
-           ) -> tuple[DistributionRow, ...]:
-    """Count and balance per key; in ``order`` if given, else by balance descending; unknown keys last."""
-    total_count, total_balance = pool.height, pool.get_column("balance").sum()
-    grouped = (pool.group_by(key.fill_null("unknown").alias("key"))
-               .agg(pl.len().alias("count"), pl.col("outstanding_balance").sum().alias("amount"),
-                    pl.col("balance").sum().alias("weight"))
-               .sort(["weight", "key"], descending=[True, False]))
-    rows = {r["key"]: r for r in grouped.iter_rows(named=True)}
-    keys = [k for k in (order or rows) if k in rows and k != "unknown"] + (["unknown"] if "unknown" in rows else [])
-    return tuple(DistributionRow(k, *labels.get(k, ("未知", "unknown")), rows[k]["count"], rows[k]["amount"],
-                                 rows[k]["count"] / total_count, rows[k]["weight"] / total_balance if total_balance
-                                 else 0.0) for k in keys)
+def _table(keys: pl.DataFrame, name: str, labels: dict, by_key: bool) -> tuple[DistributionRow, ...]:
+    """Count and balance per key: in key order (buckets) or by balance descending (categories); unknown last.
+
+    ``labels`` maps a key to (zh, en); bucket keys are integers, shown as '01', '02', ...
+    """
+    total = keys.get_column("outstanding_balance").sum()
+    grouped = keys.group_by(name).agg(pl.len(), pl.col("outstanding_balance").sum())
+    rows = sorted(grouped.iter_rows(), key=lambda r: (r[0] is None, r[0] if by_key else -r[2], str(r[0])))
+    return tuple(DistributionRow("unknown" if k is None else f"{k:02d}" if isinstance(k, int) else k,
+                                 *labels.get(k, ("未知", "unknown")), count, amount, count / keys.height,
+                                 float(amount / total) if total else 0.0)
+                 for k, count, amount in rows)
 
 
 def _number(value: float) -> str:
@@ -133,34 +132,37 @@ def _number(value: float) -> str:
 
 
 def _buckets(value: pl.Expr, edges: Sequence[float], unit: tuple[str, str], scale: float = 1
-             ) -> tuple[pl.Expr, dict[str, tuple[str, str]], list[str]]:
-    """Bucket key (01 for the first edge at or below the value, ...) and labels '[lower, upper) unit'."""
-    key = pl.sum_horizontal([(value >= edge).cast(pl.Int32) for edge in edges]).cast(pl.String).str.zfill(2)
-    key = pl.when(value.is_null() | (value < edges[0])).then(None).otherwise(key)
+             ) -> tuple[pl.Expr, dict[int, tuple[str, str]]]:
+    """Bucket number (1 for [edge0, edge1), ...; null below the first edge or missing) and its zh/en labels."""
+    index = pl.lit(pl.Series(edges, dtype=pl.Float64)).search_sorted(value, side="right")
     names = [_number(e * scale) for e in edges] + ["∞"]
-    labels = {f"{i + 1:02d}": tuple(f"[{names[i]}, {names[i + 1]}){u}" for u in unit) for i in range(len(edges))}
-    return key, labels, list(labels)
+    labels = {i + 1: (f"[{names[i]}, {names[i + 1]}){unit[0]}", f"[{names[i]}, {names[i + 1]}){unit[1]}")
+              for i in range(len(edges))}
+    return pl.when(index > 0).then(index.cast(pl.Int64)), labels
+
+
+BUCKETS = {"balance": (BALANCE_EDGES, ("", ""), 1), "remaining_term": (MONTH_EDGES, (" 个月", " months"), 1),
+           "seasoning": (MONTH_EDGES, (" 个月", " months"), 1), "interest_rate": (RATE_EDGES, ("%", "%"), 100)}
 
 
 def distributions(pool: pl.DataFrame) -> dict[str, tuple[DistributionRow, ...]]:
-    """The distribution tables of §4.1.2: balance, remaining term, seasoning, rate, region, industry, related party."""
+    """The distribution tables of §4.1.2: balance, remaining term, seasoning, rate, region, industry, related party.
+
+    All keys are computed in one pass into a narrow frame; grouping that is several times faster than grouping the
+    wide pool frame once per table.
+    """
     from filing.model.regions import province_name, province_prefixes
 
-    regions = {p: (province_name(p + "0000", "zh"), province_name(p + "0000", "en")) for p in province_prefixes()}
-    tables = {}
-    for name, column, edges, unit, scale in (
-            ("balance", "balance", BALANCE_EDGES, ("", ""), 1),
-            ("remaining_term", "remaining_term", MONTH_EDGES, (" 个月", " months"), 1),
-            ("seasoning", "seasoning", MONTH_EDGES, (" 个月", " months"), 1),
-            ("interest_rate", "interest_rate", RATE_EDGES, ("%", "%"), 100)):
-        key, labels, order = _buckets(pl.col(column), edges, unit, scale)
-        tables[name] = _table(pool, key, labels, order)
-    tables["region"] = _table(pool, pl.col("province"), regions, None)
-    tables["industry"] = _table(pool, pl.col("section"), INDUSTRY_SECTIONS, None)
-    related = {"yes": ("关联方", "related party"), "no": ("非关联方", "unrelated")}
-    flag = pl.when(pl.col("affiliated")).then(pl.lit("yes")).when(~pl.col("related_party")).then(pl.lit("no"))
-    tables["related_party"] = _table(pool, flag, related, ["yes", "no"])
-    return tables
+    buckets = {name: _buckets(pl.col(name), *spec) for name, spec in BUCKETS.items()}
+    related = pl.when(pl.col("affiliated")).then(pl.lit("yes")).when(~pl.col("related_party")).then(pl.lit("no"))
+    keys = pool.select(*[key.alias(name) for name, (key, _) in buckets.items()], pl.col("province").alias("region"),
+                       pl.col("section").alias("industry"), related.alias("related_party"), "outstanding_balance")
+    labels = {name: labels for name, (_, labels) in buckets.items()} | {
+        "region": {p: (province_name(p + "0000", "zh"), province_name(p + "0000", "en")) for p in province_prefixes()},
+        "industry": INDUSTRY_SECTIONS,
+        "related_party": {"yes": ("关联方", "related party"), "no": ("非关联方", "unrelated")},
+    }
+    return {name: _table(keys, name, labels[name], by_key=name in buckets) for name in labels}
 
 
 __all__ = ["enrich", "totals", "weighted_averages", "distributions", "Totals", "WeightedAverages",

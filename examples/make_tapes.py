@@ -1,9 +1,9 @@
 """Write the example deals' tapes, byte for byte the same on every run: `python examples/make_tapes.py`.
 
 The tapes are synthetic but shaped like real ones: GB18030 CSV with Chinese headers for trade receivables, an XLSX
-lease schedule with canonical English headers, five years of monthly toll revenue with a Spring Festival dip, and a small tape with deliberate
-defects. Obligor USCCs carry correct GB 11714 and GB 32100 check characters. Totals go to examples/tape_totals.json
-so the deal files can state ``assets.pool_balance``.
+lease schedule with canonical English headers, five years of monthly toll revenue with a Spring Festival dip, and a
+small tape with deliberate defects. Obligor USCCs carry correct GB 11714 and GB 32100 check characters. Totals go
+to examples/tape_totals.json so the deal files can state ``assets.pool_balance``.
 """
 
 from __future__ import annotations
@@ -31,8 +31,9 @@ REGIONS = [  # (GB/T 2260 code, city prefix used in company names)
     ("410105", "郑州"), ("420106", "武汉"), ("430104", "长沙"), ("440305", "深圳"), ("440106", "广州"),
     ("500112", "重庆"), ("510107", "成都"), ("610113", "西安"),
 ]
-BRANDS = ["恒信", "华瑞", "中联", "鼎盛", "宏达", "金桥", "瑞丰", "安泰", "永嘉", "新源", "同创", "博远", "盛世", "天成",
-          "汇通", "九洲", "明德", "长青", "海纳", "远景", "佳禾", "信达", "嘉润", "正泰", "卓越", "启航", "润达", "联创"]
+BRANDS = ["恒信", "华瑞", "中联", "鼎盛", "宏达", "金桥", "瑞丰", "安泰", "永嘉", "新源", "同创", "博远",
+          "盛世", "天成", "汇通", "九洲", "明德", "长青", "海纳", "远景", "佳禾", "信达", "嘉润", "正泰",
+          "卓越", "启航", "润达", "联创"]
 INDUSTRIES = {  # GB/T 4754 section → (typical four-digit class, name endings)
     "C": ("C3670", ["精密制造", "机械制造", "电子科技", "新材料", "汽车零部件"]),
     "F": ("F5179", ["商贸", "供应链管理", "贸易"]),

@@ -72,7 +72,7 @@ def _report(tape: Tape, assets: Assets, found: list[TapeFinding], passes: pl.Ser
     quality = Quality(tape.completeness(), int(passes.sum()), float(passes.mean()), nd_cells)
     info = TapeInfo(tape.path.name, tape.format, tape.encoding, tape.sheet, tape.rows, tape.headers, tape.columns,
                     tape.unrecognised, tape.nd_counts)
-    return PoolReport(asset_class=assets.asset_class.value, cut_off_date=assets.cut_off_date,
+    return PoolReport(asset_class=tape.asset_class.value, cut_off_date=assets.cut_off_date,
                       currency=assets.currency, tape=info, findings=findings, quality=quality, **parts)
 
 

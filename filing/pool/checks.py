@@ -71,7 +71,7 @@ TAPE_CHECKS: dict[str, tuple[str, str, Severity, str]] = {
     "TAPE-30": ("Month reported twice", "月份重复", "blocker",
                 "Revenue for the month would be counted twice."),
     "TAPE-31": ("Months missing from the revenue history", "收入历史缺少月份", "warning",
-                "Growth and volatility over a history with gaps understate or overstate the cash flow (SSE No. 1 §3.7.6)."),
+                "Growth and volatility over a history with gaps misstate the cash flow (SSE No. 1 §3.7.6)."),
     "TAPE-32": ("Residual value exceeds original amount", "残值超过初始金额", "warning",
                 "A lease whose residual exceeds its amount is mis-keyed or not a finance lease."),
 }
@@ -128,7 +128,7 @@ def run_row_checks(frame: pl.DataFrame, checks: list[RowCheck], shown: pl.DataFr
     counts = masks.sum().row(0)
     shown = frame if shown is None else shown
     findings: list[TapeFinding] = []
-    for i, (check, count) in enumerate(zip(checks, counts)):
+    for i, (check, count) in enumerate(zip(checks, counts, strict=True)):
         if not count:
             continue
         first = masks.get_column(str(i)).arg_true().head(MAX_ROWS_LISTED)

@@ -66,7 +66,7 @@ class Concentration:
     """Herfindahl index of obligor shares (0-1)."""
     effective_obligors: float
     largest_group_share: float | None
-    """Largest obligor-group share, when the tape has an obligor_group column."""
+    """Largest share of one obligor counted together with its group, when the tape has an obligor_group column."""
 
 
 @dataclass(frozen=True)
@@ -148,13 +148,14 @@ def important_providers(table: pl.DataFrame, has_groups: bool) -> tuple[Importan
                                (r["obligor_id"],), r["dishonest"])
              for r in table.filter(pl.col("share") > IMPORTANT_ALONE).iter_rows(named=True)]
     if has_groups:
-        groups = (table.group_by("group_key")
+        groups = (table.filter(pl.col("obligor_group").is_not_null()).group_by("obligor_group")
                   .agg(pl.col("amount").sum(), pl.col("share").sum(), pl.col("obligor_id").sort(),
                        pl.col("dishonest").any())
                   .filter(pl.col("share") > IMPORTANT_WITH_AFFILIATES)
-                  .sort(["share", "group_key"], descending=[True, False]))
-        found += [ImportantProvider(r["group_key"], r["group_key"], "with_affiliates", r["amount"], r["share"],
-                                    tuple(r["obligor_id"]), r["dishonest"]) for r in groups.iter_rows(named=True)]
+                  .sort(["share", "obligor_group"], descending=[True, False]))
+        found += [ImportantProvider(r["obligor_group"], r["obligor_group"], "with_affiliates", r["amount"],
+                                    r["share"], tuple(r["obligor_id"]), r["dishonest"])
+                  for r in groups.iter_rows(named=True)]
     return tuple(found)
 
 

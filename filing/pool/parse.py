@@ -87,7 +87,7 @@ def _stripped(raw: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
                          for c in columns]).row(0, named=True)
     text = [pl.col(c).str.strip_chars() if padded[c] else pl.col(c) for c in columns]
     return raw.select("row", *[pl.when(t.str.len_bytes() == 0).then(None).otherwise(t).alias(c)
-                               for t, c in zip(text, columns)])
+                               for t, c in zip(text, columns, strict=True)])
 
 
 def _typed(text: pl.DataFrame, present: list[str], percent: frozenset[str]) -> pl.DataFrame:

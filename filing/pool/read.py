@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import fastexcel
 import polars as pl
 
 from filing.errors import InputError, Problem
@@ -100,7 +101,7 @@ def _read_raw(path: Path, sheet: str | None) -> tuple[pl.DataFrame, str, str | N
 def _guard(path: Path, read):
     try:
         return read()
-    except (pl.exceptions.PolarsError, OSError, ValueError) as error:
+    except (pl.exceptions.PolarsError, fastexcel.FastExcelError, OSError, ValueError) as error:
         raise InputError.single(path, f"TAPE-01 the tape is not a readable table: {error}".splitlines()[0]) from None
 
 
@@ -112,8 +113,6 @@ def _text_frame(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> tuple[pl.DataFrame, str]:
-    import fastexcel
-
     workbook = _guard(path, lambda: fastexcel.read_excel(path))
     names = workbook.sheet_names
     if sheet is not None and sheet not in names:
@@ -131,7 +130,14 @@ def detect_encoding(raw: bytes, path: Path) -> str:
         raise InputError.single(path, "TAPE-02 the tape is UTF-16 text; save it as UTF-8 (CSV UTF-8) or GB18030",
                                 line=1, column=1)
     if raw.startswith(codecs.BOM_UTF8):
-        return _strict(raw, "utf-8-sig", path, "the file starts with a UTF-8 byte-order mark but is not UTF-8")
+        try:
+            raw[len(codecs.BOM_UTF8):].decode("utf-8")
+        except UnicodeDecodeError as error:
+            line, column = _locate(raw, error.start + len(codecs.BOM_UTF8))
+            message = ("TAPE-02 the file starts with a UTF-8 byte-order mark but is not UTF-8 "
+                       f"(invalid byte at offset {error.start + len(codecs.BOM_UTF8)})")
+            raise InputError.single(path, message, line=line, column=column) from None
+        return "utf-8-sig"
     try:
         raw.decode("utf-8")
         return "utf-8"
@@ -141,16 +147,6 @@ def detect_encoding(raw: bytes, path: Path) -> str:
             return "gb18030"
         except UnicodeDecodeError as gb:
             raise _encoding_error(raw, path, utf8, gb) from None
-
-
-def _strict(raw: bytes, encoding: str, path: Path, why: str) -> str:
-    try:
-        raw.decode(encoding)
-    except UnicodeDecodeError as error:
-        line, column = _locate(raw, error.start)
-        raise InputError.single(path, f"TAPE-02 {why} (invalid byte at offset {error.start})",
-                                line=line, column=column) from None
-    return encoding
 
 
 def _locate(raw: bytes, offset: int) -> tuple[int, int]:
@@ -205,15 +201,16 @@ def _parse_csv(path: Path, source: Path | bytes, head: bytes) -> pl.DataFrame:
     headers = next(csv.reader([first], delimiter=delimiter))
     _check_unique(path, headers)
     try:
-        frame = pl.read_csv(source, has_header=False, skip_rows=1, separator=delimiter,
+        frame = pl.read_csv(source, has_header=False, skip_rows=1, separator=delimiter, missing_columns="insert",
                             schema={f"c{i}": pl.String for i in range(len(headers))})
-    except pl.exceptions.ComputeError as error:
+    except pl.exceptions.PolarsError as error:
         if "invalid utf-8" in str(error):
             raise _InvalidUtf8() from None
         if "more fields" in str(error):
             raise _ragged(path, source, delimiter, len(headers)) from None
-        raise InputError.single(path, f"TAPE-01 the tape is not a readable CSV table: {str(error).splitlines()[0]}")
-    return frame.rename(dict(zip(frame.columns, headers)))
+        raise InputError.single(path, f"TAPE-01 the tape is not a readable CSV table: {str(error).splitlines()[0]}"
+                                ) from None
+    return frame.rename(dict(zip(frame.columns, headers, strict=True)))
 
 
 def _ragged(path: Path, source: Path | bytes, delimiter: str, width: int) -> InputError:

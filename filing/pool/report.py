@@ -17,7 +17,12 @@ import polars as pl
 
 from filing.pool.checks import TapeFinding
 from filing.pool.concentration import (
-    AffiliateShare, Concentration, Dispersion, ImportantProvider, ObligorRow, TopAsset,
+    AffiliateShare,
+    Concentration,
+    Dispersion,
+    ImportantProvider,
+    ObligorRow,
+    TopAsset,
 )
 from filing.pool.eligibility import EligibilityResult
 from filing.pool.stats import DistributionRow, Totals, WeightedAverages

@@ -142,5 +142,6 @@ INDUSTRY_SECTIONS: dict[str, tuple[str, str]] = {
 }
 """GB/T 4754-2017 sections (门类)."""
 
-__all__ = ["Kind", "KINDS", "TapeSchema", "SCHEMAS", "ND_CODES", "ALIASES", "INDUSTRY_SECTIONS", "INDUSTRY_PATTERN", "header_key",
+__all__ = ["Kind", "KINDS", "TapeSchema", "SCHEMAS", "ND_CODES", "ALIASES", "INDUSTRY_SECTIONS", "INDUSTRY_PATTERN",
+           "header_key",
            "header_is_percent"]

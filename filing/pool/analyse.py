@@ -53,9 +53,13 @@ def analyse_tape(tape: Tape, assets: Assets, tranches: Sequence[Tranche], progre
         return _report(tape, assets, found, passes, frame=frame, totals=None, eligibility=None, **_EMPTY_POOL,
                        toll_road=history)
 
-    pool = enrich(frame, assets).filter(pl.col("outstanding_balance") > 0)
+    in_pool = (frame.get_column("outstanding_balance") > 0).fill_null(False)
+    pool = enrich(frame, assets)
+    if not in_pool.all():  # filtering copies every column, so only when some balance is missing or not positive
+        pool = pool.filter(in_pool)
     result, eligible = apply_eligibility(pool, assets.eligibility)
-    frame = frame.join(pool.select("row", eligible.alias("eligible")), on="row", how="left")
+    frame = frame.with_columns(
+        pl.Series("eligible", [None] * frame.height, pl.Boolean).scatter(in_pool.arg_true(), eligible))
     _report_step(progress, "eligibility")
 
     tape_total = tape.frame.get_column("outstanding_balance").sum()

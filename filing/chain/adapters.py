@@ -10,61 +10,28 @@ operation, so a missing capability is reported instead of mistaken for complianc
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from eth_utils import keccak
 from web3 import Web3
 
+from filing.chain.abis import (
+    AGENT_ADDED,
+    COUNTRY_MODULE_ABI,
+    ERC20_ABI,
+    ERC1404_ABI,
+    ERC1643_ABI,
+    ERC3643_COMPLIANCE_ABI,
+    ERC3643_REGISTRY_ABI,
+    ERC3643_TOKEN_ABI,
+    ROLE_GRANTED,
+    fn_abi,
+)
 from filing.chain.artifacts import load_artifact
-from filing.chain.connect import Reverted, Transactor, fast_call
+from filing.chain.calls import Transactor, fast_call
+from filing.chain.connect import Reverted
 from filing.chain.deploy import FILING_MANIFEST_DOCUMENT
 
 ZERO = "0x0000000000000000000000000000000000000000"
-
-
-def _fn(name: str, inputs: Iterable[str] = (), outputs: Iterable[str] = (), mutable: bool = False) -> dict[str, Any]:
-    return {"type": "function", "name": name, "stateMutability": "nonpayable" if mutable else "view",
-            "inputs": [{"name": f"a{i}", "type": t} for i, t in enumerate(inputs)],
-            "outputs": [{"name": "", "type": t} for t in outputs]}
-
-
-def _event(name: str, inputs: Iterable[tuple[str, bool]]) -> dict[str, Any]:
-    return {"type": "event", "name": name, "anonymous": False,
-            "inputs": [{"name": f"a{i}", "type": t, "indexed": ix} for i, (t, ix) in enumerate(inputs)]}
-
-
-ERC20_ABI = [
-    _fn("name", (), ("string",)), _fn("symbol", (), ("string",)), _fn("decimals", (), ("uint8",)),
-    _fn("totalSupply", (), ("uint256",)), _fn("balanceOf", ("address",), ("uint256",)),
-    _fn("transfer", ("address", "uint256"), ("bool",), True),
-    _fn("approve", ("address", "uint256"), ("bool",), True),
-    _fn("transferFrom", ("address", "address", "uint256"), ("bool",), True),
-    _event("Transfer", (("address", True), ("address", True), ("uint256", False))),
-]
-ERC1404_ABI = [_fn("detectTransferRestriction", ("address", "address", "uint256"), ("uint8",)),
-               _fn("messageForTransferRestriction", ("uint8",), ("string",))]
-ERC1643_ABI = [_fn("getDocument", ("bytes32",), ("string", "bytes32", "uint256")),
-               _fn("getAllDocuments", (), ("bytes32[]",))]
-ERC3643_TOKEN_ABI = [
-    _fn("identityRegistry", (), ("address",)), _fn("compliance", (), ("address",)),
-    _fn("mint", ("address", "uint256"), (), True), _fn("burn", ("address", "uint256"), (), True),
-    _fn("forcedTransfer", ("address", "address", "uint256"), ("bool",), True),
-    _fn("isAgent", ("address",), ("bool",)), _fn("cap", (), ("uint256",)), _fn("maturity", (), ("uint64",)),
-    _event("AgentAdded", (("address", True),)),
-]
-ERC3643_REGISTRY_ABI = [
-    _fn("isVerified", ("address",), ("bool",)), _fn("investorCountry", ("address",), ("uint16",)),
-    _fn("identity", ("address",), ("address",)),
-    _fn("registerIdentity", ("address", "address", "uint16"), (), True),
-    _fn("updateCountry", ("address", "uint16"), (), True), _event("AgentAdded", (("address", True),)),
-]
-ERC3643_COMPLIANCE_ABI = [_fn("canTransfer", ("address", "address", "uint256"), ("bool",)),
-                          _fn("getModules", (), ("address[]",)), _fn("getTokenBound", (), ("address",))]
-COUNTRY_MODULE_ABI = [_fn("name", (), ("string",)), _fn("isCountryRestricted", ("address", "uint16"), ("bool",)),
-                      _fn("isCountryAllowed", ("address", "uint16"), ("bool",))]
-ROLE_GRANTED = "0x" + keccak(text="RoleGranted(bytes32,address,address)").hex()
-AGENT_ADDED = "0x" + keccak(text="AgentAdded(address)").hex()
 
 
 class Unsupported(Exception):
@@ -376,8 +343,8 @@ def detect_standard(web3: Web3, address: str) -> str:
     address = Web3.to_checksum_address(address)
     if not web3.eth.get_code(address):
         return "none"
-    probe = [_fn("MAINLAND_CHINA", (), ("uint16",)),
-             _fn("getInvestor", ("address",), ("bool", "bool", "uint16", "uint64"))]
+    probe = [fn_abi("MAINLAND_CHINA", (), ("uint16",)),
+             fn_abi("getInvestor", ("address",), ("bool", "bool", "uint16", "uint64"))]
     if _answers(web3, address, probe, "MAINLAND_CHINA") is not None and \
             _answers(web3, address, probe, "getInvestor", ZERO) is not None:
         return "reference"

@@ -26,14 +26,12 @@ from eth_account import Account
 from eth_tester.exceptions import TransactionFailed
 from eth_utils import keccak
 from web3 import EthereumTesterProvider, HTTPProvider, Web3
-from web3.exceptions import ContractLogicError, TimeExhausted, Web3Exception
+from web3.exceptions import ContractLogicError
+from web3.types import RPCEndpoint
 
 from filing.errors import InputError
 
 KEY_ENV = "FILING_DEPLOY_KEY"
-CALL_GAS = 2_000_000
-"""Gas sent with every function call: a fixed limit skips `eth_estimateGas`, which costs more than the call itself
-on the embedded chain (about 60 ms against 25 ms), and keeps the suite inside its time budget."""
 
 _ERROR_STRING = bytes.fromhex("08c379a0")
 _PANIC = bytes.fromhex("4e487b71")
@@ -49,16 +47,24 @@ class ChainError(Exception):
 # ---------------------------------------------------------------------------------------------------------------
 
 
+_CACHED = {RPCEndpoint("eth_chainId")}
+"""web3 asks the chain id before every contract call (two thirds of all requests in the suite); it cannot change
+during a check, so only it is cached."""
+
+
 def embedded_chain() -> Web3:
     """A fresh in-process chain (eth-tester on py-evm) with ten funded, unlocked accounts; nothing to start or stop."""
-    return Web3(EthereumTesterProvider())
+    provider = EthereumTesterProvider()
+    provider.cache_allowed_requests, provider.cacheable_requests = True, _CACHED
+    return Web3(provider)
 
 
 def rpc_chain(url: str, timeout: float = 30.0) -> Web3:
     """A Web3 over HTTP JSON-RPC; raises ChainError when the node does not answer (checked now, not at first use)."""
     if not url.startswith(("http://", "https://")):
         raise ChainError(f"unsupported RPC URL (use http:// or https://): {url}")
-    web3 = Web3(HTTPProvider(url, request_kwargs={"timeout": timeout}))
+    web3 = Web3(HTTPProvider(url, request_kwargs={"timeout": timeout}, cache_allowed_requests=True,
+                             cacheable_requests=_CACHED))
     try:
         web3.eth.chain_id  # noqa: B018 - the probe is the point
     except Exception as error:  # noqa: BLE001 - any transport failure means "not reachable"
@@ -156,7 +162,15 @@ class Reverted(Exception):
         super().__init__(info.describe())
 
 
-REVERT_ERRORS = (TransactionFailed, ContractLogicError)
+class RpcRevert(Exception):
+    """A JSON-RPC error answer that carries revert data (from the lean client below)."""
+
+    def __init__(self, message: str, data: str | None) -> None:
+        super().__init__(message)
+        self.data = data
+
+
+REVERT_ERRORS = (TransactionFailed, ContractLogicError, RpcRevert)
 
 
 def revert_data(error: BaseException) -> bytes | str:
@@ -183,14 +197,14 @@ def _error_index(abis: Iterable[Iterable[dict[str, Any]]]) -> dict[bytes, tuple[
     for abi in abis:
         for entry in abi:
             if entry.get("type") == "error":
-                types = [_canonical_type(i) for i in entry.get("inputs", [])]
+                types = [canonical_type(i) for i in entry.get("inputs", [])]
                 index[keccak(text=f"{entry['name']}({','.join(types)})")[:4]] = (entry["name"], types)
     return index
 
 
-def _canonical_type(item: dict[str, Any]) -> str:
+def canonical_type(item: dict[str, Any]) -> str:
     if item["type"].startswith("tuple"):
-        return "(" + ",".join(_canonical_type(c) for c in item["components"]) + ")" + item["type"][5:]
+        return "(" + ",".join(canonical_type(c) for c in item["components"]) + ")" + item["type"][5:]
     return item["type"]
 
 
@@ -224,81 +238,3 @@ def decode_revert(error: BaseException, abis: Iterable[Iterable[dict[str, Any]]]
     return RevertInfo(name, values, code, message)
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# Calling and sending
-# ---------------------------------------------------------------------------------------------------------------
-
-
-def _decode_output(call: Any, data: bytes) -> Any:
-    types = [_canonical_type(o) for o in call.abi.get("outputs", [])]
-    values = [Web3.to_checksum_address(v) if t == "address" else v
-              for t, v in zip(types, abi_decode(types, data), strict=True)]
-    return values[0] if len(values) == 1 else values
-
-
-def fast_call(web3: Web3, call: Any, sender: str | None = None) -> Any:
-    """`eth_call` of a bound contract function. On the embedded chain it goes straight to eth-tester, which is about
-    four times faster than the web3 request stack (4 ms against 15 ms) and keeps the suite within its budget; a
-    revert raises the backend's own error either way (decode it with `decode_revert`)."""
-    if is_embedded(web3):
-        tester = web3.provider.ethereum_tester  # type: ignore[attr-defined]
-        # eth-tester charges gas even in a call, so an unnamed caller is the first (funded) account
-        tx = {"from": sender or tester.get_accounts()[0], "to": call.address,
-              "data": call._encode_transaction_data()}
-        raw = tester.call(tx, "latest")
-        return _decode_output(call, bytes.fromhex(raw[2:]) if isinstance(raw, str) else bytes(raw))
-    return call.call({"from": sender} if sender else {})
-
-
-class Transactor:
-    """Sends contract calls as an address: unlocked (eth-tester, anvil dev accounts), impersonated (anvil fork), or
-    signed with a DeployKey. A refusal raises `Reverted` with the decoded reason.
-
-    A transaction sent with a fixed gas limit that reverts is mined as failed and carries no reason (on both
-    backends), so every call is first simulated with `eth_call`: a refusal costs one call and no block, and its
-    revert data names the reason.
-    """
-
-    def __init__(self, web3: Web3, abis: Iterable[Iterable[dict[str, Any]]] = (),
-                 keys: Iterable[DeployKey] = (), describe: Callable[[int], str | None] | None = None) -> None:
-        self.web3 = web3
-        self.abis = [list(a) for a in abis]
-        self.describe = describe
-        self._keys = {k.address: k for k in keys}
-
-    def _decode(self, error: BaseException) -> RevertInfo:
-        return decode_revert(error, self.abis, self.describe)
-
-    def send(self, call: Any, sender: str, gas: int | None = CALL_GAS) -> dict[str, Any]:
-        """Send `call` (a bound contract function or constructor) from `sender`; return the receipt."""
-        params: dict[str, Any] = {"from": sender}
-        if gas is not None:
-            params["gas"] = gas
-        try:
-            if hasattr(call, "call"):  # constructors have no eth_call form
-                fast_call(self.web3, call, sender)
-            if sender in self._keys:
-                key = self._keys[sender]
-                params["nonce"] = self.web3.eth.get_transaction_count(sender, "pending")
-                params["chainId"] = self.web3.eth.chain_id
-                tx = call.build_transaction(params)
-                tx_hash = self.web3.eth.send_raw_transaction(key.sign(tx))
-            else:
-                tx_hash = call.transact(params)
-            receipt = dict(self.web3.eth.wait_for_transaction_receipt(tx_hash, timeout=120, poll_latency=0.05))
-        except REVERT_ERRORS as error:
-            raise Reverted(self._decode(error)) from None
-        except TimeExhausted:
-            raise ChainError("the transaction was not mined within 120 s") from None
-        except Web3Exception as error:
-            raise ChainError(f"the node refused the transaction: {type(error).__name__}: {error}") from None
-        if receipt.get("status") != 1:
-            raise Reverted(RevertInfo("Reverted", message="the transaction failed without a reason"))
-        return receipt
-
-    def read(self, call: Any, sender: str | None = None) -> Any:
-        """`eth_call`; a revert raises `Reverted`."""
-        try:
-            return fast_call(self.web3, call, sender)
-        except REVERT_ERRORS as error:
-            raise Reverted(self._decode(error)) from None

@@ -14,7 +14,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from web3 import Web3
 
 from filing.chain.artifacts import Artifact, load_artifact
-from filing.chain.connect import DeployKey, Transactor
+from filing.chain.calls import Transactor
+from filing.chain.connect import DeployKey
 from filing.model.deal import Deal, Tranche
 from filing.model.jurisdictions import MAINLAND, numeric_code
 

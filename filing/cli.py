@@ -276,6 +276,105 @@ def contract_deploy(
         out.print(f"{item.tranche_id}\t{item.symbol}\t{item.address}")
 
 
+# -- filing review / filing diff: the reviewer's stage (filing.review) ----------------------------------------
+
+PacketArgument = Annotated[Path, typer.Argument(help="a packet folder or its .zip")]
+STATUS_STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red"}
+VERDICT_STYLE = {"PASS": "bold green", "PASS WITH WARNINGS": "bold yellow", "FAIL": "bold red"}
+
+
+def _print_review(data: dict[str, Any]) -> None:
+    """Each check with its evidence and issues, the findings, then the one verdict line."""
+    for item in data["checks"]:
+        out.print(f"[{STATUS_STYLE[item['status']]}]{item['status'].upper():4}[/] [bold]{item['name']}[/]")
+        for line in item["evidence"]:
+            out.print(" " * 7 + f"[dim]{escape(line)}[/]")
+        for issue in item["issues"]:
+            out.print(" " * 7 + f"[cyan]{escape(issue['path'])}[/] {escape(issue['message'])}")
+    rules = [f for f in data["findings"] if not f["rule"].startswith("REVIEW-")]
+    if rules:
+        out.print(f"\nfindings ({len(rules)}):")
+    for finding in rules:
+        out.print(f"  [{SEVERITY_STYLE[Severity(finding['severity'])]}]{finding['severity']}[/] {finding['rule']} "
+                  f"[cyan]{escape(finding['path'])}[/] {escape(finding['message'])}")
+    failed = sum(1 for c in data["checks"] if c["status"] == "fail")
+    warned = sum(1 for c in data["checks"] if c["status"] == "warn")
+    out.print(f"\n[{VERDICT_STYLE[data['verdict']]}]{data['verdict']}[/] {escape(data['packet'])}: "
+              f"{len(data['checks'])} checks, {failed} failed, {warned} with warnings; "
+              f"signer {data['signer'] or 'not verified'}")
+
+
+@app.command()
+def review(
+    packet: PacketArgument,
+    rpc: Annotated[str | None, typer.Option(
+        "--rpc", help="JSON-RPC URL: check the tokens, their recorded manifest hash and the signer's role")] = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="rebuild the documents from the packet's data and "
+                                                           "compare every file by hash")] = False,
+    signer: Annotated[str | None, typer.Option("--signer", help="the address expected to have signed the manifest")]
+    = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="write review.json, .html and .pdf here")]
+    = None,
+    fmt: FormatOption = Format.text,
+) -> None:
+    """Verify a packet: integrity, signature, re-validation of its data, optionally rebuild and chain checks."""
+    from filing.packet.build import PacketError
+    from filing.review import review_packet
+
+    try:
+        report = review_packet(packet, rpc=rpc, rebuild=rebuild, signer=signer)
+    except InputError as error:
+        _input_failed(error, fmt)
+    data = report.to_dict()
+    if output is not None:
+        try:
+            from filing.review.output import write_review
+
+            for path in write_review(report, output):
+                err.print(f"wrote {path}")
+        except PacketError as error:
+            err.print(f"[bold red]error[/] the review report could not be written: {escape(str(error))}")
+            raise typer.Exit(2) from None
+    if fmt is Format.json:
+        _print_json(data)
+    else:
+        _print_review(data)
+    raise typer.Exit(0 if report.ok else 1)
+
+
+def _print_changes(title: str, changes: list[dict[str, Any]]) -> None:
+    if changes:
+        out.print(f"\n[bold]{title}[/] ({len(changes)})")
+    for change in changes:
+        old, new = (json.dumps(change[k], ensure_ascii=False, default=str) for k in ("old", "new"))
+        out.print(f"  [cyan]{escape(change['path'])}[/]: {escape(old)} → {escape(new)}")
+
+
+@app.command()
+def diff(a: PacketArgument, b: PacketArgument, fmt: FormatOption = Format.text) -> None:
+    """What changed from packet A to packet B: deal fields, pool figures, findings, documents, token configuration."""
+    from filing.review import diff_packets
+
+    try:
+        result = diff_packets(a, b)
+    except InputError as error:
+        _input_failed(error, fmt)
+    data = result.to_dict()
+    if fmt is Format.json:
+        _print_json(data)
+        return
+    for title, key in (("deal fields", "deal"), ("pool figures", "pool"), ("findings changed", "findings_changed"),
+                       ("documents (SHA-256)", "documents"), ("token configuration", "token")):
+        _print_changes(title, data[key])
+    for title, key in (("findings added", "findings_added"), ("findings resolved", "findings_resolved")):
+        if data[key]:
+            out.print(f"\n[bold]{title}[/] ({len(data[key])})")
+        for finding in data[key]:
+            out.print(f"  {finding.get('severity')} {finding.get('rule')} [cyan]{escape(str(finding.get('path')))}[/] "
+                      f"{escape(str(finding.get('message')))}")
+    out.print("\nno differences" if result.empty else "")
+
+
 def _version(value: bool) -> None:
     if value:
         out.print(f"filing {filing.__version__} (rulebook {filing.rulebook().version})")

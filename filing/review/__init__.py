@@ -1,0 +1,66 @@
+"""The reviewer's stage: verify a packet (integrity, signature, re-validation, optional rebuild and chain checks) and
+compare two versions of it. ``review_packet`` returns a ``ReviewReport``; the CLI only prints it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from eth_utils import is_address, to_checksum_address
+
+from filing import __version__
+from filing.errors import InputError
+from filing.review.diff import Change, PacketDiff, changes, diff_packets
+from filing.review.integrity import Manifest, check_integrity, read_manifest
+from filing.review.report import Check, Issue, ReviewReport, Status, Verdict
+from filing.review.revalidate import revalidate
+from filing.review.safezip import DEFAULT_LIMITS, ZipLimits, opened_packet
+from filing.review.signature import check_signature
+from filing.rules import CheckReport
+
+
+def review_packet(packet: str | Path, *, rpc: str | None = None, rebuild: bool = False,
+                  signer: str | None = None, limits: ZipLimits = DEFAULT_LIMITS) -> ReviewReport:
+    """Review a packet folder or zip. Raises InputError (exit 2) when the packet cannot be opened (not a folder or
+    zip, a refused zip entry, no manifest), `signer` is not an address, or the node at `rpc` cannot be used; every
+    problem found inside the packet is a failed check of the report instead."""
+    if signer is not None and not is_address(signer):
+        raise InputError.single("--signer", f"not an Ethereum address: {signer!r}")
+    expected = to_checksum_address(signer) if signer else None
+    with opened_packet(Path(packet), limits) as root:
+        manifest, manifest_issues = read_manifest(root)
+        checks = [check_integrity(root, manifest, manifest_issues)]
+        signature, recovered = check_signature(root, manifest, expected, anchored_on_chain=rpc is not None)
+        checks.append(signature)
+        revalidated = revalidate(root, manifest)
+        checks += revalidated.checks
+        findings = list(revalidated.report.findings) if revalidated.report else []
+        if rebuild:
+            checks.append(_rebuild(root, manifest))
+        if rpc is not None:
+            from filing.review.chain import review_chain  # web3 and the chain stage load only when asked for
+
+            chain = review_chain(revalidated.loaded, manifest, recovered, rpc)
+            checks += chain.checks
+            findings += chain.findings
+    return ReviewReport(str(packet), manifest.sha256 if manifest else None, recovered, tuple(checks),
+                        tuple(findings), _facts(manifest, revalidated.report))
+
+
+def _rebuild(root: Path, manifest: Manifest | None) -> Check:
+    """Imported here: the rebuild loads the packet's renderers (WeasyPrint and its fonts), which a review without
+    ``--rebuild`` does not need."""
+    from filing.review.rebuild import check_rebuild
+
+    return check_rebuild(root, manifest, __version__)
+
+
+def _facts(manifest: Manifest | None, report: CheckReport | None) -> dict:
+    recorded = manifest.data if manifest else {}
+    return {"deal": (recorded.get("deal") or {}).get("id"),
+            "tool_version": {"packet": (recorded.get("tool") or {}).get("version"), "review": __version__},
+            "rulebook_version": {"packet": recorded.get("rulebook_version"),
+                                 "review": report.rulebook_version if report else None}}
+
+
+__all__ = ["Change", "Check", "Issue", "PacketDiff", "ReviewReport", "Status", "Verdict", "ZipLimits", "changes",
+           "diff_packets", "review_packet"]

@@ -1,0 +1,117 @@
+"""What changed between two versions of a packet: deal fields, pool figures, findings, documents, token configuration.
+
+Why one recursive comparison of JSON values for every part: the deal, the pool report and the contract report are
+all stored as JSON in the packet, so a single walk names each change by its path (``token.tranches[0].principal``,
+the same spelling a finding uses) with its old and new value. Documents are compared by the hashes the manifests
+list, which the review has already tied to the files.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from filing.errors import InputError
+from filing.packet.data import DATA_FILES
+from filing.review.integrity import read_manifest
+from filing.review.safezip import MANIFEST, opened_packet
+
+
+@dataclass(frozen=True)
+class Change:
+    path: str
+    old: Any
+    """None when the value was added."""
+    new: Any
+    """None when the value was removed."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "old": self.old, "new": self.new}
+
+
+def changes(old: Any, new: Any, path: str = "") -> list[Change]:
+    """Every leaf that differs between two JSON values; a list is compared item by item, its tail as added/removed."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        return [change for key in sorted(old.keys() | new.keys(), key=str)
+                for change in changes(old.get(key), new.get(key), f"{path}.{key}" if path else str(key))]
+    if isinstance(old, list) and isinstance(new, list):
+        found = [change for i, (a, b) in enumerate(zip(old, new, strict=False))
+                 for change in changes(a, b, f"{path}[{i}]")]
+        found += [Change(f"{path}[{i}]", item, None) for i, item in enumerate(old) if i >= len(new)]
+        return found + [Change(f"{path}[{i}]", None, item) for i, item in enumerate(new) if i >= len(old)]
+    return [] if old == new else [Change(path, old, new)]
+
+
+@dataclass(frozen=True)
+class PacketDiff:
+    a: str
+    b: str
+    deal: list[Change]
+    pool: list[Change]
+    findings_added: list[dict[str, Any]]
+    findings_resolved: list[dict[str, Any]]
+    findings_changed: list[Change]
+    documents: list[Change]
+    """Packet files by SHA-256 (old/new hash; None when the file is added or removed)."""
+    token: list[Change]
+    """Per tranche: address, standard and each configuration value the contract check read."""
+
+    @property
+    def empty(self) -> bool:
+        return not any((self.deal, self.pool, self.findings_added, self.findings_resolved, self.findings_changed,
+                        self.documents, self.token))
+
+    def to_dict(self) -> dict[str, Any]:
+        plain = {name: [c.to_dict() for c in getattr(self, name)]
+                 for name in ("deal", "pool", "findings_changed", "documents", "token")}
+        return {"ok": True, "findings": [], "a": self.a, "b": self.b, "identical": self.empty,
+                "findings_added": self.findings_added, "findings_resolved": self.findings_resolved} | plain
+
+
+@dataclass(frozen=True)
+class _Side:
+    hashes: dict[str, str]
+    data: dict[str, Any]
+
+
+def diff_packets(a: Path, b: Path) -> PacketDiff:
+    """Compare two packets (folders or zips); InputError when either has no readable manifest."""
+    with opened_packet(a) as root_a, opened_packet(b) as root_b:
+        old, new = _read_side(root_a, a), _read_side(root_b, b)
+    findings_old, findings_new = (_findings(side) for side in (old, new))
+    shared = sorted(findings_old.keys() & findings_new.keys())
+    return PacketDiff(
+        str(a), str(b), changes(old.data["deal"], new.data["deal"]), changes(old.data["pool"], new.data["pool"]),
+        [findings_new[k] for k in sorted(findings_new.keys() - findings_old.keys())],
+        [findings_old[k] for k in sorted(findings_old.keys() - findings_new.keys())],
+        [c for k in shared for c in changes(findings_old[k], findings_new[k], f"{k[0]} {k[1]}")],
+        changes(old.hashes, new.hashes), changes(_token(old), _token(new)))
+
+
+def _read_side(root: Path, source: Path) -> _Side:
+    manifest, issues = read_manifest(root)
+    if manifest is None:
+        raise InputError.single(source, issues[0].message, path=MANIFEST)
+    data = {}
+    for key in ("deal", "pool", "findings", "contract"):
+        path = root / DATA_FILES[key]
+        try:
+            data[key] = json.loads(path.read_bytes()) if path.is_file() else None
+        except ValueError as error:
+            raise InputError.single(source, f"not readable JSON: {error}", path=DATA_FILES[key]) from None
+    return _Side({name: entry.sha256 for name, entry in manifest.files.items()}, data)
+
+
+def _findings(side: _Side) -> dict[tuple[str, str], dict[str, Any]]:
+    listed = (side.data["findings"] or {}).get("findings", [])
+    return {(str(f.get("rule")), str(f.get("path"))): f for f in listed if isinstance(f, dict)}
+
+
+def _token(side: _Side) -> dict[str, Any]:
+    """The contract report's view of each tranche's token, keyed by tranche id and field name rather than by list
+    position, so that a reordered check list is not reported as a change."""
+    tranches = (side.data["contract"] or {}).get("tranches", [])
+    return {str(t.get("tranche")): {"address": t.get("address"), "standard": t.get("standard")}
+            | {str(c.get("field")): c.get("actual") for c in t.get("checks", [])} for t in tranches}

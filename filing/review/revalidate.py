@@ -1,0 +1,209 @@
+"""Re-validation: re-run today's stages on the packet's own data and compare with what the packet recorded.
+
+Why re-run rather than trust ``findings.json``: the recorded results are the filer's claim. Loading the embedded deal
+with the current model, analysing the embedded tape and running the current rulebook shows whether the claim still
+holds, and when the model or the rulebook changed since the build, which fields and findings moved. The deal goes
+through ``load_deal`` itself so that a bad field is located exactly as it would be in the deal file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from filing.errors import InputError, Problem
+from filing.model.load import LoadedDeal, load_deal
+from filing.packet.data import DATA_FILES
+from filing.pool import PoolReport, analyse_pool
+from filing.review.diff import Change, changes
+from filing.review.integrity import Manifest
+from filing.review.report import Check, Issue, check
+from filing.rules import CheckReport, Context, Finding, Severity, rulebook
+
+ANALYSIS_COLUMNS = ("row", "passes_checks", "eligible")
+"""Columns the pool stage adds to the tape it stores; they are its output, not the tape's content."""
+CONTAINER_FIELDS = ("tape.file", "tape.format", "tape.encoding", "tape.sheet", "tape.headers", "tape.columns",
+                    "tape.unrecognised")
+"""Pool-report fields describing the original tape file (name, format, encoding, headers), which the packet
+replaces by its Parquet copy; every other figure must come out the same."""
+MAX_ISSUES = 40
+
+
+@dataclass(frozen=True)
+class Revalidation:
+    checks: list[Check]
+    loaded: LoadedDeal | None
+    report: CheckReport | None
+    """The current rulebook's findings on the packet's deal and tape."""
+
+
+def revalidate(root: Path, manifest: Manifest | None) -> Revalidation:
+    """The deal, pool, findings and rules checks, in that order; each later one needs what the earlier produced."""
+    deal_check, loaded = _check_deal(root, manifest)
+    pool_check, pool = _check_pool(root, loaded)
+    findings_check, report = _check_findings(root, loaded, pool)
+    return Revalidation([deal_check, pool_check, findings_check, _check_rules(root, report)], loaded, report)
+
+
+def _read_json(root: Path, key: str) -> Any:
+    path = root / DATA_FILES[key]
+    return json.loads(path.read_bytes()) if path.is_file() else None
+
+
+def _located(problems: list[Problem], root: Path) -> list[Issue]:
+    """InputError problems with the packet-relative file name, field path, line and column."""
+    issues = []
+    for problem in problems:
+        name = Path(problem.file)
+        where = name.relative_to(root).as_posix() if name.is_relative_to(root) else problem.file
+        place = f"{where}:{problem.line}" + (f":{problem.column}" if problem.column else "") if problem.line else where
+        issues.append(Issue(problem.path or where, f"{place}: {problem.message}"))
+    return issues
+
+
+def _changed(kind: str, found: list[Change]) -> list[Issue]:
+    issues = [Issue(c.path, f"{kind} {c.path}: recorded {_show(c.old)}, re-run gives {_show(c.new)}")
+              for c in found[:MAX_ISSUES]]
+    if len(found) > MAX_ISSUES:
+        issues.append(Issue("", f"... and {len(found) - MAX_ISSUES} more changed {kind} value(s)"))
+    return issues
+
+
+def _show(value: Any) -> str:
+    text = "absent" if value is None else json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _check_deal(root: Path, manifest: Manifest | None) -> tuple[Check, LoadedDeal | None]:
+    path = root / DATA_FILES["deal"]
+    if not path.is_file():
+        return check("deal", [], [Issue(DATA_FILES["deal"], "the packet holds no deal")]), None
+    try:
+        loaded = load_deal(path)
+    except InputError as error:
+        return check("deal", ["data/deal.json does not load under the current model"],
+                     _located(error.problems, root)), None
+    stored = path.read_bytes()
+    digest = hashlib.sha256(stored).hexdigest()
+    evidence = [f"deal {loaded.deal.deal_id} loads under the current model (schema {loaded.deal.schema_version})",
+                f"data/deal.json SHA-256 {digest}"]
+    issues = []
+    if loaded.canonical_json().encode() != stored:
+        moved = changes(json.loads(stored), json.loads(loaded.canonical_json()))
+        issues += _changed("deal field", moved) or [Issue(DATA_FILES["deal"], "is not in canonical JSON form")]
+    recorded = (manifest.data.get("deal") or {}).get("sha256") if manifest else None
+    if manifest is not None and recorded != digest:
+        issues.append(Issue(DATA_FILES["deal"], f"the manifest records the deal hash {recorded}, the file's is "
+                                                f"{digest}"))
+    return check("deal", evidence, issues), loaded
+
+
+def _check_pool(root: Path, loaded: LoadedDeal | None) -> tuple[Check, PoolReport | None]:
+    tape = root / DATA_FILES["tape"]
+    recorded = _read_json(root, "pool")
+    if not tape.is_file() and recorded is None:
+        return check("pool", ["the packet holds no tape and no pool report"], []), None
+    if loaded is None:
+        return check("pool", [], [Issue(DATA_FILES["tape"], "not re-run: the deal does not load")]), None
+    if not tape.is_file() or recorded is None:
+        missing = DATA_FILES["tape"] if not tape.is_file() else DATA_FILES["pool"]
+        return check("pool", [], [Issue(missing, "is missing, so the pool report cannot be compared")]), None
+    try:
+        report = _analyse_packet_tape(loaded, tape)
+    except InputError as error:
+        return check("pool", ["the packet's tape could not be analysed"], _located(error.problems, root)), None
+    fresh = json.loads(json.dumps(report.to_dict(), default=str))
+    moved = [c for c in changes(recorded, fresh) if not c.path.startswith(CONTAINER_FIELDS)]
+    evidence = [f"{report.tape.rows:,} tape rows re-analysed from {DATA_FILES['tape']}",
+                f"{len(moved)} pool figure(s) differ from {DATA_FILES['pool']}"]
+    return check("pool", evidence, _changed("pool figure", moved)), report
+
+
+def _analyse_packet_tape(loaded: LoadedDeal, tape: Path) -> PoolReport:
+    """The pool stage on the packet's tape, with the columns the stage itself added removed first."""
+    try:
+        frame = pl.read_parquet(tape)
+    except (pl.exceptions.PolarsError, OSError, ValueError) as error:
+        raise InputError.single(tape, f"not a readable Parquet tape: {str(error).splitlines()[0]}") from None
+    with tempfile.TemporaryDirectory(prefix="filing-review-tape-") as folder:
+        copy = Path(folder) / "tape.parquet"
+        frame.drop([c for c in ANALYSIS_COLUMNS if c in frame.columns]).write_parquet(copy)
+        assets = loaded.deal.assets.model_copy(update={"tape": str(copy), "tape_sheet": None})
+        return analyse_pool(LoadedDeal(loaded.deal.model_copy(update={"assets": assets}), loaded.source))
+
+
+def _check_findings(root: Path, loaded: LoadedDeal | None, pool: PoolReport | None
+                    ) -> tuple[Check, CheckReport | None]:
+    recorded = _read_json(root, "findings")
+    if loaded is None:
+        return check("findings", [], [Issue(DATA_FILES["findings"], "not re-run: the deal does not load")]), None
+    report = rulebook().run(Context(loaded.deal, pool))
+    evidence = [f"rulebook {report.rulebook_version} re-run: {len(report.findings)} finding(s)"
+                + ("" if pool is not None else " (without the pool report, which could not be re-run)")]
+    if not isinstance(recorded, dict) or not isinstance(recorded.get("findings"), list):
+        return check("findings", evidence, [Issue(DATA_FILES["findings"], "is missing or unreadable")]), report
+    evidence.append(f"{DATA_FILES['findings']} records {len(recorded['findings'])} finding(s) under rulebook "
+                    f"{recorded.get('rulebook_version')}")
+    issues = compare_findings(recorded["findings"], [f.to_dict() for f in report.findings])
+    if sorted(recorded.get("not_evaluated", [])) != sorted(report.not_evaluated):
+        issues.append(Issue(DATA_FILES["findings"], f"rules not evaluated: recorded {recorded.get('not_evaluated')},"
+                                                    f" re-run {report.not_evaluated}"))
+    return check("findings", evidence, issues), report
+
+
+def _finding_key(finding: dict[str, Any]) -> tuple[str, str]:
+    return str(finding.get("rule")), str(finding.get("path"))
+
+
+def compare_findings(recorded: list[dict[str, Any]], current: list[dict[str, Any]]) -> list[Issue]:
+    """Findings added, removed or changed (severity, message, override), matched by rule and path."""
+    old = {_finding_key(f): f for f in recorded if isinstance(f, dict)}
+    new = {_finding_key(f): f for f in current}
+    issues = [Issue(path, f"finding {rule} {path}: added on re-run: {new[(rule, path)]['message']}")
+              for rule, path in sorted(new.keys() - old.keys())]
+    issues += [Issue(path, f"finding {rule} {path}: recorded but not found on re-run: "
+                           f"{old[(rule, path)].get('message')}")
+               for rule, path in sorted(old.keys() - new.keys())]
+    for key in sorted(old.keys() & new.keys()):
+        for field in ("severity", "message", "overridden"):
+            if old[key].get(field) != new[key][field]:
+                issues.append(Issue(key[1], f"finding {key[0]} {key[1]}: {field} recorded {_show(old[key].get(field))}"
+                                            f", re-run gives {_show(new[key][field])}"))
+    return issues
+
+
+def _check_rules(root: Path, report: CheckReport | None) -> Check:
+    """The deal's own verdict today: current blockers (and the recorded chain check's) fail, warnings warn.
+
+    The rulebook's findings are listed in full in the report, so this check names only their codes."""
+    contract = _read_json(root, "contract") or {}
+    chain_blockers = [f"{f.get('rule')}: {f.get('message')}" for f in contract.get("findings", [])
+                      if isinstance(f, dict) and f.get("severity") == "blocker"]
+    chain_blockers += [f"scenario {s.get('name')} failed" for s in contract.get("scenarios", [])
+                       if isinstance(s, dict) and not s.get("passed", True)]
+    if report is None:
+        return check("rules", [], [Issue(DATA_FILES["findings"], "the rulebook could not be run")])
+    blockers = [f for f in report.findings if f.counts_as_blocker]
+    warnings = [f for f in report.findings if f.severity is Severity.warning and f.overridden_by is None]
+    evidence = [f"{len(blockers)} blocker(s), {len(warnings)} warning(s) under rulebook {report.rulebook_version}",
+                f"recorded contract check: {'absent' if not contract else ('ok' if contract.get('ok') else 'failed')}"]
+    if blockers or chain_blockers:
+        issues = [Issue(DATA_FILES["contract"], b) for b in chain_blockers]
+        if blockers:
+            issues.insert(0, Issue(DATA_FILES["deal"], f"{len(blockers)} blocker(s) under the current rulebook: "
+                                                       f"{_codes(blockers)}"))
+        return check("rules", evidence, issues)
+    if warnings:
+        return check("rules", evidence, [Issue(DATA_FILES["deal"], f"{len(warnings)} warning(s) under the current "
+                                                                    f"rulebook: {_codes(warnings)}")], warn=True)
+    return check("rules", evidence, [])
+
+
+def _codes(findings: list[Finding]) -> str:
+    return ", ".join(sorted({f.rule for f in findings}))

@@ -1,0 +1,51 @@
+"""Run the stages the packet reports on (pool, rulebook, contract) and keep their results as the packet's data.
+
+Why a separate step: rendering reads only what this returns, so the same documents can be rebuilt later from a
+packet's ``data/`` folder alone. The contract stage is optional: a checkout without ``filing.chain.check_contract``
+builds a packet without ``data/contract.json`` and the investor-restriction statement says the token was not checked.
+"""
+
+from __future__ import annotations
+
+import importlib
+import io
+from collections.abc import Callable
+from typing import Any
+
+import polars as pl
+
+from filing.model.load import LoadedDeal
+from filing.packet.data import PacketData
+from filing.pool import analyse_pool
+from filing.rules import rulebook
+
+
+def assemble(loaded: LoadedDeal) -> PacketData:
+    """Pool report, findings over deal and pool, contract report and the canonical tape, from one loaded deal."""
+    from filing import check_deal
+
+    pool = analyse_pool(loaded)
+    report = check_deal(loaded, pool)
+    rules = [{key: value for key, value in rule.explain().items() if key != "text"} for rule in rulebook().rules]
+    contract = _contract_check()
+    return PacketData(deal_json=loaded.canonical_json(), findings=report.to_dict() | {"rules": rules},
+                      pool=pool.to_dict(), contract=contract(loaded).to_dict() if contract else None,
+                      tape_parquet=tape_parquet(pool.frame))
+
+
+def _contract_check() -> Callable[[LoadedDeal], Any] | None:
+    """``filing.chain.check_contract`` when the chain stage is installed; only its absence is tolerated."""
+    try:
+        chain = importlib.import_module("filing.chain")
+    except ModuleNotFoundError as error:
+        if error.name != "filing.chain":
+            raise
+        return None
+    return getattr(chain, "check_contract", None)
+
+
+def tape_parquet(frame: pl.DataFrame) -> bytes:
+    """The canonical tape, rows in file order; Parquet written without statistics-dependent or clock metadata."""
+    buffer = io.BytesIO()
+    frame.sort("row").write_parquet(buffer, compression="zstd", compression_level=3, statistics=False)
+    return buffer.getvalue()

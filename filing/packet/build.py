@@ -1,0 +1,199 @@
+"""``build_packet``: documents in every format, checked for parity and glyphs, hashed, signed and written atomically.
+
+Order of work: render all HTML (fast, in this process), hand the PDFs to a pool of worker processes, and convert the
+DOCX drafts and run the parity check here while the workers lay out pages. Nothing touches the target folder until
+every file exists in memory; the packet is then written to a sibling temporary folder and swapped in by rename, so a
+reader sees the old packet or the new one, never a mixture.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time as clock
+from multiprocessing import get_context
+from pathlib import Path
+
+from filing.errors import InputError
+from filing.model.load import LoadedDeal
+from filing.packet.assemble import assemble
+from filing.packet.data import PacketData, Verdict
+from filing.packet.environment import LANGS, TemplateProblem, make_environment
+from filing.packet.fonts import FontsMissing, find_faces, warm_cmaps
+from filing.packet.manifest import MANIFEST, SIGNATURE, build_manifest, read_key, sign_manifest
+from filing.packet.parity import ParityIssue, check_parity
+from filing.packet.pdf import PdfJob, render_pdf
+from filing.packet.render import DOCUMENTS, RenderOptions, render_documents
+from filing.packet.word import html_to_docx, zip_entries
+from filing.resources import templates_dir
+
+WORKERS = 2
+
+
+class PacketError(Exception):
+    """The documents could not be produced (template error, refused URL, missing glyph, fonts not installed)."""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out_dir: Path
+    verdict: Verdict
+    draft: bool
+    written: bool
+    """False when blockers stopped a final build: nothing was written."""
+    files: dict[str, str] = field(default_factory=dict)
+    """Packet path → SHA-256 of every file listed in the manifest."""
+    pages: int = 0
+    parity: tuple[ParityIssue, ...] = ()
+    signer: str | None = None
+    zip_path: Path | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds per phase; ``weasyprint`` is the time inside WeasyPrint summed over documents."""
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.verdict.ok and self.written else 1
+
+
+def build_packet(loaded: LoadedDeal, out_dir: str | Path, *, langs: tuple[str, ...] = LANGS,
+                 sign_key_file: str | Path | None = None, draft: bool = False, zip: bool = False,
+                 templates: str | Path | None = None, pdf_a: bool = False) -> BuildResult:
+    """Analyse the deal, then write its packet to ``out_dir`` (see ``build_from_data``)."""
+    start = time.perf_counter()
+    data = assemble(loaded)
+    assembled = time.perf_counter()
+    result = build_from_data(data, out_dir, langs=langs, sign_key_file=sign_key_file, draft=draft, zip=zip,
+                             templates=templates, pdf_a=pdf_a)
+    result.timings.update(assemble=assembled - start, total=time.perf_counter() - start)
+    return result
+
+
+def build_from_data(data: PacketData, out_dir: str | Path, *, langs: tuple[str, ...] = LANGS,
+                    sign_key_file: str | Path | None = None, draft: bool = False, zip: bool = False,
+                    templates: str | Path | None = None, pdf_a: bool = False) -> BuildResult:
+    """Write the packet of already-assembled data; a final build with blockers writes nothing."""
+    start = time.perf_counter()
+    out_dir = Path(out_dir)
+    langs = _languages(langs)
+    verdict = data.verdict()
+    if not verdict.ok and not draft:
+        return BuildResult(out_dir, verdict, draft, written=False)
+    key = read_key(Path(sign_key_file) if sign_key_file else None)
+    _check_target(out_dir)
+    files, pages, parity, timings = render_packet(data, langs=langs, draft=draft, templates=templates, pdf_a=pdf_a)
+    files |= data.files()
+    manifest = build_manifest(files, tool=_tool(), rulebook_version=data.findings["rulebook_version"],
+                              deal={"id": data.deal["deal_id"], "sha256": data.deal_sha256}, langs=list(langs),
+                              draft=draft, pdf_a=pdf_a, verdict=verdict.to_dict(),
+                              parity=[issue.to_dict() for issue in parity])
+    hashes = {path: hashlib.sha256(content).hexdigest() for path, content in sorted(files.items())}
+    extra = {MANIFEST: manifest}
+    signer = None
+    if key is not None:
+        extra[SIGNATURE] = sign_manifest(manifest, key, str(sign_key_file or "FILING_SIGN_KEY"))
+        signer = json.loads(extra[SIGNATURE])["signer"]
+    write_start = time.perf_counter()
+    _write_atomically(out_dir, files | extra)
+    zip_path = _write_zip(out_dir, files | extra, _timestamp(data)) if zip else None
+    timings["write"] = time.perf_counter() - write_start
+    timings["total"] = time.perf_counter() - start
+    return BuildResult(out_dir, verdict, draft, True, hashes, pages, tuple(parity), signer, zip_path, timings)
+
+
+def render_packet(data: PacketData, *, langs: tuple[str, ...], draft: bool, templates: str | Path | None,
+                  pdf_a: bool) -> tuple[dict[str, bytes], int, list[ParityIssue], dict[str, float]]:
+    """Every document as HTML, PDF and (for the legal drafts) DOCX; raises PacketError naming what failed."""
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    try:
+        env = make_environment(Path(templates) if templates else None)
+        created = _timestamp(data)
+        find_faces()
+        options = RenderOptions(langs, draft, created.isoformat(), _tool()["version"])
+        html = render_documents(env, data, options)
+    except (TemplateProblem, FontsMissing) as error:
+        raise PacketError(str(error)) from None
+    timings["html"] = time.perf_counter() - started
+    roots = tuple(str(r) for r in ([Path(templates)] if templates else []) + [templates_dir()])
+    jobs = sorted((PdfJob(slug, page, roots, created, pdf_a, data.deal_json.encode() if pdf_a else None)
+                   for slug, page in html.items()), key=lambda job: -len(job.html))
+    files = {f"documents/{slug}.html": page.encode() for slug, page in html.items()}
+    pdf_start = time.perf_counter()
+    warm_cmaps()  # parsed once here, inherited by the forked workers
+    with ProcessPoolExecutor(WORKERS, mp_context=get_context("fork")) as pool:
+        pending = [pool.submit(render_pdf, job) for job in jobs]
+        parity = [issue for slug, page in html.items() for issue in check_parity(slug, page)]
+        for spec in DOCUMENTS:
+            if spec.docx:
+                files[f"documents/{spec.slug}.docx"] = html_to_docx(html[spec.slug], created, spec.slug)
+        results = [future.result() for future in pending]
+    timings["pdf"] = time.perf_counter() - pdf_start
+    timings["weasyprint"] = sum(r.seconds for r in results)
+    for result in results:
+        if result.refused:
+            raise PacketError(f"documents/{result.slug}.pdf: {result.refused}")
+        if result.missing_glyphs:
+            raise PacketError(f"documents/{result.slug}.pdf: no font has a glyph for "
+                              f"{', '.join(result.missing_glyphs)}; change the text or install a font that has it")
+        files[f"documents/{result.slug}.pdf"] = result.pdf
+    return files, sum(r.pages for r in results), parity, timings
+
+
+def _languages(langs: tuple[str, ...]) -> tuple[str, ...]:
+    unknown = [code for code in langs if code not in LANGS]
+    if unknown or not langs:
+        raise InputError.single("--lang", f"languages are zh and en (got {', '.join(langs) or 'none'})")
+    return tuple(code for code in LANGS if code in langs)  # Chinese first, whatever order was asked
+
+
+def _timestamp(data: PacketData) -> datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible-builds convention), else midnight UTC of the deal's as-of date."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.combine(datetime.fromisoformat(data.deal["filing"]["as_of"]).date(), clock(0), UTC)
+
+
+def _tool() -> dict[str, str]:
+    from filing import __version__
+
+    return {"name": "filing", "version": __version__}
+
+
+def _check_target(out_dir: Path) -> None:
+    """Replace only a previous packet: a non-empty folder without a manifest is someone's files, not ours to delete."""
+    if out_dir.exists() and (not out_dir.is_dir() or (any(out_dir.iterdir()) and not (out_dir / MANIFEST).exists())):
+        raise InputError.single(out_dir, "exists and is not a packet (no manifest.json); choose another -o folder")
+
+
+def _write_atomically(out_dir: Path, files: dict[str, bytes]) -> None:
+    parent = out_dir.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = parent / f".{out_dir.name}.new-{os.getpid()}"
+    retired = parent / f".{out_dir.name}.old-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        for path, content in sorted(files.items()):
+            target = staging / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        if out_dir.exists():
+            out_dir.rename(retired)
+        staging.rename(out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(retired, ignore_errors=True)
+
+
+def _write_zip(out_dir: Path, files: dict[str, bytes], created: datetime) -> Path:
+    """``DIR.zip`` beside the folder: the same files under ``DIR/``, sorted, every entry dated ``created``."""
+    target = out_dir.with_name(out_dir.name + ".zip")
+    partial = target.with_name(f".{target.name}.{os.getpid()}")
+    partial.write_bytes(zip_entries([(f"{out_dir.name}/{p}", c) for p, c in sorted(files.items())], created))
+    partial.replace(target)
+    return target

@@ -1,0 +1,94 @@
+"""The packet's data files: the only input documents are rendered from.
+
+Why documents read these files and never the live stages: a reviewer holding a packet can re-render every document
+from the packet's own ``data/`` and compare hashes, without the tape's original file, the chain or this machine's
+clock. The JSON is written with sorted keys and a trailing newline so the same data is always the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+DATA_FILES = {"deal": "data/deal.json", "pool": "data/pool.json", "findings": "data/findings.json",
+              "contract": "data/contract.json", "tape": "data/tape.parquet"}
+
+
+def dump_json(value: Any) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Blockers across the rulebook, the tape checks and the contract check; any of them stops a final build."""
+
+    blockers: tuple[str, ...]
+    warnings: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.blockers
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "blockers": len(self.blockers), "warnings": self.warnings,
+                "blocker_list": list(self.blockers)}
+
+
+@dataclass(frozen=True)
+class PacketData:
+    deal_json: str
+    """``LoadedDeal.canonical_json()``: the exact text stored as data/deal.json."""
+    findings: dict[str, Any]
+    """``CheckReport.to_dict()`` plus ``rules``: every rule of the rulebook, so the checklist needs no code."""
+    pool: dict[str, Any] | None = None
+    contract: dict[str, Any] | None = None
+    tape_parquet: bytes | None = None
+
+    @property
+    def deal(self) -> dict[str, Any]:
+        return json.loads(self.deal_json)
+
+    @property
+    def deal_sha256(self) -> str:
+        return hashlib.sha256(self.deal_json.encode()).hexdigest()
+
+    def verdict(self) -> Verdict:
+        blockers = [f"{f['rule']} {f['path']}: {f['message']}" for f in self.findings["findings"]
+                    if f["severity"] == "blocker" and not f["overridden"]]
+        warnings = sum(1 for f in self.findings["findings"] if f["severity"] == "warning" and not f["overridden"])
+        for finding in (self.pool or {}).get("findings", []):
+            if finding["severity"] == "blocker":
+                blockers.append(f"{finding['code']} {finding['column']}: {finding['title']} ({finding['count']} rows)")
+            warnings += finding["severity"] == "warning"
+        if self.contract is not None:
+            blockers += [f"contract {s['tranche']} {s['name']}: expected {s['expected']}, got {s['actual']}"
+                         for s in self.contract["scenarios"] if not s["passed"]]
+            blockers += [f"contract {f['rule']} {f['path']}: {f['message']}" for f in self.contract["findings"]
+                         if f["severity"] == "blocker" and not f["overridden"]]
+        return Verdict(tuple(blockers), warnings)
+
+    def files(self) -> dict[str, bytes]:
+        """Relative path → bytes of every data file present (pool, contract and tape only when produced)."""
+        out = {DATA_FILES["deal"]: self.deal_json.encode(), DATA_FILES["findings"]: dump_json(self.findings)}
+        if self.pool is not None:
+            out[DATA_FILES["pool"]] = dump_json(self.pool)
+        if self.contract is not None:
+            out[DATA_FILES["contract"]] = dump_json(self.contract)
+        if self.tape_parquet is not None:
+            out[DATA_FILES["tape"]] = self.tape_parquet
+        return out
+
+    @classmethod
+    def read(cls, packet: Path) -> PacketData:
+        """The data of an existing packet, to rebuild its documents and compare."""
+
+        def load(key: str) -> Any:
+            path = packet / DATA_FILES[key]
+            return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+        tape = packet / DATA_FILES["tape"]
+        return cls((packet / DATA_FILES["deal"]).read_text(encoding="utf-8"), load("findings"), load("pool"),
+                   load("contract"), tape.read_bytes() if tape.exists() else None)

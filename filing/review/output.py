@@ -11,11 +11,9 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from markupsafe import Markup
-
 from filing.packet.build import PacketError
 from filing.packet.environment import TemplateProblem, make_environment, render_template
-from filing.packet.fonts import FontsMissing, find_faces, font_face_css
+from filing.packet.fonts import FontsMissing, find_faces
 from filing.packet.pdf import PdfJob, render_pdf
 from filing.resources import templates_dir
 from filing.review.report import ReviewReport
@@ -33,8 +31,8 @@ def write_review(report: ReviewReport, target: Path, now: datetime | None = None
     created = (now or datetime.now(UTC)).replace(microsecond=0)
     data = report.to_dict()
     try:
-        html = render_template(make_environment(), TEMPLATE, {"review": data, "timestamp": created.isoformat(),
-                                                              "font_css": Markup(font_face_css(find_faces()))})
+        find_faces()
+        html = render_template(make_environment(), TEMPLATE, {"review": data, "timestamp": created.isoformat()})
     except (TemplateProblem, FontsMissing) as error:
         raise PacketError(str(error)) from None
     result = render_pdf(PdfJob("review", html, (str(templates_dir()),), created))

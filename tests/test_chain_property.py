@@ -48,9 +48,10 @@ def test_no_ineligible_wallet_gains_or_moves_tokens(token: Any, ops: list[tuple]
     tester = adapter.web3.provider.ethereum_tester
     snapshot = tester.take_snapshot()
     country: dict[int, int | None] = dict.fromkeys(range(WALLETS))
+    after = [adapter.balance_of(w) for w in wallets]
     try:
         for op in ops:
-            before = [adapter.balance_of(w) for w in wallets]
+            before = after
             frozen = {i for i, c in country.items() if c is None or not is_eligible(c, terms.excluded, terms.allowed)}
             kind, i = op[0], op[1]
             try:

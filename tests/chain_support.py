@@ -7,9 +7,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from deal_edits import edited
 
 from filing.model.deal import Deal
-from deal_edits import edited
 
 REPO = Path(__file__).resolve().parents[1]
 WEAK = ("ReceiverOnlyToken", "ForcedSkipToken", "MainlandAllowedToken", "CountryZeroToken")

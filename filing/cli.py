@@ -375,6 +375,64 @@ def diff(a: PacketArgument, b: PacketArgument, fmt: FormatOption = Format.text) 
     out.print("\nno differences" if result.empty else "")
 
 
+# -- filing build: the packet (filing.packet) -----------------------------------------------------------------
+
+@app.command()
+def build(
+    deal: DealArgument,
+    output: Annotated[Path, typer.Option("-o", "--output", help="the packet folder; an existing packet there is "
+                                                                "replaced only once the new one is complete")],
+    lang: Annotated[str, typer.Option("--lang", help="languages, comma-separated (zh,en); Chinese comes first")]
+    = "zh,en",
+    sign_key_file: Annotated[Path | None, typer.Option(
+        "--sign-key-file", help="file holding the signing key (hex); default: $FILING_SIGN_KEY, else unsigned")] = None,
+    draft: Annotated[bool, typer.Option("--draft", help="build despite blockers, every page marked DRAFT")] = False,
+    zip_: Annotated[bool, typer.Option("--zip", help="also write the packet as DIR.zip")] = False,
+    templates: Annotated[Path | None, typer.Option(
+        "--templates", help="folder whose templates override the packaged ones (rendered in a sandbox)")] = None,
+    pdf_a: Annotated[bool, typer.Option("--pdf-a", help="PDF/A-3b with the deal JSON embedded")] = False,
+    fmt: FormatOption = Format.text,
+) -> None:
+    """Build the filing packet: documents in Chinese and English (PDF, HTML, DOCX), data, manifest and signature."""
+    from filing.chain import ChainError
+    from filing.packet import PacketError, build_packet
+
+    loaded = _load(deal, fmt)
+    try:
+        result = build_packet(loaded, output, langs=tuple(code.strip() for code in lang.split(",") if code.strip()),
+                              sign_key_file=sign_key_file, draft=draft, zip=zip_, templates=templates, pdf_a=pdf_a)
+    except InputError as error:
+        _input_failed(error, fmt)
+    except ChainError as error:
+        _chain_failed(error, fmt, 2)
+    except PacketError as error:
+        _input_failed(InputError.single(deal, f"the documents could not be built: {error}"), fmt)
+    if fmt is Format.json:
+        _print_json({"ok": result.exit_code == 0, "findings": list(result.verdict.findings),
+                     "packet": str(result.out_dir) if result.written else None, "written": result.written,
+                     "draft": result.draft, "verdict": result.verdict.to_dict(), "pages": result.pages,
+                     "signer": result.signer, "zip": str(result.zip_path) if result.zip_path else None,
+                     "parity": [issue.to_dict() for issue in result.parity], "files": result.files})
+    else:
+        _print_build(result)
+    raise typer.Exit(result.exit_code)
+
+
+def _print_build(result: Any) -> None:
+    for finding in result.verdict.blockers:
+        out.print(f"[bold red]blocker[/] {finding['rule']} {escape(finding['path'])}: {escape(finding['message'])}")
+    for issue in result.parity:
+        out.print(f"[yellow]parity[/] {escape(str(issue))}")
+    if not result.written:
+        out.print(f"[bold red]FAIL[/] {len(result.verdict.blockers)} blocker(s): no packet written "
+                  f"(fix them, or build with --draft)")
+        return
+    verdict = "[bold green]PASS[/]" if result.verdict.ok else "[bold red]FAIL[/] (draft)"
+    signed = f"signed by {result.signer}" if result.signer else "unsigned"
+    out.print(f"{verdict} packet {escape(str(result.out_dir))}: {len(result.files)} files, {result.pages} pages, "
+              f"{signed}{', ' + escape(str(result.zip_path)) if result.zip_path else ''}")
+
+
 def _version(value: bool) -> None:
     if value:
         out.print(f"filing {filing.__version__} (rulebook {filing.rulebook().version})")

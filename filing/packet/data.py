@@ -23,18 +23,27 @@ def dump_json(value: Any) -> bytes:
 
 @dataclass(frozen=True)
 class Verdict:
-    """Blockers across the rulebook, the tape checks and the contract check; any of them stops a final build."""
+    """Findings across the rulebook, the tape checks and the contract check, in design.md's JSON shape; any blocker
+    among them stops a final build."""
 
-    blockers: tuple[str, ...]
-    warnings: int
+    findings: tuple[dict[str, str], ...]
+    """``{"rule", "severity", "path", "message"}`` of every finding that is not overridden."""
+
+    @property
+    def blockers(self) -> tuple[dict[str, str], ...]:
+        return tuple(f for f in self.findings if f["severity"] == "blocker")
 
     @property
     def ok(self) -> bool:
         return not self.blockers
 
     def to_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "blockers": len(self.blockers), "warnings": self.warnings,
-                "blocker_list": list(self.blockers)}
+        return {"ok": self.ok, "blockers": len(self.blockers),
+                "warnings": sum(1 for f in self.findings if f["severity"] == "warning")}
+
+
+def _finding(rule: str, severity: str, path: str, message: str) -> dict[str, str]:
+    return {"rule": rule, "severity": severity, "path": path, "message": message}
 
 
 @dataclass(frozen=True)
@@ -56,19 +65,17 @@ class PacketData:
         return hashlib.sha256(self.deal_json.encode()).hexdigest()
 
     def verdict(self) -> Verdict:
-        blockers = [f"{f['rule']} {f['path']}: {f['message']}" for f in self.findings["findings"]
-                    if f["severity"] == "blocker" and not f["overridden"]]
-        warnings = sum(1 for f in self.findings["findings"] if f["severity"] == "warning" and not f["overridden"])
-        for finding in (self.pool or {}).get("findings", []):
-            if finding["severity"] == "blocker":
-                blockers.append(f"{finding['code']} {finding['column']}: {finding['title']} ({finding['count']} rows)")
-            warnings += finding["severity"] == "warning"
+        found = [_finding(f["rule"], f["severity"], f["path"], f["message"]) for f in self.findings["findings"]
+                 if not f["overridden"]]
+        found += [_finding(f["code"], f["severity"], f"tape.{f['column']}", f"{f['title']} ({f['count']} rows)")
+                  for f in (self.pool or {}).get("findings", [])]
         if self.contract is not None:
-            blockers += [f"contract {s['tranche']} {s['name']}: expected {s['expected']}, got {s['actual']}"
-                         for s in self.contract["scenarios"] if not s["passed"]]
-            blockers += [f"contract {f['rule']} {f['path']}: {f['message']}" for f in self.contract["findings"]
-                         if f["severity"] == "blocker" and not f["overridden"]]
-        return Verdict(tuple(blockers), warnings)
+            found += [_finding("CHAIN-SCENARIO", "blocker", f"token.tranches[{s['tranche']}]",
+                               f"{s['name']}: expected {s['expected']}, got {s['actual']}")
+                      for s in self.contract["scenarios"] if not s["passed"]]
+            found += [_finding(f["rule"], f["severity"], f["path"], f["message"]) for f in self.contract["findings"]
+                      if not f["overridden"]]
+        return Verdict(tuple(found))
 
     def files(self) -> dict[str, bytes]:
         """Relative path → bytes of every data file present (pool, contract and tape only when produced)."""

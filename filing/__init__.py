@@ -8,6 +8,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 
 from filing.analysis import analyse
+from filing.chain import check_contract, deploy_contracts
 from filing.errors import InputError, Problem
 from filing.model import Deal, LoadedDeal, json_schema, load_deal
 from filing.pool import PoolReport
@@ -30,4 +31,5 @@ def check_pool(loaded: LoadedDeal, pool: PoolReport) -> CheckReport:
 
 
 __all__ = ["__version__", "InputError", "Problem", "Deal", "LoadedDeal", "load_deal", "json_schema", "check_deal",
-           "check_pool", "analyse", "PoolReport", "CheckReport", "Finding", "Severity", "rulebook"]
+           "check_pool", "analyse", "PoolReport", "CheckReport", "Finding", "Severity", "rulebook", "check_contract",
+           "deploy_contracts"]

@@ -7,6 +7,7 @@ that without matplotlib's import time. Every label is escaped here, so the resul
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -54,7 +55,8 @@ def line_chart(series: Mapping[str, Sequence[float]], x_labels: Sequence[str], t
     """One polyline per series over shared x positions, with a zero-based y axis, 5 grid lines and a legend."""
     left, right, top, bottom = 70.0, 150.0, 24.0, 34.0
     plot_w, plot_h = width - left - right, height - top - bottom
-    peak = max((max(values, default=0.0) for values in series.values()), default=0.0) or 1.0
+    step_y = _nice_step(max((max(values, default=0.0) for values in series.values()), default=0.0) / 5)
+    peak = step_y * 5
     count = max((len(values) for values in series.values()), default=1)
     step = plot_w / max(count - 1, 1)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_f(width)} {_f(height)}" {FONT} '
@@ -64,9 +66,13 @@ def line_chart(series: Mapping[str, Sequence[float]], x_labels: Sequence[str], t
         y = top + plot_h - plot_h * i / 5
         parts.append(f'<line x1="{_f(left)}" y1="{_f(y)}" x2="{_f(left + plot_w)}" y2="{_f(y)}" '
                      f'stroke="#d9d9d9" stroke-width="0.6"/>')
-        parts.append(f'<text x="{_f(left - 4)}" y="{_f(y + 3)}" text-anchor="end">{peak * i / 5:,.0f}</text>')
+        parts.append(f'<text x="{_f(left - 4)}" y="{_f(y + 3)}" text-anchor="end">{step_y * i:,.{_places(step_y)}f}'
+                     '</text>')
     parts.append(f'<text x="{_f(left - 4)}" y="{_f(top - 6)}" text-anchor="end">{escape(y_unit)}</text>')
-    ticks = sorted({0, count - 1, *range(0, count, max(count // 6, 1))})
+    every = max(count // 6, 1)
+    ticks = [*range(0, count, every)]
+    if count - 1 - ticks[-1] >= every / 2:
+        ticks.append(count - 1)
     for index in ticks:
         if index < len(x_labels):
             parts.append(f'<text x="{_f(left + index * step)}" y="{_f(top + plot_h + 14)}" '
@@ -82,6 +88,20 @@ def line_chart(series: Mapping[str, Sequence[float]], x_labels: Sequence[str], t
         parts.append(f'<text x="{_f(width - right + 32)}" y="{_f(y)}">{escape(name)}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _nice_step(raw: float) -> float:
+    """The smallest of 1, 2, 2.5 or 5 times a power of ten that is at least ``raw``: round axis labels."""
+    if raw <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+
+
+def _places(step: float) -> int:
+    """Decimals that show every multiple of ``step`` exactly (2.5 → 1, 0.25 → 2, 200 → 0)."""
+    _, _, decimals = f"{step:.6g}".partition(".")
+    return len(decimals)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,177 @@
+"""The packet's parts on their own: parity extraction, language choice, the DRAFT mark, PDF/A-3b, blockers that stop
+a build, atomic replacement of a packet, and signing keys from a file or the environment."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pypdf
+import pytest
+
+import filing
+from filing.errors import InputError
+from filing.packet import build as build_module
+from filing.packet.assemble import with_cashflows
+from filing.packet.build import build_from_data
+from filing.packet.data import PacketData
+from filing.packet.environment import make_environment
+from filing.packet.manifest import MANIFEST, SIGNATURE, read_key, recover_signer
+from filing.packet.parity import check_parity, facts
+from filing.packet.pdf import PdfJob, render_pdf
+from filing.packet.render import RenderOptions, render_documents
+from filing.pool import analyse_pool
+from filing.resources import templates_dir
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "trade-receivables"
+WHEN = datetime(2026, 11, 20, tzinfo=UTC)
+KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
+ADDRESS = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
+
+
+@pytest.fixture(scope="module")
+def data() -> PacketData:
+    loaded = filing.load_deal(EXAMPLE / "deal.yaml")
+    pool = with_cashflows(analyse_pool(loaded), loaded.deal)
+    findings = filing.check_deal(loaded, pool).to_dict() | {"rules": [r.explain() for r in filing.rulebook().rules]}
+    return PacketData(loaded.canonical_json(), json.loads(json.dumps(findings)), json.loads(json.dumps(pool.to_dict())))
+
+
+def _section(lang: str, body: str) -> str:
+    return f'<section class="lang" data-lang="{lang}">{body}</section>'
+
+
+def test_parity_extracts_figures_in_each_languages_notation() -> None:
+    zh = facts("2026年11月20日 前二十大 第一期 金额 1,200,000.00 元 占比 5.20% 代码 91440300AY4CL12T24 "
+               "地址 0xF2E246BB76DF876Cef8b38ae84130F4F55De395b")
+    en = facts("20 November 2026 twenty largest 20, issue 1, amount 1200000.00, share 5.20%, "
+               "code 91440300AY4CL12T24, address 0xf2e246bb76df876cef8b38ae84130f4f55de395b")
+    assert zh == en
+    assert zh["dates"] == {"2026-11-20"} and zh["identifiers"] == {"91440300AY4CL12T24"}
+
+
+def test_parity_names_the_document_and_the_differences() -> None:
+    html = _section("zh", "本金 120,000,000.00 美元，到期日 2028年12月31日") + \
+        _section("en", "principal 12,000,000.00 USD, maturity 31 December 2028")
+    [issue] = check_parity("04-token-terms", html)
+    assert (issue.document, issue.kind, issue.only_zh, issue.only_en) == (
+        "04-token-terms", "numbers", ("120000000.00",), ("12000000.00",))
+    assert "04-token-terms" in str(issue)
+    assert check_parity("x", _section("zh", "2026年1月2日")) == []  # one language: nothing to compare
+
+
+def test_the_example_documents_agree_across_languages(data: PacketData) -> None:
+    html = render_documents(make_environment(), data, RenderOptions(("zh", "en"), False, WHEN.isoformat(), "t"))
+    issues = [issue for slug, page in html.items() for issue in check_parity(slug, page)]
+    # The only difference is in the rulebook's own titles ("GB/T 4754" appears only in TAPE-18's English title).
+    assert [(i.document, i.kind, i.only_zh, i.only_en) for i in issues] == [
+        ("07-compliance-checklist", "numbers", (), ("4754",))]
+
+
+def test_languages_are_chinese_first_whatever_the_order_asked() -> None:
+    assert build_module._languages(("en", "zh")) == ("zh", "en")
+    assert build_module._languages(("en",)) == ("en",)
+    with pytest.raises(InputError, match="zh and en"):
+        build_module._languages(("fr",))
+
+
+def test_english_only_renders_no_chinese_section(data: PacketData) -> None:
+    html = render_documents(make_environment(), data, RenderOptions(("en",), False, WHEN.isoformat(), "t"))
+    page = html["01-filing-report"]
+    assert 'data-lang="en"' in page and 'data-lang="zh"' not in page and "备案报告" not in page.split("<body")[1]
+
+
+def test_draft_marks_every_page(data: PacketData) -> None:
+    html = render_documents(make_environment(), data, RenderOptions(("zh", "en"), True, WHEN.isoformat(), "t"))
+    result = render_pdf(PdfJob("02-asset-report", html["02-asset-report"], (str(templates_dir()),), WHEN))
+    pages = pypdf.PdfReader(io.BytesIO(result.pdf)).pages
+    assert len(pages) > 2 and all("DRAFT" in page.extract_text() for page in pages)
+
+
+def test_pdf_a_3b_embeds_the_deal_json(data: PacketData) -> None:
+    html = render_documents(make_environment(), data, RenderOptions(("zh", "en"), False, WHEN.isoformat(), "t"))
+    result = render_pdf(PdfJob("11-material-event-report", html["11-material-event-report"],
+                               (str(templates_dir()),), WHEN, pdf_a=True, attachment=data.deal_json.encode()))
+    reader = pypdf.PdfReader(io.BytesIO(result.pdf))
+    assert reader.attachments == {"deal.json": [data.deal_json.encode()]}
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="B"' in xmp
+    assert "<xmp:CreateDate>2026-11-20T00:00:00+00:00</xmp:CreateDate>" in xmp  # the deal's date, not the clock
+    associated = reader.trailer["/Root"]["/AF"]
+    assert {a.get_object()["/AFRelationship"] for a in associated} == {"/Source"}
+
+
+def _blocked(data: PacketData) -> PacketData:
+    findings = dict(data.findings)
+    findings["findings"] = [*data.findings["findings"], {
+        "rule": "CN-G-07", "severity": "blocker", "path": "filer.disqualifiers", "message": "barred",
+        "message_zh": "禁止", "confidence": "official-copy", "source": "s", "overridden": False}]
+    return replace(data, findings=findings)
+
+
+def test_a_blocker_stops_a_final_build_and_writes_nothing(data: PacketData, tmp_path: Path) -> None:
+    result = build_from_data(_blocked(data), tmp_path / "packet")
+    assert not result.written and result.exit_code == 1 and not (tmp_path / "packet").exists()
+    assert [f["rule"] for f in result.verdict.blockers] == ["CN-G-07"]
+
+
+def _fake_render(files: dict[str, bytes]):
+    def render(*args, **kwargs):
+        return dict(files), 1, [], {}
+    return render
+
+
+def test_a_packet_is_replaced_whole_or_not_at_all(data: PacketData, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "packet"
+    monkeypatch.setattr(build_module, "render_packet", _fake_render({"documents/a.pdf": b"first"}))
+    build_from_data(data, out)
+    assert (out / "documents" / "a.pdf").read_bytes() == b"first"
+
+    def broken(*args, **kwargs):
+        raise build_module.PacketError("template exploded")
+
+    monkeypatch.setattr(build_module, "render_packet", broken)
+    with pytest.raises(build_module.PacketError):
+        build_from_data(data, out)
+    assert (out / "documents" / "a.pdf").read_bytes() == b"first"  # the old packet is untouched
+    monkeypatch.setattr(build_module, "render_packet", _fake_render({"documents/b.pdf": b"second"}))
+    build_from_data(data, out)
+    assert not (out / "documents" / "a.pdf").exists() and (out / "documents" / "b.pdf").read_bytes() == b"second"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["packet"]  # no staging or retired folders left
+
+
+def test_a_folder_that_is_not_a_packet_is_never_replaced(data: PacketData, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(build_module, "render_packet", _fake_render({"documents/a.pdf": b"x"}))
+    (tmp_path / "thesis").mkdir()
+    (tmp_path / "thesis" / "chapter1.tex").write_text("precious")
+    with pytest.raises(InputError, match="not a packet"):
+        build_from_data(data, tmp_path / "thesis")
+    assert (tmp_path / "thesis" / "chapter1.tex").read_text() == "precious"
+
+
+def test_signing_key_from_a_file_or_the_environment(data: PacketData, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(build_module, "render_packet", _fake_render({"documents/a.pdf": b"x"}))
+    monkeypatch.delenv("FILING_SIGN_KEY", raising=False)
+    assert build_from_data(data, tmp_path / "unsigned").signer is None
+    assert not (tmp_path / "unsigned" / SIGNATURE).exists()
+    monkeypatch.setenv("FILING_SIGN_KEY", KEY)
+    result = build_from_data(data, tmp_path / "env")
+    signature = json.loads((tmp_path / "env" / SIGNATURE).read_text())
+    assert result.signer == signature["signer"] == ADDRESS
+    assert recover_signer((tmp_path / "env" / MANIFEST).read_bytes(), signature["signature"]) == ADDRESS
+    assert KEY[2:] not in "".join(p.read_text() for p in (tmp_path / "env").rglob("*.json"))
+    key_file = tmp_path / "key.txt"
+    key_file.write_text("# a comment\n\n" + KEY + "\n")
+    assert read_key(key_file) == KEY
+    key_file.write_text("# only a comment\n")
+    with pytest.raises(InputError, match="holds no key"):
+        read_key(key_file)
+    key_file.write_text("not-a-key\n")
+    with pytest.raises(InputError, match="not a valid Ethereum private key"):
+        build_from_data(data, tmp_path / "bad", sign_key_file=key_file)

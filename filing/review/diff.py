@@ -15,8 +15,9 @@ from typing import Any
 
 from filing.errors import InputError
 from filing.packet.data import DATA_FILES
+from filing.packet.manifest import MANIFEST
 from filing.review.integrity import read_manifest
-from filing.review.safezip import MANIFEST, opened_packet
+from filing.review.safezip import opened_packet
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from filing.packet.manifest import MANIFEST, SIGNATURE
 from filing.review.report import Check, Issue, check
-from filing.review.safezip import MANIFEST
 
-SIGNATURE = "manifest.sig.json"
 UNLISTED_OK = frozenset({MANIFEST, SIGNATURE})
 """The manifest cannot list itself, nor the signature made over it."""
 

@@ -19,6 +19,7 @@ import polars as pl
 
 from filing.errors import InputError, Problem
 from filing.model.load import LoadedDeal, load_deal
+from filing.packet.assemble import with_cashflows
 from filing.packet.data import DATA_FILES
 from filing.pool import PoolReport, analyse_pool
 from filing.review.diff import Change, changes
@@ -126,7 +127,8 @@ def _check_pool(root: Path, loaded: LoadedDeal | None) -> tuple[Check, PoolRepor
 
 
 def _analyse_packet_tape(loaded: LoadedDeal, tape: Path) -> PoolReport:
-    """The pool stage on the packet's tape, with the columns the stage itself added removed first."""
+    """The pool stage as the packet builder runs it (analysis, then cash flows), on the packet's tape with the
+    columns the stage itself added removed first."""
     try:
         frame = pl.read_parquet(tape)
     except (pl.exceptions.PolarsError, OSError, ValueError) as error:
@@ -135,7 +137,8 @@ def _analyse_packet_tape(loaded: LoadedDeal, tape: Path) -> PoolReport:
         copy = Path(folder) / "tape.parquet"
         frame.drop([c for c in ANALYSIS_COLUMNS if c in frame.columns]).write_parquet(copy)
         assets = loaded.deal.assets.model_copy(update={"tape": str(copy), "tape_sheet": None})
-        return analyse_pool(LoadedDeal(loaded.deal.model_copy(update={"assets": assets}), loaded.source))
+        deal = loaded.deal.model_copy(update={"assets": assets})
+        return with_cashflows(analyse_pool(LoadedDeal(deal, loaded.source)), deal)
 
 
 def _check_findings(root: Path, loaded: LoadedDeal | None, pool: PoolReport | None

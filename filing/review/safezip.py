@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from filing.errors import InputError, Problem
+from filing.packet.manifest import MANIFEST
 
-MANIFEST = "manifest.json"
 CHUNK = 1 << 20
 
 

@@ -346,7 +346,8 @@ def _print_changes(title: str, changes: list[dict[str, Any]]) -> None:
     if changes:
         out.print(f"\n[bold]{title}[/] ({len(changes)})")
     for change in changes:
-        old, new = (json.dumps(change[k], ensure_ascii=False, default=str) for k in ("old", "new"))
+        old, new = ("(none)" if change["kind"] == absent else json.dumps(change[side], ensure_ascii=False, default=str)
+                    for side, absent in (("old", "added"), ("new", "removed")))
         out.print(f"  [cyan]{escape(change['path'])}[/]: {escape(old)} → {escape(new)}")
 
 

@@ -289,6 +289,7 @@ def test_diff_command(packet: Built, changed_packet: Built) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["ok"] is True and data["findings"] == [] and not data["identical"]
-    assert {"path": "offering.investors.allowed_jurisdictions[4]", "old": "KY", "new": None} in data["deal"]
+    assert {"path": "offering.investors.allowed_jurisdictions[4]", "kind": "removed", "old": "KY", "new": None} \
+        in data["deal"]
     text = CliRunner().invoke(app, ["diff", str(packet.folder), str(changed_packet.folder)])
     assert "filer.name_en" in text.stdout

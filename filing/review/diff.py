@@ -27,21 +27,28 @@ class Change:
     """None when the value was added."""
     new: Any
     """None when the value was removed."""
+    kind: str = "changed"
+    """changed, added or removed: a null value and no value at all are different things."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "old": self.old, "new": self.new}
+        return {"path": self.path, "kind": self.kind, "old": self.old, "new": self.new}
+
+
+_ABSENT = object()
 
 
 def changes(old: Any, new: Any, path: str = "") -> list[Change]:
     """Every leaf that differs between two JSON values; a list is compared item by item, its tail as added/removed."""
+    if old is _ABSENT or new is _ABSENT:
+        return [Change(path, old, None, "removed") if new is _ABSENT else Change(path, None, new, "added")]
     if isinstance(old, dict) and isinstance(new, dict):
         return [change for key in sorted(old.keys() | new.keys(), key=str)
-                for change in changes(old.get(key), new.get(key), f"{path}.{key}" if path else str(key))]
+                for change in changes(old.get(key, _ABSENT), new.get(key, _ABSENT),
+                                      f"{path}.{key}" if path else str(key))]
     if isinstance(old, list) and isinstance(new, list):
-        found = [change for i, (a, b) in enumerate(zip(old, new, strict=False))
-                 for change in changes(a, b, f"{path}[{i}]")]
-        found += [Change(f"{path}[{i}]", item, None) for i, item in enumerate(old) if i >= len(new)]
-        return found + [Change(f"{path}[{i}]", None, item) for i, item in enumerate(new) if i >= len(old)]
+        return [change for i in range(max(len(old), len(new)))
+                for change in changes(old[i] if i < len(old) else _ABSENT, new[i] if i < len(new) else _ABSENT,
+                                      f"{path}[{i}]")]
     return [] if old == new else [Change(path, old, new)]
 
 

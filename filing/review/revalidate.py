@@ -69,7 +69,8 @@ def _located(problems: list[Problem], root: Path) -> list[Issue]:
 
 
 def _changed(kind: str, found: list[Change]) -> list[Issue]:
-    issues = [Issue(c.path, f"{kind} {c.path}: recorded {_show(c.old)}, re-run gives {_show(c.new)}")
+    issues = [Issue(c.path, f"{kind} {c.path}: recorded {'nothing' if c.kind == 'added' else _show(c.old)}, "
+                            f"re-run gives {'nothing' if c.kind == 'removed' else _show(c.new)}")
               for c in found[:MAX_ISSUES]]
     if len(found) > MAX_ISSUES:
         issues.append(Issue("", f"... and {len(found) - MAX_ISSUES} more changed {kind} value(s)"))
@@ -77,7 +78,7 @@ def _changed(kind: str, found: list[Change]) -> list[Issue]:
 
 
 def _show(value: Any) -> str:
-    text = "absent" if value is None else json.dumps(value, ensure_ascii=False, default=str)
+    text = json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= 120 else text[:117] + "..."
 
 

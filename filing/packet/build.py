@@ -24,10 +24,10 @@ from filing.model.load import LoadedDeal
 from filing.packet.assemble import assemble
 from filing.packet.data import PacketData, Verdict
 from filing.packet.environment import LANGS, TemplateProblem, make_environment
-from filing.packet.fonts import FontsMissing, find_faces, warm_cmaps
+from filing.packet.fonts import FontsMissing, find_faces
 from filing.packet.manifest import MANIFEST, SIGNATURE, build_manifest, read_key, sign_manifest
 from filing.packet.parity import ParityIssue, check_parity
-from filing.packet.pdf import PdfJob, render_pdf
+from filing.packet.pdf import PdfJob, render_pdf, warm_up
 from filing.packet.render import DOCUMENTS, RenderOptions, render_documents
 from filing.packet.word import html_to_docx, zip_entries
 from filing.resources import templates_dir
@@ -124,7 +124,7 @@ def render_packet(data: PacketData, *, langs: tuple[str, ...], draft: bool, temp
                    for slug, page in html.items()), key=lambda job: -len(job.html))
     files = {f"documents/{slug}.html": page.encode() for slug, page in html.items()}
     pdf_start = time.perf_counter()
-    warm_cmaps()  # parsed once here, inherited by the forked workers
+    warm_up()  # fonts and stylesheets loaded once here, inherited by the forked workers
     with ProcessPoolExecutor(WORKERS, mp_context=get_context("fork")) as pool:
         pending = [pool.submit(render_pdf, job) for job in jobs]
         parity = [issue for slug, page in html.items() for issue in check_parity(slug, page)]

@@ -30,7 +30,8 @@ fonts:
 	fi
 
 example: setup
-	$(FILING) check examples/trade-receivables/deal.yaml
+	$(FILING) build examples/trade-receivables/deal.yaml -o $(OUT)/trade-receivables \
+	  --sign-key-file examples/trade-receivables/test-key.txt
 
 test: setup
 	$(PY) -m pytest -q -n 2 --dist loadfile

@@ -234,7 +234,8 @@ def _structure(L: Lang, deal: dict[str, Any]) -> Markup:
                   or L("any_not_excluded"), 3, 1),
              Node("venue", L("role_venue"), deal["offering"]["venue"]["name"], 3, 0),
              Node("custodian", L("role_custodian"), L.pick(structure["custodian"], "name"), 2, 2),
-             Node("settlement", L("role_settlement_issuer"), token["settlement_asset"]["name"], 3, 2)]
+             Node("settlement", L("role_settlement_issuer"), " · ".join(filter(None, (
+                 token["settlement_asset"].get("issuer"), token["settlement_asset"]["name"]))), 3, 2)]
     flows = [Flow("obligors", "account", L("flow_payments")), Flow("filer", "issuer", L("flow_true_sale")),
              Flow("account", "issuer", L("flow_collections")), Flow("trustee", "issuer", L("flow_oversight")),
              Flow("issuer", "investors", L("flow_tokens")), Flow("venue", "investors", L("flow_trading")),

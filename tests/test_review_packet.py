@@ -147,6 +147,24 @@ def test_a_single_byte_change_is_detected_and_named(copy: Path, name: str) -> No
     assert _named(report, name), _failed(report)
 
 
+@pytest.mark.parametrize("name", PACKET_FILES)
+def test_a_truncated_file_is_detected_and_named(copy: Path, name: str) -> None:
+    """Half a file: JSON that no longer parses, a Parquet footer gone, a PDF cut short; the review still completes."""
+    path = copy / name
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    report = review_packet(copy, signer=FILER)
+    assert _named(report, name), _failed(report)
+
+
+@pytest.mark.parametrize("name", [DATA_FILES["deal"], DATA_FILES["tape"], SIGNATURE])
+def test_a_file_replaced_by_a_link_is_named_and_not_read(copy: Path, name: str) -> None:
+    """A link to /dev/zero would never end if it were read."""
+    (copy / name).unlink()
+    (copy / name).symlink_to("/dev/zero")
+    report = review_packet(copy, signer=FILER, rebuild=True)
+    assert _named(report, name), _failed(report)
+
+
 @pytest.mark.parametrize("name", [n for n in PACKET_FILES if n != MANIFEST])
 def test_a_deleted_file_is_detected_and_named(copy: Path, name: str) -> None:
     (copy / name).unlink()

@@ -11,6 +11,7 @@ from filing import __version__
 from filing.errors import InputError
 from filing.review.diff import Change, PacketDiff, changes, diff_packets
 from filing.review.integrity import Manifest, check_integrity, read_manifest
+from filing.review.rebuild import check_rebuild
 from filing.review.report import Check, Issue, ReviewReport, Status, Verdict
 from filing.review.revalidate import revalidate
 from filing.review.safezip import DEFAULT_LIMITS, ZipLimits, opened_packet
@@ -35,7 +36,7 @@ def review_packet(packet: str | Path, *, rpc: str | None = None, rebuild: bool =
         checks += revalidated.checks
         findings = list(revalidated.report.findings) if revalidated.report else []
         if rebuild:
-            checks.append(_rebuild(root, manifest))
+            checks.append(check_rebuild(root, manifest, __version__))
         if rpc is not None:
             from filing.review.chain import review_chain  # web3 and the chain stage load only when asked for
 
@@ -44,14 +45,6 @@ def review_packet(packet: str | Path, *, rpc: str | None = None, rebuild: bool =
             findings += chain.findings
     return ReviewReport(str(packet), manifest.sha256 if manifest else None, recovered, tuple(checks),
                         tuple(findings), _facts(manifest, revalidated.report))
-
-
-def _rebuild(root: Path, manifest: Manifest | None) -> Check:
-    """Imported here: the rebuild loads the packet's renderers (WeasyPrint and its fonts), which a review without
-    ``--rebuild`` does not need."""
-    from filing.review.rebuild import check_rebuild
-
-    return check_rebuild(root, manifest, __version__)
 
 
 def _facts(manifest: Manifest | None, report: CheckReport | None) -> dict:

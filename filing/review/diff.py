@@ -8,7 +8,6 @@ list, which the review has already tied to the files.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 from filing.errors import InputError
 from filing.packet.data import DATA_FILES
 from filing.packet.manifest import MANIFEST
-from filing.review.integrity import read_manifest
+from filing.review.integrity import read_json, read_manifest
 from filing.review.safezip import opened_packet
 
 
@@ -104,22 +103,25 @@ def _read_side(root: Path, source: Path) -> _Side:
         raise InputError.single(source, issues[0].message, path=MANIFEST)
     data = {}
     for key in ("deal", "pool", "findings", "contract"):
-        path = root / DATA_FILES[key]
-        try:
-            data[key] = json.loads(path.read_bytes()) if path.is_file() else None
-        except ValueError as error:
-            raise InputError.single(source, f"not readable JSON: {error}", path=DATA_FILES[key]) from None
+        data[key], unreadable = read_json(root, DATA_FILES[key])
+        if unreadable is not None:
+            raise InputError.single(source, unreadable.message, path=unreadable.path)
     return _Side({name: entry.sha256 for name, entry in manifest.files.items()}, data)
 
 
+def records(data: Any, key: str) -> list[dict[str, Any]]:
+    """The records listed under `key` of a JSON object, skipping anything else: recorded files may be tampered."""
+    items = data.get(key) if isinstance(data, dict) else None
+    return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+
+
 def _findings(side: _Side) -> dict[tuple[str, str], dict[str, Any]]:
-    listed = (side.data["findings"] or {}).get("findings", [])
-    return {(str(f.get("rule")), str(f.get("path"))): f for f in listed if isinstance(f, dict)}
+    return {(str(f.get("rule")), str(f.get("path"))): f for f in records(side.data["findings"], "findings")}
 
 
 def _token(side: _Side) -> dict[str, Any]:
     """The contract report's view of each tranche's token, keyed by tranche id and field name rather than by list
     position, so that a reordered check list is not reported as a change."""
-    tranches = (side.data["contract"] or {}).get("tranches", [])
     return {str(t.get("tranche")): {"address": t.get("address"), "standard": t.get("standard")}
-            | {str(c.get("field")): c.get("actual") for c in t.get("checks", [])} for t in tranches}
+            | {str(c.get("field")): c.get("actual") for c in records(t, "checks")}
+            for t in records(side.data["contract"], "tranches")}

@@ -40,10 +40,33 @@ class Manifest:
         return hashlib.sha256(self.raw).hexdigest()
 
 
+def packet_file(root: Path, name: str) -> Path | None:
+    """The packet's regular file `name`, or None when it is absent, a link, or reached through a link.
+
+    Every read of a packet file goes through here: a folder packet may hold a link to /dev/zero or to a file
+    elsewhere on the reviewer's machine, and the review must neither hang on it nor report on someone else's file."""
+    path = root.joinpath(*name.split("/"))
+    if not is_safe_relative(name) or path.is_symlink() or not path.is_file():
+        return None
+    return path if path.resolve().is_relative_to(root.resolve()) else None
+
+
+def read_json(root: Path, name: str) -> tuple[Any, Issue | None]:
+    """A JSON file of the packet: (value, None), (None, None) when absent, or (None, the issue) when unreadable."""
+    path = packet_file(root, name)
+    if path is None:
+        exists = (root / name).exists() or (root / name).is_symlink()
+        return None, Issue(name, "is a link or special file, not read") if exists else None
+    try:
+        return json.loads(path.read_bytes()), None
+    except (ValueError, UnicodeDecodeError) as error:
+        return None, Issue(name, f"is not readable JSON: {error}")
+
+
 def read_manifest(root: Path) -> tuple[Manifest | None, list[Issue]]:
     """The parsed manifest, or None and the issues that make it unusable (damaged JSON, wrong shape, a link)."""
-    path = root / MANIFEST
-    if path.is_symlink():
+    path = packet_file(root, MANIFEST)
+    if path is None:
         return None, [Issue(MANIFEST, "is a symbolic link, not a file of the packet")]
     raw = path.read_bytes()
     try:
@@ -81,9 +104,9 @@ def check_integrity(root: Path, manifest: Manifest | None, manifest_issues: list
 def _listed_issues(root: Path, name: str, entry: Entry) -> list[Issue]:
     if not is_safe_relative(name):
         return [Issue(name, "the manifest lists a path outside the packet; it was not opened")]
-    path = root.joinpath(*name.split("/"))
-    if path.is_symlink() or not path.is_file():
-        return [Issue(name, "is listed in the manifest but missing from the packet")]
+    path = packet_file(root, name)
+    if path is None:
+        return [Issue(name, "is listed in the manifest but missing from the packet (or not a regular file in it)")]
     size = path.stat().st_size
     if size != entry.size:
         return [Issue(name, f"is {size:,} bytes; the manifest lists {entry.size:,}")]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from filing.packet.build import render_packet
 from filing.packet.data import PacketData
-from filing.review.integrity import Manifest
+from filing.review.integrity import Manifest, special_entries
 from filing.review.report import Check, Issue, check
 
 
@@ -22,6 +22,10 @@ def check_rebuild(root: Path, manifest: Manifest | None, tool_version: str) -> C
     """Every listed document and data file against its rebuilt bytes, naming each that differs."""
     if manifest is None:
         return check("rebuild", [], [Issue("manifest.json", "unreadable, so the build options are unknown")])
+    links = special_entries(root)
+    if links:
+        return check("rebuild", [], [Issue(name, "is a link or special file: the packet was not rebuilt, since "
+                                                 "its data may lead outside it") for name in sorted(links)])
     recorded_tool = (manifest.data.get("tool") or {}).get("version")
     evidence = [f"rebuilt with filing {tool_version}; the packet was built with filing {recorded_tool}"]
     try:

@@ -22,8 +22,8 @@ from filing.model.load import LoadedDeal, load_deal
 from filing.packet.assemble import with_cashflows
 from filing.packet.data import DATA_FILES
 from filing.pool import PoolReport, analyse_pool
-from filing.review.diff import Change, changes
-from filing.review.integrity import Manifest
+from filing.review.diff import Change, changes, records
+from filing.review.integrity import Manifest, packet_file, read_json
 from filing.review.report import Check, Issue, check
 from filing.rules import CheckReport, Context, Finding, Severity, rulebook
 
@@ -45,16 +45,23 @@ class Revalidation:
 
 
 def revalidate(root: Path, manifest: Manifest | None) -> Revalidation:
-    """The deal, pool, findings and rules checks, in that order; each later one needs what the earlier produced."""
+    """The deal, pool, findings and rules checks, in that order; each later one needs what the earlier produced.
+
+    Fails closed: the data was written by whoever made the packet, and an error no check anticipated fails the
+    review with the error named, as a rule that cannot be evaluated does, instead of stopping it."""
+    try:
+        return _revalidate(root, manifest)
+    except Exception as error:  # noqa: BLE001 - reported as a failed check
+        return Revalidation([check("revalidation", [], [Issue("data/", f"the packet's data could not be re-validated: "
+                                                                       f"{type(error).__name__}: {error}")])],
+                            None, None)
+
+
+def _revalidate(root: Path, manifest: Manifest | None) -> Revalidation:
     deal_check, loaded = _check_deal(root, manifest)
     pool_check, pool = _check_pool(root, loaded)
     findings_check, report = _check_findings(root, loaded, pool)
     return Revalidation([deal_check, pool_check, findings_check, _check_rules(root, report)], loaded, report)
-
-
-def _read_json(root: Path, key: str) -> Any:
-    path = root / DATA_FILES[key]
-    return json.loads(path.read_bytes()) if path.is_file() else None
 
 
 def _located(problems: list[Problem], root: Path) -> list[Issue]:
@@ -83,8 +90,8 @@ def _show(value: Any) -> str:
 
 
 def _check_deal(root: Path, manifest: Manifest | None) -> tuple[Check, LoadedDeal | None]:
-    path = root / DATA_FILES["deal"]
-    if not path.is_file():
+    path = packet_file(root, DATA_FILES["deal"])
+    if path is None:
         return check("deal", [], [Issue(DATA_FILES["deal"], "the packet holds no deal")]), None
     try:
         loaded = load_deal(path)
@@ -97,7 +104,10 @@ def _check_deal(root: Path, manifest: Manifest | None) -> tuple[Check, LoadedDea
                 f"data/deal.json SHA-256 {digest}"]
     issues = []
     if loaded.canonical_json().encode() != stored:
-        moved = changes(json.loads(stored), json.loads(loaded.canonical_json()))
+        try:
+            moved = changes(json.loads(stored), json.loads(loaded.canonical_json()))
+        except ValueError:
+            moved = []
         issues += _changed("deal field", moved) or [Issue(DATA_FILES["deal"], "is not in canonical JSON form")]
     recorded = (manifest.data.get("deal") or {}).get("sha256") if manifest else None
     if manifest is not None and recorded != digest:
@@ -107,14 +117,16 @@ def _check_deal(root: Path, manifest: Manifest | None) -> tuple[Check, LoadedDea
 
 
 def _check_pool(root: Path, loaded: LoadedDeal | None) -> tuple[Check, PoolReport | None]:
-    tape = root / DATA_FILES["tape"]
-    recorded = _read_json(root, "pool")
-    if not tape.is_file() and recorded is None:
+    tape = packet_file(root, DATA_FILES["tape"])
+    recorded, unreadable = read_json(root, DATA_FILES["pool"])
+    if unreadable is not None:
+        return check("pool", [], [unreadable]), None
+    if tape is None and recorded is None:
         return check("pool", ["the packet holds no tape and no pool report"], []), None
     if loaded is None:
         return check("pool", [], [Issue(DATA_FILES["tape"], "not re-run: the deal does not load")]), None
-    if not tape.is_file() or recorded is None:
-        missing = DATA_FILES["tape"] if not tape.is_file() else DATA_FILES["pool"]
+    if tape is None or recorded is None:
+        missing = DATA_FILES["tape"] if tape is None else DATA_FILES["pool"]
         return check("pool", [], [Issue(missing, "is missing, so the pool report cannot be compared")]), None
     try:
         report = _analyse_packet_tape(loaded, tape)
@@ -144,18 +156,19 @@ def _analyse_packet_tape(loaded: LoadedDeal, tape: Path) -> PoolReport:
 
 def _check_findings(root: Path, loaded: LoadedDeal | None, pool: PoolReport | None
                     ) -> tuple[Check, CheckReport | None]:
-    recorded = _read_json(root, "findings")
+    recorded, unreadable = read_json(root, DATA_FILES["findings"])
     if loaded is None:
         return check("findings", [], [Issue(DATA_FILES["findings"], "not re-run: the deal does not load")]), None
     report = rulebook().run(Context(loaded.deal, pool))
     evidence = [f"rulebook {report.rulebook_version} re-run: {len(report.findings)} finding(s)"
                 + ("" if pool is not None else " (without the pool report, which could not be re-run)")]
     if not isinstance(recorded, dict) or not isinstance(recorded.get("findings"), list):
-        return check("findings", evidence, [Issue(DATA_FILES["findings"], "is missing or unreadable")]), report
+        return check("findings", evidence, [unreadable or Issue(DATA_FILES["findings"], "is missing or not a "
+                                                                                        "findings report")]), report
     evidence.append(f"{DATA_FILES['findings']} records {len(recorded['findings'])} finding(s) under rulebook "
                     f"{recorded.get('rulebook_version')}")
-    issues = compare_findings(recorded["findings"], [f.to_dict() for f in report.findings])
-    if sorted(recorded.get("not_evaluated", [])) != sorted(report.not_evaluated):
+    issues = compare_findings(records(recorded, "findings"), [f.to_dict() for f in report.findings])
+    if recorded.get("not_evaluated") != report.not_evaluated:
         issues.append(Issue(DATA_FILES["findings"], f"rules not evaluated: recorded {recorded.get('not_evaluated')},"
                                                     f" re-run {report.not_evaluated}"))
     return check("findings", evidence, issues), report
@@ -186,11 +199,13 @@ def _check_rules(root: Path, report: CheckReport | None) -> Check:
     """The deal's own verdict today: current blockers (and the recorded chain check's) fail, warnings warn.
 
     The rulebook's findings are listed in full in the report, so this check names only their codes."""
-    contract = _read_json(root, "contract") or {}
-    chain_blockers = [f"{f.get('rule')}: {f.get('message')}" for f in contract.get("findings", [])
-                      if isinstance(f, dict) and f.get("severity") == "blocker"]
-    chain_blockers += [f"scenario {s.get('name')} failed" for s in contract.get("scenarios", [])
-                       if isinstance(s, dict) and not s.get("passed", True)]
+    contract, unreadable = read_json(root, DATA_FILES["contract"])
+    contract = contract if isinstance(contract, dict) else {}
+    chain_blockers = [] if unreadable is None else [unreadable.message]
+    chain_blockers += [f"{f.get('rule')}: {f.get('message')}" for f in records(contract, "findings")
+                       if f.get("severity") == "blocker"]
+    chain_blockers += [f"scenario {s.get('name')} failed" for s in records(contract, "scenarios")
+                       if not s.get("passed", True)]
     if report is None:
         return check("rules", [], [Issue(DATA_FILES["findings"], "the rulebook could not be run")])
     blockers = [f for f in report.findings if f.counts_as_blocker]

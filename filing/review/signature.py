@@ -17,7 +17,7 @@ from eth_utils import is_address, to_checksum_address
 
 from filing.packet.data import dump_json
 from filing.packet.manifest import MANIFEST, SIGNATURE, recover_signer
-from filing.review.integrity import Manifest
+from filing.review.integrity import Manifest, packet_file
 from filing.review.report import Check, Issue, Status, check
 
 SCHEME = "eip191-personal-sign"
@@ -33,8 +33,8 @@ class SignatureFile:
 def read_signature(root: Path) -> tuple[SignatureFile | None, list[Issue]]:
     """The signature file, which must be exactly as the builder writes it: every byte of it is then accounted for,
     and a change anywhere in it is reported, not only a change to the signature itself."""
-    path = root / SIGNATURE
-    if path.is_symlink() or not path.is_file():
+    path = packet_file(root, SIGNATURE)
+    if path is None:
         return None, [Issue(SIGNATURE, "the packet is not signed (no manifest signature)")]
     raw = path.read_bytes()
     try:

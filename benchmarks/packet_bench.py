@@ -37,7 +37,7 @@ def child(data_file: Path, out: Path) -> None:
     result = build_from_data(data, out, sign_key_file=EXAMPLE / "test-key.txt")
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = sum(a.ru_utime + a.ru_stime - b.ru_utime - b.ru_stime for a, b in zip(after, before))
+    cpu = sum(a.ru_utime + a.ru_stime - b.ru_utime - b.ru_stime for a, b in zip(after, before, strict=True))
     print(json.dumps({"wall": wall, "cpu": cpu, "pages": result.pages, "workers": WORKERS, **result.timings}))
 
 

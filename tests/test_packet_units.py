@@ -175,3 +175,26 @@ def test_signing_key_from_a_file_or_the_environment(data: PacketData, tmp_path: 
     key_file.write_text("not-a-key\n")
     with pytest.raises(InputError, match="not a valid Ethereum private key"):
         build_from_data(data, tmp_path / "bad", sign_key_file=key_file)
+
+
+def test_cli_stops_on_blockers_and_builds_a_marked_draft(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from filing.cli import app
+
+    deal = str(EXAMPLE.parent / "noncompliant" / "deal.yaml")
+    runner = CliRunner()
+    stopped = runner.invoke(app, ["build", deal, "-o", str(tmp_path / "final")])
+    assert stopped.exit_code == 1 and "no packet written" in stopped.output
+    assert not (tmp_path / "final").exists()
+    drafted = runner.invoke(app, ["build", deal, "-o", str(tmp_path / "draft"), "--draft", "--lang", "zh",
+                                  "--format", "json"])
+    assert drafted.exit_code == 1, drafted.output
+    report = json.loads(drafted.output)
+    assert report["ok"] is False and report["written"] and report["draft"]
+    assert report["findings"] and all({"rule", "severity", "path", "message"} <= set(f) for f in report["findings"])
+    manifest = json.loads((tmp_path / "draft" / MANIFEST).read_text())
+    assert manifest["draft"] is True and manifest["langs"] == ["zh"] and not manifest["verdict"]["ok"]
+    reader = pypdf.PdfReader(tmp_path / "draft" / "documents" / "01-filing-report.pdf")
+    assert all("DRAFT" in page.extract_text() for page in reader.pages)
+    assert "Filing report" not in "".join(page.extract_text() for page in reader.pages)

@@ -134,7 +134,8 @@ def _parties(deal: dict[str, Any]) -> list[dict[str, Any]]:
     def party(role: str, entity: dict[str, Any], identifier: str | None = None) -> dict[str, Any]:
         return {"role_key": f"role_{role}", "name_zh": entity.get("name_zh") or entity.get("name"),
                 "name_en": entity.get("name_en") or entity.get("name"), "jurisdiction": entity["jurisdiction"],
-                "identifier": identifier or entity.get("uscc") or entity.get("lei") or entity.get("registration_number")}
+                "identifier": identifier or entity.get("uscc") or entity.get("lei")
+                or entity.get("registration_number")}
 
     structure, token = deal["structure"], deal["token"]
     return [party("filer", deal["filer"]), party("issuer", deal["issuer"]), party("trustee", structure["trustee"]),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from eth_utils import is_address, to_checksum_address
 
-from filing import __version__
+import filing
 from filing.errors import InputError
 from filing.review.diff import Change, PacketDiff, changes, diff_packets
 from filing.review.integrity import Manifest, check_integrity, read_manifest
@@ -36,7 +36,7 @@ def review_packet(packet: str | Path, *, rpc: str | None = None, rebuild: bool =
         checks += revalidated.checks
         findings = list(revalidated.report.findings) if revalidated.report else []
         if rebuild:
-            checks.append(check_rebuild(root, manifest, __version__))
+            checks.append(check_rebuild(root, manifest, filing.__version__))
         if rpc is not None:
             from filing.review.chain import review_chain  # web3 and the chain stage load only when asked for
 
@@ -50,7 +50,7 @@ def review_packet(packet: str | Path, *, rpc: str | None = None, rebuild: bool =
 def _facts(manifest: Manifest | None, report: CheckReport | None) -> dict:
     recorded = manifest.data if manifest else {}
     return {"deal": (recorded.get("deal") or {}).get("id"),
-            "tool_version": {"packet": (recorded.get("tool") or {}).get("version"), "review": __version__},
+            "tool_version": {"packet": (recorded.get("tool") or {}).get("version"), "review": filing.__version__},
             "rulebook_version": {"packet": recorded.get("rulebook_version"),
                                  "review": report.rulebook_version if report else None}}
 

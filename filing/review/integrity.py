@@ -71,7 +71,7 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Issue]]:
     raw = path.read_bytes()
     try:
         data = json.loads(raw)
-        files = {item["path"]: Entry(int(item["size"]), str(item["sha256"]).lower()) for item in data["files"]}
+        files = {str(item["path"]): Entry(int(item["size"]), str(item["sha256"]).lower()) for item in data["files"]}
     except (ValueError, TypeError, KeyError, UnicodeDecodeError) as error:
         return None, [Issue(MANIFEST, f"cannot be read as a packet manifest: {type(error).__name__}: {error}")]
     if len(files) != len(data["files"]):

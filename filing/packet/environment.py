@@ -51,6 +51,13 @@ class Lang:
         except KeyError:
             raise UndefinedError(f"glossary.yaml has no '{key}' in {self.code}") from None
 
+    def fill(self, key: str, **values: Any) -> str:
+        """A glossary sentence with named slots (``{name}``): word order and punctuation stay each language's own."""
+        try:
+            return self(key).format_map(values)
+        except KeyError as missing:
+            raise UndefinedError(f"glossary entry '{key}' ({self.code}) needs {missing}, which was not given") from None
+
     def date(self, value: str | date | None) -> str:
         if value is None or value == "":
             return self("not_given")

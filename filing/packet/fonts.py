@@ -14,7 +14,6 @@ import io
 import subprocess
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
@@ -36,6 +35,8 @@ class Face:
     weight: int
     file: str
     index: int
+    codepoints: frozenset[int]
+    """What the face can draw, from fontconfig's charset (the font's cmap, without parsing 20 MB with fontTools)."""
 
 
 @cache
@@ -44,29 +45,26 @@ def find_faces() -> tuple[Face, ...]:
     faces = []
     for family, weight in FACES:
         try:
-            answer = subprocess.run(["fc-match", "-f", "%{family[0]}|%{file}|%{index}",
+            answer = subprocess.run(["fc-match", "-f", "%{family[0]}|%{file}|%{index}|%{charset}",
                                      f"{family}:weight={FC_WEIGHT[weight]}"], capture_output=True, text=True,
                                     check=True, timeout=30).stdout
         except (OSError, subprocess.SubprocessError) as error:
             raise FontsMissing(f"fontconfig's fc-match could not run ({error}); install fontconfig") from None
-        found, file, index = answer.split("|")
+        found, file, index, charset = answer.split("|")
         if found != family:
             raise FontsMissing(f"font '{family}' is not installed (fontconfig offers '{found}'); install Debian's "
                                "fonts-noto-cjk (`make setup` does)")
-        faces.append(Face(family, weight, file, int(index)))
+        faces.append(Face(family, weight, file, int(index), _charset(charset)))
     return tuple(faces)
 
 
-@cache
-def _face_cmap(file: str, index: int) -> frozenset[int]:
-    """Code points of one face of an installed font file; parsed once per process (a CJK cmap takes ~0.1 s)."""
-    return _cmap(Path(file).read_bytes(), index)
-
-
-def warm_cmaps() -> None:
-    """Parse our faces' cmaps now, so worker processes forked afterwards share them instead of each parsing them."""
-    for face in find_faces():
-        _face_cmap(face.file, face.index)
+def _charset(text: str) -> frozenset[int]:
+    """fontconfig's charset notation: hexadecimal code points and ranges ('20-7e a0 ...')."""
+    points: set[int] = set()
+    for item in text.split():
+        first, _, last = item.partition("-")
+        points.update(range(int(first, 16), int(last or first, 16) + 1))
+    return frozenset(points)
 
 
 def _cmap(content: bytes, index: int) -> frozenset[int]:
@@ -77,7 +75,7 @@ def _cmap(content: bytes, index: int) -> frozenset[int]:
 def covered_codepoints(fonts: list) -> frozenset[int]:
     """Code points that the fonts WeasyPrint laid the text out with can draw.
 
-    Our faces are judged by their full cmap: the embedded subset keeps only the glyphs drawn, and a Chinese
+    Our faces are judged by their full character set: the embedded subset keeps only the glyphs drawn, and a Chinese
     character drawn through a localised variant (the ``locl`` feature) is no longer in the subset's cmap. Any other
     font WeasyPrint fell back to is judged by the cmap of the subset it embedded.
     """
@@ -85,7 +83,7 @@ def covered_codepoints(fonts: list) -> frozenset[int]:
     covered: set[int] = set()
     for font in fonts:
         face = faces.get((font.family, font.weight))
-        covered |= _face_cmap(face.file, face.index) if face else _cmap(font.file_content, font.index)
+        covered |= face.codepoints if face else _cmap(font.file_content, font.index)
     return frozenset(covered)
 
 

@@ -16,7 +16,7 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
 from filing.packet.fetcher import LockedURLFetcher, RefusedURL
-from filing.packet.fonts import missing_glyphs, warm_cmaps
+from filing.packet.fonts import find_faces, missing_glyphs
 
 
 @dataclass(frozen=True)
@@ -67,9 +67,9 @@ def render_pdf(job: PdfJob) -> PdfResult:
 
 def warm_up() -> None:
     """Render a one-line page in this process before workers are forked from it: fontconfig's font list, Pango's
-    font maps, the CJK cmaps and WeasyPrint's user-agent stylesheets are then loaded once and shared by every worker,
-    instead of each worker paying for them on its first document (about a second each)."""
-    warm_cmaps()
+    font maps, the faces' character sets and WeasyPrint's user-agent stylesheets are then loaded once and shared by
+    every worker, instead of each worker paying for them on its first document (about a second each)."""
+    find_faces()
     sample = ('<p style="font-family: \'Noto Serif CJK SC\'">备案 <b>报告</b> Filing</p>'
               '<p style="font-family: \'Noto Sans CJK SC\'">备案 <b>报告</b> Filing</p>')
     weasyprint.HTML(string=sample).render(font_config=FontConfiguration()).write_pdf()

@@ -144,3 +144,21 @@ def test_a_character_no_font_has_is_reported(data: PacketData) -> None:
     html = render_documents(make_environment(), _with_title(data, "华讯\U000F0001供应链"), OPTIONS)
     result = render_pdf(PdfJob("01-filing-report", html["01-filing-report"], (str(templates_dir()),), WHEN))
     assert result.missing_glyphs == ("U+F0001 (\U000F0001)",)
+
+
+def test_an_override_may_use_its_own_assets_as_data_uris(data: PacketData, tmp_path: Path) -> None:
+    """A firm's logo comes from the override folder's assets/, inlined, so the HTML stays self-contained."""
+    (tmp_path / "assets").mkdir()
+    (tmp_path / "assets" / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>')
+    documents = tmp_path / "packet" / "documents"
+    documents.mkdir(parents=True)
+    (documents / "material_event.html.j2").write_text(
+        '{% extends "packet/base.html.j2" %}{% block body %}<img src="{{ asset("logo.svg") }}">{% endblock %}')
+    html = render_documents(make_environment(tmp_path), data, OPTIONS)["11-material-event-report"]
+    assert '<img src="data:image/svg+xml;base64,' in html
+    result = render_pdf(PdfJob("11-material-event-report", html, (str(tmp_path), str(templates_dir())), WHEN))
+    assert result.refused is None and result.pages >= 2
+    (documents / "material_event.html.j2").write_text(
+        '{% extends "packet/base.html.j2" %}{% block body %}<img src="{{ asset("../../etc/passwd") }}">{% endblock %}')
+    with pytest.raises(TemplateProblem, match="no asset"):
+        render_documents(make_environment(tmp_path), data, OPTIONS)

@@ -120,8 +120,8 @@ def build_context(env: SandboxedEnvironment, data: PacketData, options: RenderOp
                           for f in (data.pool or {}).get("findings", [])],
         "undertakings": _undertakings(model),
         "documents": [{"number": spec.slug[:2], "title": spec.title,
-                       "files": " ".join(f"{spec.slug}.{ext}" for ext in ("pdf", "html", "docx")
-                                         if ext != "docx" or spec.docx)} for spec in DOCUMENTS],
+                       "files": [f"{spec.slug}.{ext}" for ext in ("pdf", "html", "docx") if ext != "docx" or spec.docx]}
+                      for spec in DOCUMENTS],
         "data_files": [{"path": path, "contents": f"data_{key}"} for key, path in DATA_FILES.items()],
     }
     context |= _contract(data.contract)

@@ -1,5 +1,5 @@
 """The pool stage as the rest of the toolkit sees it: tape analytics plus the cash-flow projection of the pool
-that passed its checks and the eligibility criteria."""
+that passed its checks and the eligibility criteria. The build, the check and the review all run this one stage."""
 
 from __future__ import annotations
 
@@ -7,23 +7,25 @@ import dataclasses
 
 import polars as pl
 
-from filing.model import LoadedDeal
+from filing.model import Deal, LoadedDeal
 from filing.pool import PoolReport, Progress, analyse_pool
 from filing.pool.cashflow import project_cashflows
 
 
 def analyse(loaded: LoadedDeal, progress: Progress | None = None) -> PoolReport:
-    """Analyse the deal's tape and project its cash flows; a tape with blockers, or with no eligible asset, gets no
-    projection, since its figures would be wrong or empty."""
-    report = analyse_pool(loaded, progress)
+    """Analyse the deal's tape and project its cash flows."""
+    return with_cashflows(analyse_pool(loaded, progress), loaded.deal)
+
+
+def with_cashflows(pool: PoolReport, deal: Deal) -> PoolReport:
+    """The pool report with the base and stress projections over the assets that pass the checks and are eligible
+    (the pool the tokens are sold against); with no such asset there is nothing to project."""
     usable = pl.col("passes_checks")
-    if "eligible" in report.frame.columns:
+    if "eligible" in pool.frame.columns:
         usable = usable & pl.col("eligible").fill_null(False)
-    pool = report.frame.filter(usable)
-    if report.blockers or pool.is_empty():
-        return report
-    deal = loaded.deal
-    flows = project_cashflows(pool, deal.assets.asset_class, deal.assets.cut_off_date,
-                              deal.token.tranches, deal.cashflow, deal.assets.concession_end,
-                              pool_currency=deal.assets.currency)
-    return dataclasses.replace(report, cashflows=flows)
+    frame = pool.frame.filter(usable) if not pool.frame.is_empty() else pool.frame
+    if pool.cashflows is not None or frame.is_empty():
+        return pool
+    projection = project_cashflows(frame, deal.assets.asset_class, deal.assets.cut_off_date, deal.token.tranches,
+                                   deal.cashflow, deal.assets.concession_end, pool_currency=deal.assets.currency)
+    return dataclasses.replace(pool, cashflows=projection)

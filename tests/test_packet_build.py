@@ -18,8 +18,8 @@ from docx.oxml.ns import qn
 from eth_account import Account
 
 import filing
+from filing.analysis import with_cashflows
 from filing.packet import DATA_FILES, DOCUMENTS, BuildResult, build_packet, recover_signer
-from filing.packet.assemble import with_cashflows
 from filing.packet.manifest import MANIFEST, SIGNATURE
 from filing.pool import analyse_pool
 

@@ -17,7 +17,7 @@ import pytest
 from weasyprint.urls import FatalURLFetchingError
 
 import filing
-from filing.packet.assemble import with_cashflows
+from filing.analysis import with_cashflows
 from filing.packet.data import PacketData
 from filing.packet.environment import TemplateProblem, make_environment
 from filing.packet.fetcher import LockedURLFetcher

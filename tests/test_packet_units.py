@@ -13,9 +13,9 @@ import pypdf
 import pytest
 
 import filing
+from filing.analysis import with_cashflows
 from filing.errors import InputError
 from filing.packet import build as build_module
-from filing.packet.assemble import with_cashflows
 from filing.packet.build import build_from_data
 from filing.packet.data import PacketData
 from filing.packet.environment import make_environment

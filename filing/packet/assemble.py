@@ -7,7 +7,6 @@ builds a packet without ``data/contract.json`` and the investor-restriction stat
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 import io
 from collections.abc import Callable
@@ -15,11 +14,9 @@ from typing import Any
 
 import polars as pl
 
-from filing.model.deal import Deal
+from filing.analysis import analyse
 from filing.model.load import LoadedDeal
 from filing.packet.data import PacketData
-from filing.pool import PoolReport, analyse_pool
-from filing.pool.cashflow import project_cashflows
 from filing.rules import rulebook
 
 
@@ -27,25 +24,13 @@ def assemble(loaded: LoadedDeal) -> PacketData:
     """Pool report, findings over deal and pool, contract report and the canonical tape, from one loaded deal."""
     from filing import check_deal
 
-    pool = with_cashflows(analyse_pool(loaded), loaded.deal)
+    pool = analyse(loaded)
     report = check_deal(loaded, pool)
     rules = [{key: value for key, value in rule.explain().items() if key != "text"} for rule in rulebook().rules]
     contract = _contract_check()
     return PacketData(deal_json=loaded.canonical_json(), findings=report.to_dict() | {"rules": rules},
                       pool=pool.to_dict(), contract=contract(loaded).to_dict() if contract else None,
                       tape_parquet=tape_parquet(pool.frame))
-
-
-def with_cashflows(pool: PoolReport, deal: Deal) -> PoolReport:
-    """The pool report with the base and stress projections, over the assets that pass the checks and are eligible
-    (the pool the tokens are sold against); a report that already carries them is returned as it is."""
-    if pool.cashflows is not None or pool.frame.is_empty():
-        return pool
-    frame = pool.frame.filter(pl.col("passes_checks") & pl.col("eligible").fill_null(True)) \
-        if "eligible" in pool.frame.columns else pool.frame.filter(pl.col("passes_checks"))
-    projection = project_cashflows(frame, deal.assets.asset_class, deal.assets.cut_off_date, deal.token.tranches,
-                                   deal.cashflow, deal.assets.concession_end, pool_currency=deal.assets.currency)
-    return dataclasses.replace(pool, cashflows=projection)
 
 
 def _contract_check() -> Callable[[LoadedDeal], Any] | None:

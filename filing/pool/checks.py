@@ -44,7 +44,7 @@ TAPE_CHECKS: dict[str, tuple[str, str, Severity, str]] = {
                 "Usually a typing error; a few real codes fail, so it is a warning to confirm against the licence."),
     "TAPE-17": ("Unknown region code", "行政区划代码无效", "warning",
                 "The regional distribution needs a real GB/T 2260 province prefix."),
-    "TAPE-18": ("Industry is not a GB/T 4754 section", "行业不是国民经济行业分类门类", "warning",
+    "TAPE-18": ("Industry is not a GB/T 4754 section", "行业不是国民经济行业分类（GB/T 4754）门类", "warning",
                 "The industry distribution needs a section letter A-T."),
     "TAPE-19": ("Asset currency differs from the deal currency", "资产币种与交易币种不一致", "blocker",
                 "Pool totals would add different currencies."),

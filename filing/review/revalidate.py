@@ -17,9 +17,9 @@ from typing import Any
 
 import polars as pl
 
+from filing.analysis import with_cashflows
 from filing.errors import InputError, Problem
 from filing.model.load import LoadedDeal, load_deal
-from filing.packet.assemble import with_cashflows
 from filing.packet.data import DATA_FILES
 from filing.pool import PoolReport, analyse_pool
 from filing.review.diff import Change, changes, records

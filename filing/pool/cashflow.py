@@ -50,13 +50,9 @@ import numpy as np
 import polars as pl
 
 from filing.model.deal import AssetClass, Cashflow, Scenario, Tranche
+from filing.pool.parse import FREQUENCY_MONTHS
 from filing.pool.schema import ND_CODES
 from filing.pool.waterfall import Waterfall, notes_in_pool_currency, run_waterfall
-
-_FREQUENCIES = {word: months for months, words in {  # payment-frequency spellings of raw tapes → months
-    1: ("m", "monthly", "month", "月", "按月", "每月"), 3: ("q", "quarterly", "quarter", "季", "按季", "季度", "每季"),
-    6: ("s", "semiannual", "semi-annual", "半年", "每半年"), 12: ("a", "y", "annual", "yearly", "年", "按年", "每年"),
-}.items() for word in words}
 
 
 @dataclass(frozen=True)
@@ -249,7 +245,7 @@ def _column(frame: pl.DataFrame, column: str, required: bool) -> pl.Series | Non
 
 def _parse_text(column: str, text: pl.Expr) -> pl.Expr:
     if column == "payment_frequency":
-        return text.str.to_lowercase().replace_strict(_FREQUENCIES, default=None, return_dtype=pl.Int64)
+        return text.str.to_lowercase().replace_strict(FREQUENCY_MONTHS, default=None, return_dtype=pl.Int64)
     dated = {"maturity_date": text, "period": text.str.slice(0, 7) + "-01"}  # a period is 2024-01 or a day in it
     return (dated[column].str.to_date("%Y-%m-%d", strict=False) if column in dated
             else text.cast(pl.Float64, strict=False))

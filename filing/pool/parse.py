@@ -19,7 +19,7 @@ _FREQUENCY = {
     1: ("monthly", "month", "m", "1", "月", "按月", "每月", "月付"),
     3: ("quarterly", "quarter", "q", "3", "季", "按季", "每季", "季度", "季付"),
     6: ("semiannual", "semi-annual", "half-yearly", "s", "6", "半年", "每半年", "半年付"),
-    12: ("annual", "annually", "yearly", "a", "12", "年", "按年", "每年", "年付"),
+    12: ("annual", "annually", "yearly", "a", "y", "12", "年", "按年", "每年", "年付"),
 }
 
 
@@ -57,7 +57,8 @@ def _lookup(table: dict, dtype: pl.DataType):
 
 
 _FLAGS = {**{v: True for v in _TRUE}, **{v: False for v in _FALSE}}
-_FREQUENCIES = {v: months for months, values in _FREQUENCY.items() for v in values}
+FREQUENCY_MONTHS = {v: months for months, values in _FREQUENCY.items() for v in values}
+"""Payment-frequency spellings of raw tapes (lower case) → months; the tape reader and the cash flows share it."""
 
 PARSERS = {
     Kind.text: (lambda t: t, None),
@@ -68,7 +69,7 @@ PARSERS = {
     Kind.date: (_date, _any_date),
     Kind.month: (_month, None),
     Kind.flag: (_lookup(_FLAGS, pl.Boolean), None),
-    Kind.frequency: (_lookup(_FREQUENCIES, pl.Int8), None),
+    Kind.frequency: (_lookup(FREQUENCY_MONTHS, pl.Int8), None),
 }
 """kind → (fast parser for the common spelling, tolerant parser tried only on the cells the fast one missed)."""
 

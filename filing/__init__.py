@@ -5,10 +5,10 @@ The public API: load a deal, check it against the rulebook; the pool, chain, pac
 
 from __future__ import annotations
 
+from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 
 from filing.analysis import analyse
-from filing.chain import check_contract, deploy_contracts
 from filing.errors import InputError, Problem
 from filing.model import Deal, LoadedDeal, json_schema, load_deal
 from filing.pool import PoolReport
@@ -18,6 +18,16 @@ try:
     __version__ = version("filing")
 except PackageNotFoundError:  # running from a checkout without installation
     __version__ = "0.0.0+checkout"
+
+
+_LAZY = {"check_contract": "filing.chain", "deploy_contracts": "filing.chain"}
+"""Public names whose modules pull in web3; imported on first use so that `filing check` does not pay for them."""
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'filing' has no attribute {name!r}")
 
 
 def check_deal(loaded: LoadedDeal, pool: PoolReport | None = None) -> CheckReport:

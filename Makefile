@@ -22,11 +22,12 @@ contracts/node_modules/.package-lock.json: contracts/package.json contracts/pack
 
 # The CJK font (Noto Sans/Serif CJK SC), poppler's pdftotext and HarfBuzz's subsetter come from Debian when missing.
 # Without libharfbuzz-subset WeasyPrint subsets the 20 MB CJK fonts with fontTools: ~8 s per PDF instead of ~0.1 s.
+# Debian's chromium is the browser the tests drive through Playwright (Playwright's own browser download is not used).
 fonts:
 	@if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || ! command -v pdftotext >/dev/null \
-	  || ! ldconfig -p | grep -q libharfbuzz-subset; then \
+	  || ! ldconfig -p | grep -q libharfbuzz-subset || ! command -v chromium >/dev/null; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk poppler-utils \
-	    libharfbuzz-subset0; \
+	    libharfbuzz-subset0 chromium; \
 	fi
 
 example: setup

@@ -3,7 +3,8 @@
 Each ``validate_*`` function normalises its input (Unicode NFKC, so full-width characters typed in
 Chinese input methods become ASCII; surrounding whitespace stripped; upper-cased where case carries
 no meaning), checks it, and returns the canonical form. A bad value raises ``ValueError`` whose
-message says what is wrong and how to fix it, so it can be shown to the user as it is.
+message says what is wrong and how to fix it, so it can be shown to the user as it is; the common faults raise
+``Invalid``, a ValueError whose message comes from the catalogue, so the loader can also show it in Chinese.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import unicodedata
 
 import pycountry
 from eth_utils import to_checksum_address
+
+from filing.errors import Invalid
 
 __all__ = [
     "check_uscc_format",
@@ -56,16 +59,10 @@ ORGANIZATION_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 def _check_uscc_characters(code: str) -> None:
     for position, char in enumerate(code, start=1):
         if char not in USCC_CHARSET:
-            if char in "IOSVZ":
-                reason = "the letters I, O, S, V and Z never appear in a USCC (look for 1, 0, 5, U or 2)"
-            else:
-                reason = f"a USCC uses only the characters {USCC_CHARSET}"
-            raise ValueError(f"USCC {code!r} has {char!r} at position {position}; {reason}")
+            key = "uscc.letter" if char in "IOSVZ" else "uscc.character"
+            raise Invalid(key, code=code, char=char, position=position, charset=USCC_CHARSET)
         if 3 <= position <= 8 and not char.isdigit():
-            raise ValueError(
-                f"USCC {code!r} has {char!r} at position {position}; positions 3-8 are the "
-                "administrative-division code and must be digits"
-            )
+            raise Invalid("uscc.division", code=code, char=char, position=position)
 
 
 def uscc_check_digit(first17: str) -> str:
@@ -86,7 +83,7 @@ def check_uscc_format(code: str) -> str:
     """
     normalised = _normalise(code)
     if len(normalised) != 18:
-        raise ValueError(f"USCC {normalised!r} has {len(normalised)} characters; a USCC has exactly 18")
+        raise Invalid("uscc.length", code=normalised, length=len(normalised))
     _check_uscc_characters(normalised)
     return normalised
 
@@ -100,10 +97,7 @@ def validate_uscc(code: str) -> str:
     normalised = check_uscc_format(code)
     expected = uscc_check_digit(normalised[:17])
     if normalised[17] != expected:
-        raise ValueError(
-            f"USCC {normalised!r}: check digit is {normalised[17]!r} but should be {expected!r}; "
-            "re-check the code against the business licence"
-        )
+        raise Invalid("uscc.check_digit", code=normalised, found=normalised[17], expected=expected)
     return normalised
 
 
@@ -146,10 +140,7 @@ def validate_lei(code: str) -> str:
         )
     expected = lei_check_digits(normalised[:18])
     if normalised[18:] != expected:
-        raise ValueError(
-            f"LEI {normalised!r}: check digits are {normalised[18:]!r} but should be {expected!r}; "
-            "look the entity up in the GLEIF register"
-        )
+        raise Invalid("lei.check_digits", code=normalised, found=normalised[18:], expected=expected)
     return normalised
 
 
@@ -199,7 +190,7 @@ def validate_isin(code: str) -> str:
         raise ValueError(f"ISIN {normalised!r} must end in a digit (its check digit), not {normalised[11]!r}")
     expected = _luhn_check_digit(_expand_letters(normalised[:11]))
     if normalised[11] != expected:
-        raise ValueError(f"ISIN {normalised!r}: check digit is {normalised[11]!r} but should be {expected!r}")
+        raise Invalid("isin.check_digit", code=normalised, found=normalised[11], expected=expected)
     return normalised
 
 
@@ -221,11 +212,7 @@ def validate_evm_address(address: str) -> str:
     hex_part = stripped[2:]
     single_case = hex_part == hex_part.lower() or hex_part == hex_part.upper()
     if not single_case and stripped != checksummed:
-        raise ValueError(
-            f"EVM address {stripped!r} has mixed case that fails its EIP-55 checksum, which usually means "
-            f"a typo; the checksummed form of these hex digits is {checksummed!r}, but confirm the "
-            "address with its owner rather than copying that"
-        )
+        raise Invalid("evm.checksum", address=stripped, checksummed=checksummed)
     return checksummed
 
 
@@ -243,6 +230,4 @@ def validate_currency(code: str) -> str:
         len(normalised) == 3 and pycountry.currencies.get(alpha_3=normalised) is not None
     ):
         return normalised
-    raise ValueError(
-        f"unknown currency {normalised!r}; use an ISO 4217 code such as CNY, HKD or USD (CNH for offshore RMB)"
-    )
+    raise Invalid("currency.unknown", code=normalised)

@@ -20,6 +20,8 @@ from typing import Literal
 
 import pycountry
 
+from filing.errors import Invalid
+
 __all__ = ["MAINLAND", "Language", "jurisdiction_name", "normalise_jurisdiction", "numeric_code"]
 
 MAINLAND = "CN"
@@ -120,7 +122,7 @@ def _from_numeric(digits: str) -> str:
         and (country := pycountry.countries.get(numeric=digits.zfill(3)))
     ):
         return country.alpha_2
-    raise ValueError(f"unknown ISO 3166 numeric country code {digits!r}; for example 156 is CN, 344 is HK")
+    raise Invalid("jurisdiction.numeric", digits=digits)
 
 
 def normalise_jurisdiction(value: str | int) -> str:
@@ -137,11 +139,10 @@ def normalise_jurisdiction(value: str | int) -> str:
     table = _lookup_table()
     if key in table:
         return table[key]
-    message = f"unknown jurisdiction {value.strip()!r}; use an ISO 3166 code such as HK, or a country name"
     close = difflib.get_close_matches(key, table.keys(), n=1, cutoff=0.8)
     if close:
-        message += f" (did you mean {close[0]!r}, which is {table[close[0]]}?)"
-    raise ValueError(message)
+        raise Invalid("jurisdiction.unknown_close", name=value.strip(), close=close[0], code=table[close[0]])
+    raise Invalid("jurisdiction.unknown", name=value.strip())
 
 
 def _country(alpha2: str) -> pycountry.db.Country:

@@ -6,7 +6,7 @@ import difflib
 import hashlib
 import json
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from filing.errors import InputError, Problem
+from filing import i18n
+from filing.errors import InputError, Invalid, Problem
 from filing.model.deal import Deal
 
 MAX_DEAL_BYTES = 2_000_000
@@ -63,14 +64,14 @@ def read_document(path: Path) -> Any:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise InputError.single(name, f"cannot read the file: {error.strerror}") from None
+        raise InputError.of(name, "file.unreadable", reason=error.strerror) from None
     if len(raw) > MAX_DEAL_BYTES:
-        raise InputError.single(name, f"the file is {len(raw):,} bytes; a deal file may be at most {MAX_DEAL_BYTES:,}")
+        raise InputError.of(name, "file.too_large", size=len(raw), limit=MAX_DEAL_BYTES)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        raise InputError.single(name, "the file is not UTF-8 text; save it as UTF-8", line=line) from None
+        raise InputError.of(name, "file.not_utf8", line=line) from None
     yaml = YAML(typ="rt", pure=True)
     yaml.allow_duplicate_keys = False
     # Dates stay text here so that an impossible date (2026-02-30) is a located field error, not a parser crash.
@@ -80,13 +81,12 @@ def read_document(path: Path) -> Any:
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = " ".join(filter(None, [error.context, error.problem])) or "the YAML is malformed"
-        raise InputError.single(name, f"YAML syntax: {problem}",
-                                line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None) from None
+        raise InputError.of(name, "yaml.syntax", problem=problem,
+                            line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None) from None
     except YAMLError as error:
-        raise InputError.single(name, f"YAML syntax: {error}") from None
+        raise InputError.of(name, "yaml.syntax", problem=error) from None
     if not isinstance(tree, CommentedMap):
-        raise InputError.single(name, "a deal file must be a mapping of fields (schema_version, filer, assets, ...)",
-                                line=1, column=1)
+        raise InputError.of(name, "deal.not_mapping", line=1, column=1)
     return tree
 
 
@@ -97,8 +97,7 @@ def _plain(node: Any, file: str) -> Any:
     def walk(value: Any) -> Any:
         budget[0] -= 1
         if budget[0] < 0:
-            raise InputError.single(file, f"the document expands to more than {MAX_NODES:,} values "
-                                          "(a YAML alias bomb?); remove repeated aliases")
+            raise InputError.of(file, "deal.alias_bomb", limit=MAX_NODES)
         if isinstance(value, dict):
             return {str(k) if not isinstance(k, (int, bool)) else k: walk(v) for k, v in value.items()}
         if isinstance(value, list):
@@ -163,30 +162,42 @@ def _model_of(annotation: Any) -> Any:
 
 
 def _locate(path: Path, tree: Any, error: dict) -> Problem:
+    """A pydantic error as a located problem, in the catalogue's words when it has them (so also in Chinese)."""
     loc = tuple(error["loc"])
-    kind = error["type"]
+    kind, context = error["type"], error.get("ctx") or {}
+    line, column = _position(tree, loc)
+    where = {"path": _path_text(loc), "line": line, "column": column}
     if kind == "extra_forbidden":
         field = str(loc[-1])
         close = difflib.get_close_matches(field, _field_names(loc[:-1]), n=1)
-        message = f"unknown field '{field}'" + (f"; did you mean '{close[0]}'?" if close else "")
-    elif kind == "missing":
-        message = "required field is missing"
-    else:
-        message = _plain_words(error)
-    line, column = _position(tree, loc)
-    return Problem(str(path), message, path=_path_text(loc), line=line, column=column)
-
-
-def _plain_words(error: dict) -> str:
+        if close:
+            return Problem.of(path, "deal.unknown_field_close", field=field, close=close[0], **where)
+        return Problem.of(path, "deal.unknown_field", field=field, **where)
+    if kind == "missing":
+        return Problem.of(path, "deal.missing_field", **where)
+    if isinstance(context.get("error"), Invalid):
+        return Problem.of(path, context["error"].key, **context["error"].params, **where)
+    got = _got(error)
+    if f"field.{kind}" in i18n.catalogue():
+        problem = Problem.of(path, f"field.{kind}", **context, **where)
+        if got is None:
+            return problem
+        return replace(problem, message=problem.message + i18n.text("field.got", "en", value=got),
+                       message_zh=problem.message_zh + i18n.text("field.got", "zh", value=got))
     message = error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
     message = message.replace("Input should be", "should be").replace("String should", "text should")
+    return Problem(str(path), message + (i18n.text("field.got", value=got) if got is not None else ""), **where)
+
+
+def _got(error: dict) -> str | None:
+    """The offending value as the message shows it, when it is short and the message does not already name it."""
     value = error.get("input")
+    if isinstance(value, bool):
+        return str(value).lower()
     if error["type"] not in {"value_error", "assertion_error"} and isinstance(value, (str, int, float, date)) \
-            and not isinstance(value, bool) and len(str(value)) <= 60:
-        message += f" (got {value!r})" if not isinstance(value, date) else f" (got {value.isoformat()})"
-    elif isinstance(value, bool):
-        message += f" (got {str(value).lower()})"
-    return message
+            and len(str(value)) <= 60:
+        return value.isoformat() if isinstance(value, date) else repr(value)
+    return None
 
 
 def json_schema() -> dict:

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
+from filing.errors import Invalid
 from filing.model import identifiers, jurisdictions, regions
 
 
@@ -22,7 +23,7 @@ def _to_decimal(value: object) -> object:
         try:
             return Decimal(text)
         except InvalidOperation:
-            raise ValueError(f"'{value}' is not a number") from None
+            raise Invalid("field.not_a_number", value=value) from None
     return value
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import fastexcel
 import polars as pl
 
-from filing.errors import InputError, Problem
+from filing.errors import InputError
 from filing.model.deal import AssetClass
 from filing.pool.checks import TapeFinding
 from filing.pool.parse import parse_columns
@@ -70,7 +70,7 @@ def read_tape(path: str | Path, asset_class: AssetClass | str, sheet: str | None
     if not filled.all():
         raw = raw.filter(filled)  # blank lines are dropped but keep their row numbers
     if raw.height == 0:
-        raise InputError.single(path, "TAPE-03 the tape has a header but no data rows", line=2)
+        raise InputError.of(path, "tape.no_rows", line=2)
     percent = frozenset(c for c, h in columns.items() if header_is_percent(h))
     frame, findings, failing, nd_counts = parse_columns(raw, SCHEMAS[asset_class], percent)
     if unrecognised:
@@ -86,7 +86,7 @@ def _read_raw(path: Path, sheet: str | None) -> tuple[pl.DataFrame, str, str | N
         with path.open("rb") as handle:
             magic = handle.read(4)
     except OSError as error:
-        raise InputError.single(path, f"TAPE-01 cannot open the tape: {error.strerror}") from None
+        raise InputError.of(path, "tape.unopenable", reason=error.strerror) from None
     if magic == b"PAR1":
         return _text_frame(_guard(path, lambda: pl.read_parquet(path))), "parquet", None, None
     if magic.startswith(b"PK\x03\x04"):
@@ -127,16 +127,14 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[pl.DataFrame, str]:
 def detect_encoding(raw: bytes, path: Path) -> str:
     """utf-8-sig, utf-8 or gb18030, decided by BOM and strict decoding; otherwise InputError at the first bad byte."""
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise InputError.single(path, "TAPE-02 the tape is UTF-16 text; save it as UTF-8 (CSV UTF-8) or GB18030",
-                                line=1, column=1)
+        raise InputError.of(path, "tape.utf16", line=1, column=1)
     if raw.startswith(codecs.BOM_UTF8):
         try:
             raw[len(codecs.BOM_UTF8):].decode("utf-8")
         except UnicodeDecodeError as error:
             line, column = _locate(raw, error.start + len(codecs.BOM_UTF8))
-            message = ("TAPE-02 the file starts with a UTF-8 byte-order mark but is not UTF-8 "
-                       f"(invalid byte at offset {error.start + len(codecs.BOM_UTF8)})")
-            raise InputError.single(path, message, line=line, column=column) from None
+            raise InputError.of(path, "tape.bad_bom", offset=error.start + len(codecs.BOM_UTF8), line=line,
+                                column=column) from None
         return "utf-8-sig"
     try:
         raw.decode("utf-8")
@@ -159,12 +157,11 @@ def _encoding_error(raw: bytes, path: Path, utf8: UnicodeDecodeError, gb: Unicod
     from charset_normalizer import from_bytes
 
     best = from_bytes(raw[:200_000]).best()
-    hint = f"; it may be {best.encoding}" if best is not None and best.encoding not in ("utf_8", "gb18030") else ""
+    guess = best.encoding if best is not None and best.encoding not in ("utf_8", "gb18030") else None
     line, column = _locate(raw, utf8.start)
     gb_line, _ = _locate(raw, gb.start)
-    message = (f"TAPE-02 the tape is neither UTF-8 (invalid byte 0x{raw[utf8.start]:02x} at offset {utf8.start}) "
-               f"nor GB18030 (invalid at offset {gb.start}, line {gb_line}){hint}; save it as UTF-8 or GB18030")
-    return InputError([Problem(str(path), message, line=line, column=column)])
+    return InputError.of(path, "tape.encoding_guess" if guess else "tape.encoding", byte=raw[utf8.start],
+                         offset=utf8.start, gb_offset=gb.start, gb_line=gb_line, guess=guess, line=line, column=column)
 
 
 def _read_csv(path: Path) -> tuple[pl.DataFrame, str]:
@@ -174,7 +171,7 @@ def _read_csv(path: Path) -> tuple[pl.DataFrame, str]:
         with path.open("rb") as handle:
             head = handle.read(65536)
     except OSError as error:
-        raise InputError.single(path, f"TAPE-01 cannot read the tape: {error.strerror}") from None
+        raise InputError.of(path, "tape.unreadable", reason=error.strerror) from None
     encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
     try:
         return _parse_csv(path, path, head.removeprefix(codecs.BOM_UTF8)), encoding
@@ -182,7 +179,7 @@ def _read_csv(path: Path) -> tuple[pl.DataFrame, str]:
         raw = path.read_bytes()
         encoding = detect_encoding(raw, path)
         if encoding != "gb18030":
-            raise InputError.single(path, "TAPE-02 the tape's text could not be read as UTF-8") from None
+            raise InputError.of(path, "tape.not_utf8") from None
         data = raw.decode("gb18030").encode("utf-8")
         return _parse_csv(path, data, data[:65536]), encoding
 
@@ -196,7 +193,7 @@ def _parse_csv(path: Path, source: Path | bytes, head: bytes) -> pl.DataFrame:
     end = head.find(b"\n")
     first = (head if end < 0 else head[:end]).decode("utf-8").rstrip("\r")
     if not first.strip():
-        raise InputError.single(path, "TAPE-03 the tape is empty (no header row)", line=1)
+        raise InputError.of(path, "tape.empty", line=1)
     delimiter = max(",\t;", key=first.count)
     headers = next(csv.reader([first], delimiter=delimiter))
     _check_unique(path, headers)
@@ -251,9 +248,8 @@ def _map_headers(path: Path, headers: tuple[str, ...], asset_class: AssetClass, 
             columns[column] = header
     missing = [c for c in schema.required if c not in columns]
     if missing:
-        raise InputError.single(path, f"TAPE-04 missing required column(s) for {asset_class.value}: "
-                                      f"{', '.join(missing)}; headers found: {', '.join(headers) or '(none)'}",
-                                line=line)
+        raise InputError.of(path, "tape.missing_columns", asset_class=asset_class.value, missing=", ".join(missing),
+                            found=", ".join(headers) or "(none)", line=line)
     return columns, tuple(unrecognised)
 
 

@@ -58,11 +58,11 @@ def opened_packet(path: Path, limits: ZipLimits = DEFAULT_LIMITS) -> Iterator[Pa
         yield packet_root(path, path)
         return
     if not path.is_file():
-        raise InputError.single(path, "no such packet: give a packet folder or its .zip")
+        raise InputError.of(path, "packet.missing")
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as error:
-        raise InputError.single(path, f"not a packet folder nor a readable zip file ({error})") from None
+        raise InputError.of(path, "packet.unreadable", reason=error) from None
     with archive:
         entries = checked_entries(archive, path, limits)
         target = Path(tempfile.mkdtemp(prefix="filing-review-"))
@@ -174,5 +174,4 @@ def packet_root(folder: Path, source: Path) -> Path:
     children = list(folder.iterdir())
     if len(children) == 1 and children[0].is_dir() and (children[0] / MANIFEST).is_file():
         return children[0]
-    raise InputError.single(source, f"not a packet: no {MANIFEST} at its top nor in its single top-level folder",
-                            path=MANIFEST)
+    raise InputError.of(source, "packet.no_manifest", manifest=MANIFEST, path=MANIFEST)

@@ -47,14 +47,21 @@ Jurisdiction = Annotated[str, BeforeValidator(_jurisdiction)]
 """ISO 3166-1 alpha-2 after normalisation of codes and English or Chinese names."""
 
 Currency = Annotated[str, BeforeValidator(_upper_text), AfterValidator(identifiers.validate_currency)]
+"""ISO 4217 alphabetic code (CNH accepted for offshore renminbi), upper-cased."""
 USCC = Annotated[str, BeforeValidator(_upper_text), AfterValidator(identifiers.check_uscc_format)]
 """Unified Social Credit Code; the check digit is a rule (CN-ID-01) so that a real code that fails it can be overridden."""
 LEI = Annotated[str, BeforeValidator(_upper_text), AfterValidator(identifiers.validate_lei)]
+"""Legal Entity Identifier, 20 characters with ISO 17442 check digits."""
 ISIN = Annotated[str, BeforeValidator(_upper_text), AfterValidator(identifiers.validate_isin)]
+"""ISO 6166 securities identifier, 12 characters with its check digit."""
 EvmAddress = Annotated[str, AfterValidator(identifiers.validate_evm_address)]
+"""0x and 40 hex digits; a mixed-case address must carry a valid EIP-55 checksum (stored checksummed)."""
 RegionCode = Annotated[str, AfterValidator(regions.validate_region_code)]
+"""GB/T 2260 administrative division code, six digits, in a known province."""
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
+"""Free text of 1 to 4,000 characters."""
 Name = Annotated[str, Field(min_length=1, max_length=300)]
+"""A name of 1 to 300 characters."""
 
 
 class Strict(BaseModel):

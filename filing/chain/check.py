@@ -23,6 +23,7 @@ from filing.chain.scenarios import Actors, ScenarioResult, read_only_suite, run_
 from filing.errors import InputError
 from filing.model.deal import Deal
 from filing.model.load import LoadedDeal
+from filing.progress import Progress, advance
 from filing.rules.registry import Finding
 
 SENDERS = 5
@@ -30,9 +31,10 @@ SENDERS = 5
 
 def check_on_chain(web3: Web3, deal: Deal, addresses: list[str], *, mode: str, actors: Actors | None = None,
                    manifest_sha256: str | None = None, require_document: bool = True,
-                   detect: bool = True) -> ContractReport:
+                   detect: bool = True, progress: Progress | None = None) -> ContractReport:
     """Check the tokens at `addresses` (one per tranche, in order) against the deal. With `actors` the full
-    scenario suite runs (the chain must let `actors` send); without, only read-only scenarios."""
+    scenario suite runs (the chain must let `actors` send); without, only read-only scenarios. `progress` hears of
+    each tranche as its checks and scenarios start."""
     now = web3.eth.get_block("latest")["timestamp"]
     chain_id = web3.eth.chain_id
     tranches: list[TrancheReport] = []
@@ -44,7 +46,8 @@ def check_on_chain(web3: Web3, deal: Deal, addresses: list[str], *, mode: str, a
                                       f"the node's chain id is {chain_id}; the deal names "
                                       f"{deal.token.chain.chain_id} ({deal.token.chain.name})",
                                       f"节点链ID为 {chain_id}，交易文件为 {deal.token.chain.chain_id}"))
-    for tranche, address in zip(deal.token.tranches, addresses, strict=True):
+    for index, (tranche, address) in enumerate(zip(deal.token.tranches, addresses, strict=True)):
+        advance(progress, f"tranche {tranche.id}", index, len(addresses))
         path, terms = paths[tranche.id], tranche_terms(deal, tranche)
         try:
             adapter = adapter_for(web3, address)
@@ -69,6 +72,7 @@ def check_on_chain(web3: Web3, deal: Deal, addresses: list[str], *, mode: str, a
             scenarios += results
             findings += setup_findings(problems, path)
     findings += scenario_findings(scenarios, paths)
+    advance(progress, "findings", len(addresses), len(addresses))
     return ContractReport.build(mode, chain_id, deal.deal_id, tranches, scenarios, findings)
 
 
@@ -90,16 +94,18 @@ def embedded_actors(web3: Web3) -> tuple[str, str, Actors]:
 
 
 def check_embedded(deal: Deal, *, web3: Web3 | None = None, artifact: Artifact | None = None,
-                   manifest_sha256: str | None = None, detect: bool = True) -> ContractReport:
+                   manifest_sha256: str | None = None, detect: bool = True,
+                   progress: Progress | None = None) -> ContractReport:
     """Deploy the reference token (or `artifact` with the same constructor) from the deal on a fresh embedded chain
     (or on `web3`, e.g. a plain anvil node with unlocked accounts) and run the full suite."""
     web3 = web3 or embedded_chain()
     admin, agent, actors = embedded_actors(web3)
+    advance(progress, "deploy", 0, len(deal.token.tranches))
     deployed = deploy_deal(web3, deal, admin, agent, artifact=artifact, manifest_sha256=manifest_sha256)
     return check_on_chain(web3, deal, [d.address for d in deployed],
                           mode="embedded" if is_embedded(web3) else "node", actors=actors,
                           manifest_sha256=manifest_sha256, require_document=manifest_sha256 is not None,
-                          detect=detect)
+                          detect=detect, progress=progress)
 
 
 def find_agent(web3: Web3, address: str) -> str | None:
@@ -130,17 +136,18 @@ def _addresses(loaded: LoadedDeal, addresses: list[str] | None) -> list[str]:
 
 def check_contract(loaded: LoadedDeal, rpc: str | None = None, addresses: list[str] | None = None,
                    fork: bool = False, manifest_sha256: str | None = None,
-                   agent: str | None = None) -> ContractReport:
+                   agent: str | None = None, progress: Progress | None = None) -> ContractReport:
     """The chain check of a deal (see the module docstring for the three modes). Raises InputError for missing or
     malformed addresses and ChainError when the node or anvil cannot be used."""
     if rpc is None:
         if fork or addresses:
             raise InputError.single(loaded.source, "--fork and --address need --rpc")
-        return check_embedded(loaded.deal, manifest_sha256=manifest_sha256)
+        return check_embedded(loaded.deal, manifest_sha256=manifest_sha256, progress=progress)
     tokens = _addresses(loaded, addresses)
     upstream = rpc_chain(rpc)
     if not fork:
-        return check_on_chain(upstream, loaded.deal, tokens, mode="rpc", manifest_sha256=manifest_sha256)
+        return check_on_chain(upstream, loaded.deal, tokens, mode="rpc", manifest_sha256=manifest_sha256,
+                              progress=progress)
     agent = Web3.to_checksum_address(agent) if agent else None
     if agent is None:
         found = {find_agent(upstream, a) for a in tokens if upstream.eth.get_code(a)}
@@ -153,7 +160,7 @@ def check_contract(loaded: LoadedDeal, rpc: str | None = None, addresses: list[s
     with anvil(fork_url=rpc) as (_url, web3):
         impersonate(web3, [agent, *senders])
         return check_on_chain(web3, loaded.deal, tokens, mode="fork", actors=Actors(agent, senders),
-                              manifest_sha256=manifest_sha256)
+                              manifest_sha256=manifest_sha256, progress=progress)
 
 
 def deploy_contracts(loaded: LoadedDeal, rpc: str, key_file: Path | None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -16,18 +16,17 @@ from filing.pool.report import PoolReport, Quality, TapeInfo
 from filing.pool.stats import distributions, enrich, totals, weighted_averages
 from filing.pool.tollroad import revenue_history
 from filing.pool.validate import TOLERANCE, total_finding, validate
+from filing.progress import Progress, advance
 
 if TYPE_CHECKING:
     from filing.model.deal import Assets, Tranche
     from filing.model.load import LoadedDeal
 
-Progress = Callable[[str, int, int], None]
 STEPS = ("read", "validate", "eligibility", "statistics", "concentration")
 
 
 def _report_step(progress: Progress | None, step: str) -> None:
-    if progress is not None:
-        progress(step, STEPS.index(step) + 1, len(STEPS))
+    advance(progress, step, STEPS.index(step) + 1, len(STEPS))
 
 
 def analyse_pool(loaded: LoadedDeal, progress: Progress | None = None) -> PoolReport:

@@ -17,19 +17,21 @@ import polars as pl
 from filing.analysis import analyse
 from filing.model.load import LoadedDeal
 from filing.packet.data import PacketData
+from filing.progress import Progress, within
 from filing.rules import rulebook
 
 
-def assemble(loaded: LoadedDeal) -> PacketData:
+def assemble(loaded: LoadedDeal, progress: Progress | None = None) -> PacketData:
     """Pool report, findings over deal and pool, contract report and the canonical tape, from one loaded deal."""
     from filing import check_deal
 
-    pool = analyse(loaded)
+    pool = analyse(loaded, within(progress, "pool"))
     report = check_deal(loaded, pool)
     rules = [{key: value for key, value in rule.explain().items() if key != "text"} for rule in rulebook().rules]
-    contract = _contract_check()
+    check_contract = _contract_check()
+    contract = check_contract(loaded, progress=within(progress, "chain")) if check_contract else None
     return PacketData(deal_json=loaded.canonical_json(), findings=report.to_dict() | {"rules": rules},
-                      pool=pool.to_dict(), contract=contract(loaded).to_dict() if contract else None,
+                      pool=pool.to_dict(), contract=contract.to_dict() if contract else None,
                       tape_parquet=tape_parquet(pool.frame))
 
 

@@ -13,7 +13,7 @@ import json
 import os
 import shutil
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from datetime import time as clock
@@ -31,6 +31,7 @@ from filing.packet.parity import ParityIssue, check_parity
 from filing.packet.pdf import PdfJob, render_pdf, warm_up
 from filing.packet.render import DOCUMENTS, RenderOptions, render_documents
 from filing.packet.word import html_to_docx, zip_entries
+from filing.progress import Progress, advance, within
 from filing.resources import templates_dir
 
 WORKERS = 2
@@ -63,20 +64,23 @@ class BuildResult:
 
 def build_packet(loaded: LoadedDeal, out_dir: str | Path, *, langs: tuple[str, ...] = LANGS,
                  sign_key_file: str | Path | None = None, draft: bool = False, zip: bool = False,
-                 templates: str | Path | None = None, pdf_a: bool = False) -> BuildResult:
-    """Analyse the deal, then write its packet to ``out_dir`` (see ``build_from_data``)."""
+                 templates: str | Path | None = None, pdf_a: bool = False,
+                 progress: Progress | None = None) -> BuildResult:
+    """Analyse the deal, then write its packet to ``out_dir`` (see ``build_from_data``); ``progress`` hears of the
+    pool, the chain suite and each document rendered."""
     start = time.perf_counter()
-    data = assemble(loaded)
+    data = assemble(loaded, progress)
     assembled = time.perf_counter()
     result = build_from_data(data, out_dir, langs=langs, sign_key_file=sign_key_file, draft=draft, zip=zip,
-                             templates=templates, pdf_a=pdf_a)
+                             templates=templates, pdf_a=pdf_a, progress=progress)
     result.timings.update(assemble=assembled - start, total=time.perf_counter() - start)
     return result
 
 
 def build_from_data(data: PacketData, out_dir: str | Path, *, langs: tuple[str, ...] = LANGS,
                     sign_key_file: str | Path | None = None, draft: bool = False, zip: bool = False,
-                    templates: str | Path | None = None, pdf_a: bool = False) -> BuildResult:
+                    templates: str | Path | None = None, pdf_a: bool = False,
+                    progress: Progress | None = None) -> BuildResult:
     """Write the packet of already-assembled data; a final build with blockers writes nothing."""
     start = time.perf_counter()
     out_dir = Path(out_dir)
@@ -86,7 +90,8 @@ def build_from_data(data: PacketData, out_dir: str | Path, *, langs: tuple[str, 
         return BuildResult(out_dir, verdict, draft, written=False)
     key = read_key(Path(sign_key_file) if sign_key_file else None)
     _check_target(out_dir)
-    files, pages, parity, timings = render_packet(data, langs=langs, draft=draft, templates=templates, pdf_a=pdf_a)
+    files, pages, parity, timings = render_packet(data, langs=langs, draft=draft, templates=templates, pdf_a=pdf_a,
+                                                  progress=within(progress, "documents"))
     files |= data.files()
     manifest = build_manifest(files, tool=_tool(), rulebook_version=data.findings["rulebook_version"],
                               deal={"id": data.deal["deal_id"], "sha256": data.deal_sha256}, langs=list(langs),
@@ -107,8 +112,10 @@ def build_from_data(data: PacketData, out_dir: str | Path, *, langs: tuple[str, 
 
 
 def render_packet(data: PacketData, *, langs: tuple[str, ...], draft: bool, templates: str | Path | None,
-                  pdf_a: bool) -> tuple[dict[str, bytes], int, list[ParityIssue], dict[str, float]]:
-    """Every document as HTML, PDF and (for the legal drafts) DOCX; raises PacketError naming what failed."""
+                  pdf_a: bool, progress: Progress | None = None
+                  ) -> tuple[dict[str, bytes], int, list[ParityIssue], dict[str, float]]:
+    """Every document as HTML, PDF and (for the legal drafts) DOCX; raises PacketError naming what failed.
+    ``progress`` hears of each PDF as its worker finishes it."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
     try:
@@ -132,6 +139,9 @@ def render_packet(data: PacketData, *, langs: tuple[str, ...], draft: bool, temp
         for spec in DOCUMENTS:
             if spec.docx:
                 files[f"documents/{spec.slug}.docx"] = html_to_docx(html[spec.slug], created, spec.slug)
+        slugs = {future: job.slug for future, job in zip(pending, jobs, strict=True)}
+        for done, future in enumerate(as_completed(pending), start=1):
+            advance(progress, slugs[future], done, len(pending))
         results = [future.result() for future in pending]
     timings["pdf"] = time.perf_counter() - pdf_start
     timings["weasyprint"] = sum(r.seconds for r in results)

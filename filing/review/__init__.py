@@ -9,6 +9,7 @@ from eth_utils import is_address, to_checksum_address
 
 import filing
 from filing.errors import InputError
+from filing.progress import Progress, advance, within
 from filing.review.diff import Change, PacketDiff, changes, diff_packets
 from filing.review.integrity import Manifest, check_integrity, read_manifest
 from filing.review.rebuild import check_rebuild
@@ -20,26 +21,38 @@ from filing.rules import CheckReport
 
 
 def review_packet(packet: str | Path, *, rpc: str | None = None, rebuild: bool = False,
-                  signer: str | None = None, limits: ZipLimits = DEFAULT_LIMITS) -> ReviewReport:
+                  signer: str | None = None, limits: ZipLimits = DEFAULT_LIMITS,
+                  progress: Progress | None = None) -> ReviewReport:
     """Review a packet folder or zip. Raises InputError (exit 2) when the packet cannot be opened (not a folder or
     zip, a refused zip entry, no manifest), `signer` is not an address, or the node at `rpc` cannot be used; every
-    problem found inside the packet is a failed check of the report instead."""
+    problem found inside the packet is a failed check of the report instead. `progress` hears of each check, and
+    of each document rebuilt."""
     if signer is not None and not is_address(signer):
         raise InputError.single("--signer", f"not an Ethereum address: {signer!r}")
     expected = to_checksum_address(signer) if signer else None
+    steps = ["integrity", "signature", "revalidation"] + ["rebuild"] * rebuild + ["chain"] * (rpc is not None)
+
+    def starting(name: str) -> None:
+        advance(progress, name, steps.index(name), len(steps))
+
     with opened_packet(Path(packet), limits) as root:
+        starting("integrity")
         manifest, manifest_issues = read_manifest(root)
         checks = [check_integrity(root, manifest, manifest_issues)]
+        starting("signature")
         signature, recovered = check_signature(root, manifest, expected, anchored_on_chain=rpc is not None)
         checks.append(signature)
+        starting("revalidation")
         revalidated = revalidate(root, manifest)
         checks += revalidated.checks
         findings = list(revalidated.report.findings) if revalidated.report else []
         if rebuild:
-            checks.append(check_rebuild(root, manifest, filing.__version__))
+            starting("rebuild")
+            checks.append(check_rebuild(root, manifest, filing.__version__, within(progress, "rebuild")))
         if rpc is not None:
             from filing.review.chain import review_chain  # web3 and the chain stage load only when asked for
 
+            starting("chain")
             chain = review_chain(revalidated.loaded, manifest, recovered, rpc)
             checks += chain.checks
             findings += chain.findings

@@ -14,11 +14,13 @@ from pathlib import Path
 
 from filing.packet.build import render_packet
 from filing.packet.data import PacketData
+from filing.progress import Progress
 from filing.review.integrity import Manifest, special_entries
 from filing.review.report import Check, Issue, check
 
 
-def check_rebuild(root: Path, manifest: Manifest | None, tool_version: str) -> Check:
+def check_rebuild(root: Path, manifest: Manifest | None, tool_version: str,
+                  progress: Progress | None = None) -> Check:
     """Every listed document and data file against its rebuilt bytes, naming each that differs."""
     if manifest is None:
         return check("rebuild", [], [Issue("manifest.json", "unreadable, so the build options are unknown")])
@@ -32,7 +34,7 @@ def check_rebuild(root: Path, manifest: Manifest | None, tool_version: str) -> C
         data = PacketData.read(root)
         files, pages, _parity, _timings = render_packet(
             data, langs=tuple(manifest.data.get("langs") or ("zh", "en")), draft=bool(manifest.data.get("draft")),
-            templates=None, pdf_a=bool(manifest.data.get("pdf_a")))
+            templates=None, pdf_a=bool(manifest.data.get("pdf_a")), progress=progress)
     except Exception as error:  # noqa: BLE001 - any failure to rebuild is a failed check, never a pass
         return check("rebuild", evidence, [Issue("data/", f"the documents could not be rebuilt from the packet's "
                                                           f"data: {type(error).__name__}: {error}")])

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from filing.pool.checks import TAPE_CHECKS
+
 DATA_FILES = {"deal": "data/deal.json", "pool": "data/pool.json", "findings": "data/findings.json",
               "contract": "data/contract.json", "tape": "data/tape.parquet"}
 
@@ -42,8 +44,8 @@ class Verdict:
                 "warnings": sum(1 for f in self.findings if f["severity"] == "warning")}
 
 
-def _finding(rule: str, severity: str, path: str, message: str) -> dict[str, str]:
-    return {"rule": rule, "severity": severity, "path": path, "message": message}
+def _finding(rule: str, severity: str, path: str, message: str, message_zh: str) -> dict[str, str]:
+    return {"rule": rule, "severity": severity, "path": path, "message": message, "message_zh": message_zh}
 
 
 @dataclass(frozen=True)
@@ -65,16 +67,18 @@ class PacketData:
         return hashlib.sha256(self.deal_json.encode()).hexdigest()
 
     def verdict(self) -> Verdict:
-        found = [_finding(f["rule"], f["severity"], f["path"], f["message"]) for f in self.findings["findings"]
-                 if not f["overridden"]]
-        found += [_finding(f["code"], f["severity"], f"tape.{f['column']}", f"{f['title']} ({f['count']} rows)")
+        found = [_finding(f["rule"], f["severity"], f["path"], f["message"], f["message_zh"])
+                 for f in self.findings["findings"] if not f["overridden"]]
+        found += [_finding(f["code"], f["severity"], f"tape.{f['column']}", f"{f['title']} ({f['count']} rows)",
+                           f"{TAPE_CHECKS[f['code']][1]}（{f['count']} 行）")
                   for f in (self.pool or {}).get("findings", [])]
         if self.contract is not None:
             found += [_finding("CHAIN-SCENARIO", "blocker", f"token.tranches[{s['tranche']}]",
-                               f"{s['name']}: expected {s['expected']}, got {s['actual']}")
+                               f"{s['name']}: expected {s['expected']}, got {s['actual']}",
+                               f"{s['name']}：预期 {s['expected']}，实际 {s['actual']}")
                       for s in self.contract["scenarios"] if not s["passed"]]
-            found += [_finding(f["rule"], f["severity"], f["path"], f["message"]) for f in self.contract["findings"]
-                      if not f["overridden"]]
+            found += [_finding(f["rule"], f["severity"], f["path"], f["message"], f["message_zh"])
+                      for f in self.contract["findings"] if not f["overridden"]]
         return Verdict(tuple(found))
 
     def files(self) -> dict[str, bytes]:

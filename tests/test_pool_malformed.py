@@ -187,10 +187,10 @@ def test_toll_history_findings(tmp_path, months, code, rows):
         assert finding.count == 2 and finding.examples == ("2026-02", "2026-03")
 
 
-def _xlsx(path: Path, sheet: str = "Sheet1") -> Path:
+def _xlsx(path: Path, sheet: str = "Sheet1", header: list[str] = HEADER) -> Path:
     workbook = xlsxwriter.Workbook(path)
     worksheet = workbook.add_worksheet(sheet)
-    worksheet.write_row(0, 0, HEADER)
+    worksheet.write_row(0, 0, header)
     for r, row in enumerate(base_rows(), start=1):
         worksheet.write_row(r, 0, list(row.values()))
     workbook.close()
@@ -226,6 +226,8 @@ INPUT_ERRORS = [  # (id, builder(path) -> path, sheet, code, line, column)
     ("two headers for one column", _csv_text(GOOD.rstrip() + ",资产编号\n" + ROW.rstrip() + ",A9\n"), None,
      "TAPE-05", 1, 7),
     ("row with extra fields", _csv_text(GOOD + ROW + ROW.rstrip() + ",extra\n"), None, "TAPE-06", 3, None),
+    ("repeated header in a workbook", lambda p: _xlsx(p.with_suffix(".xlsx"), header=HEADER + ["obligor_id"]), None,
+     "TAPE-05", 1, 14),
     ("unknown sheet", lambda p: _xlsx(p.with_suffix(".xlsx")), "资产清单", "TAPE-01", None, None),
     ("zip that is not a workbook", lambda p: _zip(p.with_suffix(".xlsx")), None, "TAPE-01", None, None),
     ("sheet for a CSV", _csv_text(GOOD + ROW), "Sheet1", "TAPE-01", None, None),
@@ -240,6 +242,12 @@ def test_unreadable_tape_is_a_located_input_error(tmp_path, name, build, sheet, 
     [problem] = caught.value.problems
     assert problem.file == str(path) and problem.message.startswith(code), problem
     assert (problem.line, problem.column) == (line, column), problem
+
+
+def test_workbook_header_like_a_renamed_repeat_is_read(tmp_path):
+    """fastexcel names a repeated 'x' 'x_1'; a header really written 'x_1' is not a repeat."""
+    tape = read_tape(_xlsx(tmp_path / "tape.xlsx", header=HEADER + ["asset_id_1"]), "trade_receivables")
+    assert tape.rows == 6 and tape.unrecognised == ("asset_id_1",)
 
 
 def test_missing_columns_message_lists_what_was_found(tmp_path):

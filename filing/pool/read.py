@@ -121,7 +121,17 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[pl.DataFrame, str]:
     frame = _guard(path, lambda: workbook.load_sheet(chosen, dtypes="string").to_polars())
     if not frame.columns:
         raise InputError.single(path, f"TAPE-03 sheet {chosen!r} is empty", line=1)
+    if _renamed(frame.columns):
+        header = _guard(path, lambda: workbook.load_sheet(chosen, header_row=None, n_rows=1, dtypes="string"))
+        _check_unique(path, list(header.to_polars().row(0)))
     return frame, chosen
+
+
+def _renamed(names: list[str]) -> bool:
+    """Whether fastexcel may have renamed a repeated header (it reads the second 'x' as 'x_1'); only then is the
+    header row read again as written, since that costs a second parse of the sheet."""
+    present = set(names)
+    return any(base in present for base, _, suffix in (n.rpartition("_") for n in names) if suffix.isdigit())
 
 
 def detect_encoding(raw: bytes, path: Path) -> str:
@@ -222,9 +232,12 @@ def _ragged(path: Path, source: Path | bytes, delimiter: str, width: int) -> Inp
     return InputError.single(path, "TAPE-06 a row has more fields than the header")
 
 
-def _check_unique(path: Path, headers: list[str]) -> None:
+def _check_unique(path: Path, headers: list[str | None]) -> None:
+    """TAPE-05 on a repeated header; blank workbook header cells (None) are not names and cannot repeat."""
     seen: dict[str, int] = {}
     for index, header in enumerate(headers, start=1):
+        if header is None:
+            continue
         if header in seen:
             raise InputError.single(path, f"TAPE-05 header {header!r} appears in columns {seen[header]} and {index}",
                                     line=1, column=index)

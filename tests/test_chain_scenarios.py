@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from chain_support import WEAK, compile_weak, deal_without_allowed_list, one_tranche
+from chain_support import WEAK, compile_test_contracts, deal_without_allowed_list, one_tranche
 
 import filing
 from filing.chain import ContractReport, check_contract, check_embedded
@@ -34,8 +34,8 @@ def open_report() -> ContractReport:
 
 
 @pytest.fixture(scope="session")
-def weak_artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return compile_weak(tmp_path_factory.mktemp("weak-artifacts"))
+def weak_artifacts() -> Path:
+    return compile_test_contracts()
 
 
 def by_name(report: ContractReport, tranche: str = "A") -> dict[str, object]:

@@ -44,6 +44,7 @@ ERC3643_REGISTRY_ABI = [
     fn_abi("isVerified", ("address",), ("bool",)), fn_abi("investorCountry", ("address",), ("uint16",)),
     fn_abi("identity", ("address",), ("address",)),
     fn_abi("registerIdentity", ("address", "address", "uint16"), (), True),
+    fn_abi("batchRegisterIdentity", ("address[]", "address[]", "uint16[]"), (), True),
     fn_abi("updateCountry", ("address", "uint16"), (), True), _event("AgentAdded", (("address", True),)),
 ]
 ERC3643_COMPLIANCE_ABI = [fn_abi("canTransfer", ("address", "address", "uint256"), ("bool",)),
@@ -52,3 +53,4 @@ COUNTRY_MODULE_ABI = [fn_abi("name", (), ("string",)), fn_abi("isCountryRestrict
                       fn_abi("isCountryAllowed", ("address", "uint16"), ("bool",))]
 ROLE_GRANTED = "0x" + keccak(text="RoleGranted(bytes32,address,address)").hex()
 AGENT_ADDED = "0x" + keccak(text="AgentAdded(address)").hex()
+TRANSFER = "0x" + keccak(text="Transfer(address,address,uint256)").hex()

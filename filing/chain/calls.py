@@ -46,10 +46,18 @@ on the embedded chain (about 60 ms against 25 ms), and keeps the suite inside it
 # ---------------------------------------------------------------------------------------------------------------
 
 
+def _checksummed(abi_type: str, value: Any) -> Any:
+    """Addresses as web3 wants them back (EIP-55), in arrays too (`getModules()` returns `address[]`)."""
+    if abi_type == "address":
+        return Web3.to_checksum_address(value)
+    if abi_type.startswith("address["):
+        return [_checksummed(abi_type[:abi_type.rindex("[")], v) for v in value]
+    return value
+
+
 def _decode_output(call: Any, data: bytes) -> Any:
     types = [canonical_type(o) for o in call.abi.get("outputs", [])]
-    values = [Web3.to_checksum_address(v) if t == "address" else v
-              for t, v in zip(types, abi_decode(types, data), strict=True)]
+    values = [_checksummed(t, v) for t, v in zip(types, abi_decode(types, data), strict=True)]
     return values[0] if len(values) == 1 else values
 
 

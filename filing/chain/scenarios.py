@@ -243,28 +243,36 @@ def run_suite(adapter: TokenAdapter, terms: TokenTerms, tranche: str, actors: Ac
     return _attribute(run.results), problems
 
 
-# A failure of the first scenario is explained by another weakness when its counterpart (second) failed too:
-# (scenario, counterpart, weakness if the counterpart passed, weakness if it failed as well).
-_ATTRIBUTION = [
-    ("transfer.to_country_0", "transfer.to_mainland_156", COUNTRY_ZERO, MAINLAND_RECEIVER),
-    ("forced_transfer.to_country_0", "forced_transfer.to_mainland_156", COUNTRY_ZERO, FORCED_BYPASS),
-    ("forced_transfer.from_reflagged_mainland_156", "transfer.from_reflagged_mainland_156", FORCED_BYPASS,
-     SENDER_CHECK),
-    ("transfer.from_reflagged_country_0", "transfer.from_reflagged_mainland_156", COUNTRY_ZERO, SENDER_CHECK),
-]
+_EXPLAINED_BY: dict[str, tuple[list[tuple[str, str]], str]] = {
+    "transfer.to_country_0": ([("transfer.to_mainland_156", MAINLAND_RECEIVER)], COUNTRY_ZERO),
+    "forced_transfer.to_mainland_156": ([("transfer.to_mainland_156", MAINLAND_RECEIVER)], FORCED_BYPASS),
+    "forced_transfer.to_country_0": ([("transfer.to_country_0", COUNTRY_ZERO),
+                                      ("forced_transfer.to_mainland_156", FORCED_BYPASS)], COUNTRY_ZERO),
+    "transfer.from_reflagged_mainland_156": ([("transfer.to_mainland_156", MAINLAND_RECEIVER)], SENDER_CHECK),
+    "transfer_from.from_reflagged_mainland_156": ([("transfer.to_mainland_156", MAINLAND_RECEIVER)], SENDER_CHECK),
+    "forced_transfer.from_reflagged_mainland_156": ([("transfer.to_mainland_156", MAINLAND_RECEIVER),
+                                                     ("transfer.from_reflagged_mainland_156", SENDER_CHECK)],
+                                                    FORCED_BYPASS),
+    "transfer.from_reflagged_country_0": ([("transfer.to_country_0", COUNTRY_ZERO),
+                                           ("transfer.from_reflagged_mainland_156", SENDER_CHECK)], COUNTRY_ZERO),
+}
+"""A failed scenario whose cause a simpler scenario already shows: (witnesses in order, weakness when none failed).
+The first witness that failed names the weakness."""
 
 
 def _attribute(results: list[ScenarioResult]) -> list[ScenarioResult]:
-    """Name the weakness a failure reveals: a forced transfer out of a re-flagged wallet that an ordinary transfer
-    could also make is the sender gap, not a forced-transfer bypass; a country-0 failure is the country-0 gap only
-    when the same path refuses 156."""
-    passed = {r.name: r.passed for r in results}
-    rules = {first: (second, alone, both) for first, second, alone, both in _ATTRIBUTION}
+    """Name the weakness a failure reveals, so each weak token is blamed for its own gap only: a forced transfer or
+    a re-flagged sender reaching 156 is the mainland gap when a plain transfer reaches 156 too; a forced transfer out
+    of a re-flagged wallet that an ordinary transfer could also make is the sender gap; a country-0 failure is the
+    country-0 gap unless the same path fails for 156 as well."""
+    failed = {r.name for r in results if not r.passed and r.weakness != INCONCLUSIVE}
     out = []
     for result in results:
-        rule = rules.get(result.name)
-        if rule and not result.passed and result.weakness != INCONCLUSIVE and rule[0] in passed:
-            result = replace(result, weakness=rule[1] if passed[rule[0]] else rule[2])
+        explanation = _EXPLAINED_BY.get(result.name)
+        if explanation and result.name in failed:
+            witnesses, alone = explanation
+            weakness = next((w for witness, w in witnesses if witness in failed), alone)
+            result = replace(result, weakness=weakness)
         out.append(result)
     return out
 
@@ -287,6 +295,7 @@ def read_only_suite(adapter: TokenAdapter, terms: TokenTerms, tranche: str) -> l
                                       actual, actual == expected,
                                       INCONCLUSIVE if blocked is None else
                                       (FALSE_REFUSAL if expected_ok else _weak_for(country)), reason))
+    results += holder_scenarios(adapter, terms, tranche)
     unregistered = synthetic_wallet(f"{tranche}.unregistered")
     can = adapter.can_transfer(ZERO, unregistered, 1)
     code = adapter.detect_restriction(ZERO, unregistered, 1)
@@ -294,4 +303,28 @@ def read_only_suite(adapter: TokenAdapter, terms: TokenTerms, tranche: str) -> l
     results.append(ScenarioResult(tranche, "read.mint_to_unregistered", "read", None, "refused", actual,
                                   actual == "refused", INCONCLUSIVE if can is None else ELIGIBILITY,
                                   adapter.message(code) if code else None, code, None, code))
+    return results
+
+
+def holder_scenarios(adapter: TokenAdapter, terms: TokenTerms, tranche: str) -> list[ScenarioResult]:
+    """Every current holder judged by the country the token records for it now (`investorCountry`).
+
+    Why: transfer checks only guard the next move. A holder re-flagged to 156 after buying, or registered with
+    country 0, holds the token today whatever those checks say, and only the registry shows it. Tokens that record no
+    country (ERC-1404) are not asked.
+    """
+    if not adapter.records_countries:
+        return []
+    results = []
+    for wallet in adapter.holders():
+        country = adapter.investor_country(wallet)
+        if country is None:
+            results.append(ScenarioResult(tranche, f"read.holder[{wallet}]", "read", None, "allowed", "error", False,
+                                          INCONCLUSIVE, "investorCountry did not answer"))
+            continue
+        eligible = is_eligible(country, terms.excluded, terms.allowed)
+        reason = None if eligible else f"holds {adapter.balance_of(wallet)} base units with country {_label(country)}"
+        results.append(ScenarioResult(tranche, f"read.holder[{wallet}]", "read", country,
+                                      "allowed" if eligible else "refused", "allowed", eligible,
+                                      FALSE_REFUSAL if eligible else _weak_for(country), reason))
     return results

@@ -1,176 +1,136 @@
-"""The `filing` command: a thin shell that parses arguments, calls the library and prints; no logic of its own."""
+"""The `filing` command: a thin shell that parses arguments, calls the library and prints (filing.terminal); no logic
+of its own."""
 
 from __future__ import annotations
 
-import json
-import sys
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
 import filing
-from filing import scaffold
+from filing import i18n, scaffold
 from filing.errors import InputError
 from filing.pool.summary import pool_summary
-from filing.rules import CheckReport, Severity
+from filing.progress import within
+from filing.terminal import Format, Terminal, print_json
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Check, analyse and build the CSRC filing of a tokenized ABS deal.")
 rules_app = typer.Typer(no_args_is_help=True, help="The rulebook: list the rules, or explain one.")
 app.add_typer(rules_app, name="rules")
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-
-
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="text for people, json for programs")]
 DealArgument = Annotated[Path, typer.Argument(help="the deal file (YAML or JSON)")]
 
 
-def _print_json(data: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+def _terminal(context: typer.Context) -> Terminal:
+    """The run's output, as the global options (--lang, --quiet) set it up."""
+    return context.find_object(Terminal) or Terminal()
 
 
-def _input_failed(error: InputError, fmt: Format) -> NoReturn:
-    """Exit code 2: the input could not be read; every problem is named with its place."""
-    if fmt is Format.json:
-        _print_json({"ok": False, "errors": [p.as_dict() for p in error.problems],
-                     "findings": [{"rule": "INPUT", "severity": "blocker", "path": p.path,
-                                   "message": f"{p.location()}: {p.message}"} for p in error.problems]})
-    else:
-        for problem in error.problems:
-            err.print(f"[bold red]error[/] {problem}", markup=True, highlight=False)
-        err.print(f"{len(error.problems)} problem(s); fix the file and run the command again.")
-    raise typer.Exit(2)
-
-
-def _load(path: Path, fmt: Format) -> filing.LoadedDeal:
+def _load(term: Terminal, path: Path, fmt: Format) -> filing.LoadedDeal:
     try:
         return filing.load_deal(path)
     except InputError as error:
-        _input_failed(error, fmt)
+        term.input_failed(error, fmt)
 
 
-SEVERITY_STYLE = {Severity.blocker: "bold red", Severity.warning: "yellow", Severity.info: "cyan"}
-
-
-def _print_report(report: CheckReport, title: str) -> None:
-    """Findings grouped by severity, each with its rule, path, message and citation, then a one-line verdict."""
-    for severity in Severity:
-        rows = [f for f in report.findings if f.severity is severity]
-        if rows:
-            out.print(f"\n[{SEVERITY_STYLE[severity]}]{severity.value.upper()}S ({len(rows)})[/]")
-        for finding in rows:
-            out.print(" " * 2 + f"[bold]{finding.rule}[/]  [cyan]{escape(finding.path)}[/]")
-            out.print(" " * 4 + escape(finding.message))
-            if finding.overridden_by:
-                out.print(" " * 4 + f"[magenta]overridden[/]: {escape(finding.overridden_by.reason)} "
-                                  f"({escape(finding.overridden_by.approved_by)})")
-            out.print(" " * 4 + f"[dim]{escape(f'{finding.source} [{finding.confidence}]')}[/]")
-    blockers, warnings = report.count(Severity.blocker), report.count(Severity.warning)
-    verdict = "[bold green]PASS[/]" if report.ok else "[bold red]FAIL[/]"
-    overridden = sum(1 for f in report.findings if f.overridden_by)
-    out.print(f"\n{verdict} {escape(title)}: {blockers} blocker(s), {warnings} warning(s), {overridden} overridden; "
-              f"rulebook {report.rulebook_version}")
-
-
-def _analyse(loaded: filing.LoadedDeal, fmt: Format) -> filing.PoolReport:
-    """The pool stage with a progress bar on stderr (hidden when stderr is not a terminal)."""
-    with Progress(TextColumn("{task.description}"), BarColumn(), console=err, transient=True) as bar:
-        task = bar.add_task("pool", total=None)
+def _analyse(term: Terminal, loaded: filing.LoadedDeal, fmt: Format) -> filing.PoolReport:
+    """The pool stage, with its progress bar."""
+    with term.progress() as progress:
         try:
-            return filing.analyse(loaded, lambda step, done, total: bar.update(
-                task, description=f"pool: {step}", completed=done, total=total))
+            return filing.analyse(loaded, within(progress, "pool"))
         except InputError as error:
-            _input_failed(error, fmt)
+            term.input_failed(error, fmt)
 
 
 @app.command()
-def check(deal: DealArgument, fmt: FormatOption = Format.text) -> None:
+def check(context: typer.Context, deal: DealArgument, fmt: FormatOption = Format.text) -> None:
     """Check a deal against the rulebook (and its tape's pool analytics): blockers, warnings and citations."""
-    loaded = _load(deal, fmt)
-    report = filing.check_deal(loaded, _analyse(loaded, fmt))
+    term = _terminal(context)
+    loaded = _load(term, deal, fmt)
+    report = filing.check_deal(loaded, _analyse(term, loaded, fmt))
     if fmt is Format.json:
-        _print_json(report.to_dict() | {"deal": loaded.deal.deal_id, "deal_sha256": loaded.sha256()})
+        print_json(report.to_dict() | {"deal": loaded.deal.deal_id, "deal_sha256": loaded.sha256()})
     else:
-        _print_report(report, loaded.deal.deal_id)
+        term.check_report(report, loaded.deal.deal_id)
     raise typer.Exit(0 if report.ok else 1)
 
 
 @app.command()
-def pool(deal: DealArgument, fmt: FormatOption = Format.text) -> None:
+def pool(context: typer.Context, deal: DealArgument, fmt: FormatOption = Format.text) -> None:
     """Analyse the deal's data tape: checks, statistics, concentration, cash flows and stress."""
-    loaded = _load(deal, fmt)
-    analysed = _analyse(loaded, fmt)
+    term = _terminal(context)
+    loaded = _load(term, deal, fmt)
+    analysed = _analyse(term, loaded, fmt)
     report = filing.check_pool(loaded, analysed)
     if fmt is Format.json:
-        _print_json(report.to_dict() | {"pool": analysed.to_dict()})
+        print_json(report.to_dict() | {"pool": analysed.to_dict()})
     else:
         for line in pool_summary(analysed):
-            out.print(escape(line))
-        _print_report(report, f"{loaded.deal.deal_id} pool")
+            term.detail(escape(line))
+        term.check_report(report, i18n.text("cli.pool_title", term.lang, deal=loaded.deal.deal_id))
     raise typer.Exit(0 if report.ok else 1)
 
 
 @rules_app.command("list")
-def rules_list(fmt: FormatOption = Format.text) -> None:
+def rules_list(context: typer.Context, fmt: FormatOption = Format.text) -> None:
     """List every rule with its severity and confidence."""
+    term = _terminal(context)
     rules = filing.rulebook().rules
     if fmt is Format.json:
-        _print_json({"ok": True, "findings": [], "rules": [r.explain() for r in rules]})
+        print_json({"ok": True, "findings": [], "rules": [r.explain() for r in rules]})
         return
     table = Table(expand=True)
     for column in ("code", "severity", "confidence", "title"):
-        table.add_column(column, overflow="fold")
+        table.add_column(term.t(f"cli.col.{column}"), overflow="fold")
     for item in rules:
-        table.add_row(item.code, item.severity.value, item.confidence.value, f"{item.title} / {item.title_zh}")
-    out.print(table)
+        titles = (item.title_zh, item.title) if term.lang == "zh" else (item.title, item.title_zh)
+        table.add_row(item.code, item.severity.value, item.confidence.value, escape(" / ".join(titles)))
+    term.out.print(table)
 
 
 @rules_app.command("explain")
-def rules_explain(code: Annotated[str, typer.Argument(help="a rule code such as CN-N42-02")],
+def rules_explain(context: typer.Context, code: Annotated[str, typer.Argument(help="a rule code such as CN-N42-02")],
                   fmt: FormatOption = Format.text) -> None:
     """Print one rule's text, source and confidence."""
+    term = _terminal(context)
     try:
         item = filing.rulebook().get(code)
     except KeyError:
-        err.print(f"error: no rule '{code}'; `filing rules list` shows the codes")
+        term.error(term.t("cli.no_rule", code=code), term.t("hint.rules_list"))
         raise typer.Exit(2) from None
     if fmt is Format.json:
-        _print_json({"ok": True, "findings": [], "rule": item.explain()})
+        print_json({"ok": True, "findings": [], "rule": item.explain()})
         return
-    out.print(f"[bold]{item.code}[/]  {item.title}\n        {item.title_zh}\n")
-    out.print(f"severity:   {item.severity.value}\nconfidence: {item.confidence.value}\nsource:     {item.source}\n")
-    out.print(item.doc)
+    first, second = (item.title_zh, item.title) if term.lang == "zh" else (item.title, item.title_zh)
+    term.out.print(f"[bold]{item.code}[/]  {escape(first)}\n        {escape(second)}\n")
+    term.out.print(term.t("cli.rule_facts", severity=item.severity.value, confidence=item.confidence.value,
+                          source=item.source) + "\n")
+    term.out.print(escape(item.doc))
 
 
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of the deal file (for editor autocompletion and validation)."""
-    _print_json(filing.json_schema())
+    print_json(filing.json_schema())
 
 
 @app.command()
-def init(asset_class: Annotated[str, typer.Argument(help="toll_road_income, trade_receivables or equipment_lease")],
+def init(context: typer.Context,
+         asset_class: Annotated[str, typer.Argument(help="toll_road_income, trade_receivables or equipment_lease")],
          directory: Annotated[Path, typer.Argument(help="a new or empty folder for the deal")]) -> None:
     """Scaffold a deal: deal.yaml with comments, and a tape template with the canonical headers."""
+    term = _terminal(context)
     try:
         written = scaffold.create(asset_class, directory)
     except InputError as error:
-        _input_failed(error, Format.text)
+        term.input_failed(error, Format.text)
     for path in written:
-        err.print(f"wrote {path}")
+        term.wrote(path)
 
 
 # -- filing contract: the chain stage (filing.chain) ----------------------------------------------------------
@@ -180,41 +140,9 @@ contract_app = typer.Typer(no_args_is_help=True,
 app.add_typer(contract_app, name="contract")
 
 
-def _chain_failed(error: Exception, fmt: Format, code: int) -> NoReturn:
-    """A node that cannot be used (exit 2) or a deployment the chain refused (exit 1), said once, without a trace."""
-    message = f"{type(error).__name__}: {error}"
-    if fmt is Format.json:
-        _print_json({"ok": False, "findings": [{"rule": "CHAIN", "severity": "blocker", "path": "",
-                                                "message": message}]})
-    else:
-        err.print(f"[bold red]error[/] {escape(message)}")
-    raise typer.Exit(code)
-
-
-def _print_contract_report(report: Any) -> None:
-    for tranche in report.tranches:
-        table = Table(title=f"{tranche.tranche} {tranche.symbol} {tranche.address or ''} ({tranche.standard})",
-                      title_justify="left", expand=True)
-        for column in ("field", "deal", "token", "ok"):
-            table.add_column(column, overflow="fold")
-        for item in tranche.checks:
-            mark = {True: "[green]yes[/]", False: "[bold red]NO[/]", None: "-"}[item.ok]
-            table.add_row(escape(item.field), escape(str(item.expected)), escape(str(item.actual)), mark)
-        out.print(table)
-    failed = [s for s in report.scenarios if not s.passed]
-    out.print(f"scenarios: {len(report.scenarios) - len(failed)} of {len(report.scenarios)} passed")
-    for scenario in failed:
-        out.print(f"  [bold red]FAILED[/] {scenario.tranche} {scenario.name}: expected {scenario.expected}, "
-                  f"got {scenario.actual}{' — ' + escape(scenario.reason) if scenario.reason else ''}")
-    for finding in report.findings:
-        out.print(f"[{SEVERITY_STYLE[finding.severity]}]{finding.severity.value}[/] {finding.rule} {finding.path}: "
-                  f"{escape(finding.message)}  [dim]({escape(finding.source)}; {finding.confidence})[/]")
-    verdict = "[bold green]PASS[/]" if report.ok else "[bold red]FAIL[/]"
-    out.print(f"{verdict} {report.deal_id}: {report.standard} token(s), chain {report.chain_id}, mode {report.mode}")
-
-
 @contract_app.command("check")
 def contract_check(
+    context: typer.Context,
     deal: DealArgument,
     rpc: Annotated[str | None, typer.Option("--rpc", help="JSON-RPC URL of the node holding the tokens")] = None,
     address: Annotated[list[str] | None, typer.Option(
@@ -230,23 +158,26 @@ def contract_check(
     With --rpc: check the deployed tokens read-only; with --fork as well: run the full suite on an anvil fork."""
     from filing.chain import ChainError, check_contract
 
-    loaded = _load(deal, fmt)
+    term = _terminal(context)
+    loaded = _load(term, deal, fmt)
     try:
-        report = check_contract(loaded, rpc=rpc, addresses=address or None, fork=fork,
-                                manifest_sha256=manifest_sha256, agent=agent)
+        with term.progress() as progress:
+            report = check_contract(loaded, rpc=rpc, addresses=address or None, fork=fork,
+                                    manifest_sha256=manifest_sha256, agent=agent, progress=within(progress, "chain"))
     except InputError as error:
-        _input_failed(error, fmt)
+        term.input_failed(error, fmt)
     except ChainError as error:
-        _chain_failed(error, fmt, 2)
+        term.chain_failed(error, fmt, 2)
     if fmt is Format.json:
-        _print_json(report.to_dict() | {"deal_sha256": loaded.sha256()})
+        print_json(report.to_dict() | {"deal_sha256": loaded.sha256()})
     else:
-        _print_contract_report(report)
+        term.contract_report(report)
     raise typer.Exit(0 if report.ok else 1)
 
 
 @contract_app.command("deploy")
 def contract_deploy(
+    context: typer.Context,
     deal: DealArgument,
     rpc: Annotated[str, typer.Option("--rpc", help="JSON-RPC URL of the node to deploy to")],
     key_file: Annotated[Path | None, typer.Option(
@@ -259,53 +190,32 @@ def contract_deploy(
     """Deploy one reference token per tranche and print the addresses, in the deal's order."""
     from filing.chain import ChainError, Reverted, deploy_contracts
 
-    loaded = _load(deal, fmt)
+    term = _terminal(context)
+    loaded = _load(term, deal, fmt)
     try:
         deployed = deploy_contracts(loaded, rpc, key_file, manifest_sha256=manifest_sha256, agent=agent)
     except InputError as error:
-        _input_failed(error, fmt)
+        term.input_failed(error, fmt)
     except (ChainError, ValueError) as error:
-        _chain_failed(error, fmt, 2)
+        term.chain_failed(error, fmt, 2)
     except Reverted as error:
-        _chain_failed(error, fmt, 1)
+        term.chain_failed(error, fmt, 1)
     if fmt is Format.json:
-        _print_json({"ok": True, "findings": [], "deal": loaded.deal.deal_id,
-                     "tranches": [d.to_dict() for d in deployed]})
+        print_json({"ok": True, "findings": [], "deal": loaded.deal.deal_id,
+                    "tranches": [d.to_dict() for d in deployed]})
         return
     for item in deployed:
-        out.print(f"{item.tranche_id}\t{item.symbol}\t{item.address}")
+        term.out.print(f"{item.tranche_id}\t{item.symbol}\t{item.address}")
 
 
 # -- filing review / filing diff: the reviewer's stage (filing.review) ----------------------------------------
 
 PacketArgument = Annotated[Path, typer.Argument(help="a packet folder or its .zip")]
-STATUS_STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red"}
-VERDICT_STYLE = {"PASS": "bold green", "PASS WITH WARNINGS": "bold yellow", "FAIL": "bold red"}
-
-
-def _print_review(data: dict[str, Any]) -> None:
-    """Each check with its evidence and issues, the findings, then the one verdict line."""
-    for item in data["checks"]:
-        out.print(f"[{STATUS_STYLE[item['status']]}]{item['status'].upper():4}[/] [bold]{item['name']}[/]")
-        for line in item["evidence"]:
-            out.print(" " * 7 + f"[dim]{escape(line)}[/]")
-        for issue in item["issues"]:
-            out.print(" " * 7 + f"[cyan]{escape(issue['path'])}[/] {escape(issue['message'])}")
-    rules = [f for f in data["findings"] if not f["rule"].startswith("REVIEW-")]
-    if rules:
-        out.print(f"\nfindings ({len(rules)}):")
-    for finding in rules:
-        out.print(f"  [{SEVERITY_STYLE[Severity(finding['severity'])]}]{finding['severity']}[/] {finding['rule']} "
-                  f"[cyan]{escape(finding['path'])}[/] {escape(finding['message'])}")
-    failed = sum(1 for c in data["checks"] if c["status"] == "fail")
-    warned = sum(1 for c in data["checks"] if c["status"] == "warn")
-    out.print(f"\n[{VERDICT_STYLE[data['verdict']]}]{data['verdict']}[/] {escape(data['packet'])}: "
-              f"{len(data['checks'])} checks, {failed} failed, {warned} with warnings; "
-              f"signer {data['signer'] or 'not verified'}")
 
 
 @app.command()
 def review(
+    context: typer.Context,
     packet: PacketArgument,
     rpc: Annotated[str | None, typer.Option(
         "--rpc", help="JSON-RPC URL: check the tokens, their recorded manifest hash and the signer's role")] = None,
@@ -321,65 +231,51 @@ def review(
     from filing.packet.build import PacketError
     from filing.review import review_packet
 
+    term = _terminal(context)
     try:
-        report = review_packet(packet, rpc=rpc, rebuild=rebuild, signer=signer)
+        with term.progress() as progress:
+            report = review_packet(packet, rpc=rpc, rebuild=rebuild, signer=signer,
+                                   progress=within(progress, "review"))
     except InputError as error:
-        _input_failed(error, fmt)
+        term.input_failed(error, fmt)
     data = report.to_dict()
     if output is not None:
         try:
             from filing.review.output import write_review
 
             for path in write_review(report, output):
-                err.print(f"wrote {path}")
+                term.wrote(path)
         except PacketError as error:
-            err.print(f"[bold red]error[/] the review report could not be written: {escape(str(error))}")
+            term.error(term.t("cli.review_not_written", error=error), term.t("hint.output_dir"))
             raise typer.Exit(2) from None
     if fmt is Format.json:
-        _print_json(data)
+        print_json(data)
     else:
-        _print_review(data)
+        term.review(data)
     raise typer.Exit(0 if report.ok else 1)
 
 
-def _print_changes(title: str, changes: list[dict[str, Any]]) -> None:
-    if changes:
-        out.print(f"\n[bold]{title}[/] ({len(changes)})")
-    for change in changes:
-        old, new = ("(none)" if change["kind"] == absent else json.dumps(change[side], ensure_ascii=False, default=str)
-                    for side, absent in (("old", "added"), ("new", "removed")))
-        out.print(f"  [cyan]{escape(change['path'])}[/]: {escape(old)} → {escape(new)}")
-
-
 @app.command()
-def diff(a: PacketArgument, b: PacketArgument, fmt: FormatOption = Format.text) -> None:
+def diff(context: typer.Context, a: PacketArgument, b: PacketArgument, fmt: FormatOption = Format.text) -> None:
     """What changed from packet A to packet B: deal fields, pool figures, findings, documents, token configuration."""
     from filing.review import diff_packets
 
+    term = _terminal(context)
     try:
         result = diff_packets(a, b)
     except InputError as error:
-        _input_failed(error, fmt)
-    data = result.to_dict()
+        term.input_failed(error, fmt)
     if fmt is Format.json:
-        _print_json(data)
-        return
-    for title, key in (("deal fields", "deal"), ("pool figures", "pool"), ("findings changed", "findings_changed"),
-                       ("documents (SHA-256)", "documents"), ("token configuration", "token")):
-        _print_changes(title, data[key])
-    for title, key in (("findings added", "findings_added"), ("findings resolved", "findings_resolved")):
-        if data[key]:
-            out.print(f"\n[bold]{title}[/] ({len(data[key])})")
-        for finding in data[key]:
-            out.print(f"  {finding.get('severity')} {finding.get('rule')} [cyan]{escape(str(finding.get('path')))}[/] "
-                      f"{escape(str(finding.get('message')))}")
-    out.print("\nno differences" if result.empty else "")
+        print_json(result.to_dict())
+    else:
+        term.diff(result.to_dict(), result.empty)
 
 
 # -- filing build: the packet (filing.packet) -----------------------------------------------------------------
 
 @app.command()
 def build(
+    context: typer.Context,
     deal: DealArgument,
     output: Annotated[Path, typer.Option("-o", "--output", help="the packet folder; an existing packet there is "
                                                                 "replaced only once the new one is complete")],
@@ -398,50 +294,54 @@ def build(
     from filing.chain import ChainError
     from filing.packet import PacketError, build_packet
 
-    loaded = _load(deal, fmt)
+    term = _terminal(context)
+    loaded = _load(term, deal, fmt)
     try:
-        result = build_packet(loaded, output, langs=tuple(code.strip() for code in lang.split(",") if code.strip()),
-                              sign_key_file=sign_key_file, draft=draft, zip=zip_, templates=templates, pdf_a=pdf_a)
+        with term.progress() as progress:
+            result = build_packet(loaded, output, langs=tuple(code.strip() for code in lang.split(",") if code.strip()),
+                                  sign_key_file=sign_key_file, draft=draft, zip=zip_, templates=templates,
+                                  pdf_a=pdf_a, progress=progress)
     except InputError as error:
-        _input_failed(error, fmt)
+        term.input_failed(error, fmt)
     except ChainError as error:
-        _chain_failed(error, fmt, 2)
+        term.chain_failed(error, fmt, 2)
     except PacketError as error:
-        _input_failed(InputError.single(deal, f"the documents could not be built: {error}"), fmt)
+        term.input_failed(InputError.of(deal, "packet.documents_failed", error=error), fmt)
     if fmt is Format.json:
-        _print_json({"ok": result.exit_code == 0, "findings": list(result.verdict.findings),
-                     "packet": str(result.out_dir) if result.written else None, "written": result.written,
-                     "draft": result.draft, "verdict": result.verdict.to_dict(), "pages": result.pages,
-                     "signer": result.signer, "zip": str(result.zip_path) if result.zip_path else None,
-                     "parity": [issue.to_dict() for issue in result.parity], "files": result.files})
+        print_json({"ok": result.exit_code == 0, "findings": list(result.verdict.findings),
+                    "packet": str(result.out_dir) if result.written else None, "written": result.written,
+                    "draft": result.draft, "verdict": result.verdict.to_dict(), "pages": result.pages,
+                    "signer": result.signer, "zip": str(result.zip_path) if result.zip_path else None,
+                    "parity": [issue.to_dict() for issue in result.parity], "files": result.files})
     else:
-        _print_build(result)
+        term.build(result)
     raise typer.Exit(result.exit_code)
 
 
-def _print_build(result: Any) -> None:
-    for finding in result.verdict.blockers:
-        out.print(f"[bold red]blocker[/] {finding['rule']} {escape(finding['path'])}: {escape(finding['message'])}")
-    for issue in result.parity:
-        out.print(f"[yellow]parity[/] {escape(str(issue))}")
-    if not result.written:
-        out.print(f"[bold red]FAIL[/] {len(result.verdict.blockers)} blocker(s): no packet written "
-                  f"(fix them, or build with --draft)")
-        return
-    verdict = "[bold green]PASS[/]" if result.verdict.ok else "[bold red]FAIL[/] (draft)"
-    signed = f"signed by {result.signer}" if result.signer else "unsigned"
-    out.print(f"{verdict} packet {escape(str(result.out_dir))}: {len(result.files)} files, {result.pages} pages, "
-              f"{signed}{', ' + escape(str(result.zip_path)) if result.zip_path else ''}")
-
+# -- the global options ---------------------------------------------------------------------------------------
 
 def _version(value: bool) -> None:
     if value:
-        out.print(f"filing {filing.__version__} (rulebook {filing.rulebook().version})")
+        Terminal().out.print(f"filing {filing.__version__} (rulebook {filing.rulebook().version})")
         raise typer.Exit()
 
 
-@app.callback()
-def main(_: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                         help="print the version and exit")] = False) -> None:
-    """Check, analyse and build the CSRC filing of a tokenized ABS deal."""
+def _language(value: str) -> str:
+    try:
+        return i18n.language(value)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
 
+
+@app.callback()
+def main(
+    context: typer.Context,
+    _: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                    help="print the version and exit")] = False,
+    lang: Annotated[str, typer.Option("--lang", envvar="FILING_LANG", callback=_language,
+                                      help="language of messages: en or zh (default $FILING_LANG, else en)")] = "en",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress and no 'wrote' lines: only errors and "
+                                                                  "the verdict (or the JSON)")] = False,
+) -> None:
+    """Check, analyse and build the CSRC filing of a tokenized ABS deal."""
+    context.obj = Terminal(lang, quiet)  # type: ignore[arg-type]  # _language made it "en" or "zh"

@@ -1,0 +1,228 @@
+"""What the `filing` command prints, in the language and quietness the run asked for.
+
+Why apart from filing/cli.py: the commands parse arguments and call the library; this turns what the library returns
+into lines on stdout (results, verdicts, JSON) and stderr (errors with what to do next, progress bars, files written),
+every word from the message catalogue, so one switch (`--lang zh`) changes them all.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, NoReturn
+
+import typer
+from rich.console import Console, RenderableType
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
+from rich.progress import Progress as ProgressBar
+from rich.table import Table
+
+from filing import i18n
+from filing.errors import InputError
+from filing.progress import Progress
+from filing.rules import CheckReport, Severity
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+
+
+SEVERITY_STYLE = {Severity.blocker: "bold red", Severity.warning: "yellow", Severity.info: "cyan"}
+STATUS_STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red"}
+VERDICTS = {"PASS": ("bold green", "cli.pass"), "PASS WITH WARNINGS": ("bold yellow", "cli.pass_with_warnings"),
+            "FAIL": ("bold red", "cli.fail")}
+
+
+def print_json(data: dict[str, Any]) -> None:
+    """Exactly one JSON object on stdout, whatever the language: programs read the same keys."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+@dataclass(frozen=True)
+class Terminal:
+    """One run's output: its language, whether it is quiet, stdout for results and stderr for everything else."""
+
+    lang: i18n.Lang = "en"
+    quiet: bool = False
+    out: Console = field(default_factory=lambda: Console(highlight=False, soft_wrap=True))
+    err: Console = field(default_factory=lambda: Console(stderr=True, highlight=False, soft_wrap=True))
+
+    def t(self, key: str, **params: Any) -> str:
+        """The catalogue's text in this run's language, escaped for rich markup."""
+        return escape(i18n.text(key, self.lang, **params))
+
+    def say(self, en: str, zh: str | None) -> str:
+        """A message that comes in two languages (a finding's), escaped for rich markup."""
+        return escape(i18n.pick(self.lang, en, zh))
+
+    def detail(self, line: RenderableType) -> None:
+        """Everything but the verdict: left out with --quiet."""
+        if not self.quiet:
+            self.out.print(line)
+
+    @property
+    def gap(self) -> str:
+        """The blank line between the details and the verdict; none when --quiet leaves only the verdict."""
+        return "" if self.quiet else "\n"
+
+    def error(self, message: str, hint: str) -> None:
+        """An error and what to do next, on stderr (both already escaped)."""
+        self.err.print(f"[bold red]{self.t('cli.error')}[/] {message}")
+        self.err.print("  " + self.t("cli.hint", hint=hint))
+
+    def wrote(self, path: Path) -> None:
+        if not self.quiet:
+            self.err.print(self.t("cli.wrote", path=path))
+
+    @contextmanager
+    def progress(self) -> Iterator[Progress]:
+        """A bar on stderr drawn from a library stage's progress callback; hidden when stderr is not a terminal, and
+        with --quiet."""
+        with ProgressBar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=self.err,
+                         transient=True, disable=self.quiet) as bar:
+            task = bar.add_task("", total=None)
+            yield lambda step, done, total: bar.update(task, description=step, completed=done, total=total)
+
+    def input_failed(self, error: InputError, fmt: Format) -> NoReturn:
+        """Exit code 2: the input could not be read; every problem is named with its place and what to do next."""
+        if fmt is Format.json:
+            print_json({"ok": False, "errors": [p.as_dict() for p in error.problems],
+                        "findings": [{"rule": "INPUT", "severity": "blocker", "path": p.path,
+                                      "message": f"{p.location()}: {p.message}",
+                                      "message_zh": f"{p.location()}: {p.as_dict()['message_zh']}",
+                                      "hint": p.advice("en"), "hint_zh": p.advice("zh")} for p in error.problems]})
+        else:
+            for problem in error.problems:
+                self.error(escape(problem.text(self.lang)), escape(problem.advice(self.lang)))
+            self.err.print(self.t("cli.problems", count=len(error.problems)))
+        raise typer.Exit(2)
+
+    def chain_failed(self, error: Exception, fmt: Format, code: int) -> NoReturn:
+        """A node that cannot be used (exit 2) or a deployment the chain refused (exit 1), said once, no trace."""
+        message = f"{type(error).__name__}: {error}"
+        hint = "hint.chain_node" if code == 2 else "hint.chain_refused"
+        if fmt is Format.json:
+            print_json({"ok": False, "findings": [{"rule": "CHAIN", "severity": "blocker", "path": "",
+                                                   "message": message, "hint": i18n.text(hint),
+                                                   "hint_zh": i18n.text(hint, "zh")}]})
+        else:
+            self.error(escape(message), self.t(hint))
+        raise typer.Exit(code)
+
+    def severity(self, severity: Severity | str) -> str:
+        return f"[{SEVERITY_STYLE[Severity(severity)]}]{self.t(f'cli.severity.{severity}')}[/]"
+
+    def verdict(self, ok: bool) -> str:
+        return f"[bold green]{self.t('cli.pass')}[/]" if ok else f"[bold red]{self.t('cli.fail')}[/]"
+
+    def check_report(self, report: CheckReport, title: str) -> None:
+        """Findings grouped by severity, each with its rule, path, message and citation, then a one-line verdict."""
+        for severity in Severity:
+            rows = [f for f in report.findings if f.severity is severity]
+            if rows:
+                self.detail(f"\n[{SEVERITY_STYLE[severity]}]{self.t(f'cli.heading.{severity}', count=len(rows))}[/]")
+            for finding in rows:
+                self.detail(" " * 2 + f"[bold]{finding.rule}[/]  [cyan]{escape(finding.path)}[/]")
+                self.detail(" " * 4 + self.say(finding.message, finding.message_zh))
+                if finding.overridden_by:
+                    self.detail(" " * 4 + "[magenta]" + self.t("cli.overridden", reason=finding.overridden_by.reason,
+                                                               approver=finding.overridden_by.approved_by) + "[/]")
+                self.detail(" " * 4 + f"[dim]{escape(f'{finding.source} [{finding.confidence}]')}[/]")
+        overridden = sum(1 for f in report.findings if f.overridden_by)
+        self.out.print(self.gap + self.verdict(report.ok) + " " + self.t(
+            "cli.check_verdict", title=title, blockers=report.count(Severity.blocker),
+            warnings=report.count(Severity.warning), overridden=overridden, rulebook=report.rulebook_version))
+
+    def contract_report(self, report: Any) -> None:
+        """Each tranche's configuration against the deal, the failed scenarios, the findings, then the verdict."""
+        for tranche in report.tranches:
+            table = Table(title=f"{tranche.tranche} {tranche.symbol} {tranche.address or ''} ({tranche.standard})",
+                          title_justify="left", expand=True)
+            for column in ("field", "deal", "token", "ok"):
+                table.add_column(self.t(f"cli.col.{column}"), overflow="fold")
+            for item in tranche.checks:
+                mark = {True: f"[green]{self.t('cli.yes')}[/]", False: f"[bold red]{self.t('cli.no')}[/]",
+                        None: "-"}[item.ok]
+                table.add_row(escape(item.field), escape(str(item.expected)), escape(str(item.actual)), mark)
+            self.detail(table)
+        failed = [s for s in report.scenarios if not s.passed]
+        self.detail(self.t("cli.scenarios", passed=len(report.scenarios) - len(failed), total=len(report.scenarios)))
+        for scenario in failed:
+            self.detail("  [bold red]" + self.t("cli.scenario_failed", tranche=scenario.tranche, name=scenario.name,
+                                                expected=scenario.expected, actual=scenario.actual) + "[/]"
+                        + (" — " + escape(scenario.reason) if scenario.reason else ""))
+        for finding in report.findings:
+            self.detail(f"{self.severity(finding.severity)} {finding.rule} {escape(finding.path)}: "
+                        f"{self.say(finding.message, finding.message_zh)}  "
+                        f"[dim]({escape(finding.source)}; {finding.confidence})[/]")
+        self.out.print(self.verdict(report.ok) + " " + self.t(
+            "cli.contract_verdict", deal=report.deal_id, standard=report.standard, chain=report.chain_id,
+            mode=report.mode))
+
+    def review(self, data: dict[str, Any]) -> None:
+        """Each check with its evidence and issues, the findings, then the one verdict line."""
+        for item in data["checks"]:
+            status = item["status"]
+            self.detail(f"[{STATUS_STYLE[status]}]{self.t(f'cli.status.{status}'):4}[/] [bold]{item['name']}[/]")
+            for line in item["evidence"]:
+                self.detail(" " * 7 + f"[dim]{escape(line)}[/]")
+            for issue in item["issues"]:
+                self.detail(" " * 7 + f"[cyan]{escape(issue['path'])}[/] {escape(issue['message'])}")
+        rules = [f for f in data["findings"] if not f["rule"].startswith("REVIEW-")]
+        if rules:
+            self.detail("\n" + self.t("cli.findings", count=len(rules)))
+        for finding in rules:
+            self.detail(f"  {self.severity(finding['severity'])} {finding['rule']} [cyan]{escape(finding['path'])}[/] "
+                        f"{self.say(finding['message'], finding.get('message_zh'))}")
+        failed = sum(1 for c in data["checks"] if c["status"] == "fail")
+        warned = sum(1 for c in data["checks"] if c["status"] == "warn")
+        style, verdict = VERDICTS[data["verdict"]]
+        self.out.print(f"{self.gap}[{style}]{self.t(verdict)}[/] " + self.t(
+            "cli.review_verdict", packet=data["packet"], checks=len(data["checks"]), failed=failed, warned=warned,
+            signer=data["signer"] or i18n.text("cli.not_verified", self.lang)))
+
+    def diff(self, data: dict[str, Any], empty: bool) -> None:
+        """What changed, section by section; the sections are the answer, so --quiet keeps them."""
+        for key in ("deal", "pool", "findings_changed", "documents", "token"):
+            if data[key]:
+                self.out.print(f"\n[bold]{self.t(f'cli.diff.{key}')}[/] ({len(data[key])})")
+            for change in data[key]:
+                old, new = (self.t("cli.none") if change["kind"] == absent
+                            else escape(json.dumps(change[side], ensure_ascii=False, default=str))
+                            for side, absent in (("old", "added"), ("new", "removed")))
+                self.out.print(f"  [cyan]{escape(change['path'])}[/]: {old} → {new}")
+        for key in ("findings_added", "findings_resolved"):
+            if data[key]:
+                self.out.print(f"\n[bold]{self.t(f'cli.diff.{key}')}[/] ({len(data[key])})")
+            for finding in data[key]:
+                message = self.say(str(finding.get("message")), finding.get("message_zh"))
+                self.out.print(f"  {finding.get('severity')} {finding.get('rule')} "
+                               f"[cyan]{escape(str(finding.get('path')))}[/] {message}")
+        self.out.print("\n" + self.t("cli.no_differences") if empty else "")
+
+    def build(self, result: Any) -> None:
+        """The blockers and parity differences, then the packet's verdict line."""
+        for finding in result.verdict.blockers:
+            self.detail(f"{self.severity('blocker')} {finding['rule']} {escape(finding['path'])}: "
+                        f"{self.say(finding['message'], finding.get('message_zh'))}")
+        for issue in result.parity:
+            self.detail(f"[yellow]{self.t('cli.parity')}[/] {escape(str(issue))}")
+        if not result.written:
+            self.out.print(self.verdict(False) + " " + self.t("cli.build_blocked", count=len(result.verdict.blockers)))
+            return
+        verdict = self.verdict(True) if result.verdict.ok else self.verdict(False) + " " + self.t("cli.draft")
+        signed = i18n.text("cli.signed_by", self.lang, signer=result.signer) if result.signer \
+            else i18n.text("cli.unsigned", self.lang)
+        self.out.print(verdict + " " + self.t("cli.build_verdict", folder=result.out_dir, files=len(result.files),
+                                              pages=result.pages, signed=signed)
+                       + (", " + escape(str(result.zip_path)) if result.zip_path else ""))
+
+
+__all__ = ["Format", "Terminal", "print_json"]

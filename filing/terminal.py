@@ -86,7 +86,7 @@ class Terminal:
         """A bar on stderr drawn from a library stage's progress callback; hidden when stderr is not a terminal, and
         with --quiet."""
         with ProgressBar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=self.err,
-                         transient=True, disable=self.quiet) as bar:
+                         transient=True, disable=self.quiet or not self.err.is_terminal) as bar:
             task = bar.add_task("", total=None)
             yield lambda step, done, total: bar.update(task, description=step, completed=done, total=total)
 

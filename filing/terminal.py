@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import typer
+from rich.cells import cell_len
 from rich.console import Console, RenderableType
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
@@ -169,8 +170,9 @@ class Terminal:
     def review(self, data: dict[str, Any]) -> None:
         """Each check with its evidence and issues, the findings, then the one verdict line."""
         for item in data["checks"]:
-            status = item["status"]
-            self.detail(f"[{STATUS_STYLE[status]}]{self.t(f'cli.status.{status}'):4}[/] [bold]{item['name']}[/]")
+            status, label = item["status"], self.t(f"cli.status.{item['status']}")
+            label += " " * (4 - cell_len(label))  # Chinese characters take two cells each
+            self.detail(f"[{STATUS_STYLE[status]}]{label}[/] [bold]{item['name']}[/]")
             for line in item["evidence"]:
                 self.detail(" " * 7 + f"[dim]{escape(line)}[/]")
             for issue in item["issues"]:

@@ -1,0 +1,199 @@
+"""The command line's polish: --version, --quiet, Chinese with --lang zh or FILING_LANG=zh (same locations, same JSON),
+a hint after every error, usage errors that point to --help, and progress reported by the stages and drawn only on a
+terminal."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from typer.testing import CliRunner
+
+import filing
+from filing import i18n
+from filing.analysis import with_cashflows
+from filing.cli import app
+from filing.packet import build as build_module
+from filing.packet.build import build_from_data
+from filing.packet.data import PacketData
+from filing.packet.pdf import PdfResult
+from filing.packet.render import DOCUMENTS
+from filing.pool import analyse_pool
+from filing.review import review_packet
+from filing.terminal import Terminal
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+NONCOMPLIANT = EXAMPLES / "noncompliant" / "deal.yaml"
+RECEIVABLES = EXAMPLES / "trade-receivables" / "deal.yaml"
+CHINESE = [pytest.param(["--lang", "zh"], {}, id="--lang"), pytest.param([], {"FILING_LANG": "zh"}, id="env")]
+LOCATION = re.compile(r"^(?:error|错误) (\S+:\d+:\d+: \S+:) ", re.MULTILINE)
+
+
+def run(*args: object, env: dict[str, str] | None = None):
+    """One run in this process, with FILING_LANG unset unless the test sets it."""
+    return CliRunner().invoke(app, [str(a) for a in args], env={"FILING_LANG": None, **(env or {})})
+
+
+@pytest.fixture(scope="module")
+def broken(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example deal with a mistyped USCC, an unknown jurisdiction and an unknown field."""
+    text = RECEIVABLES.read_text(encoding="utf-8")
+    for old, new in (("  uscc: 91440300AY4CL12T24", "  uscc: 91440300AY4CLO2T24"),
+                     ("  jurisdiction: Hong Kong\n", "  jurisdiction: Xanadu\n"),
+                     ("  legal_representative: 陈立明", "  legal_representative: 陈立明\n  legal_rep: x")):
+        assert old in text
+        text = text.replace(old, new, 1)
+    path = tmp_path_factory.mktemp("broken") / "deal.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_version():
+    result = run("--version")
+    assert result.exit_code == 0 and result.stdout.startswith(f"filing {filing.__version__} (rulebook ")
+
+
+def test_quiet_check_prints_the_verdict_and_nothing_else():
+    loud, quiet = run("check", NONCOMPLIANT), run("--quiet", "check", NONCOMPLIANT)
+    assert loud.exit_code == quiet.exit_code == 1
+    assert quiet.stdout.splitlines() == [loud.stdout.strip().splitlines()[-1]]
+    assert quiet.stdout.startswith("FAIL BAD-TR-2026-01: ") and quiet.stderr == ""
+
+
+def test_progress_is_not_drawn_when_stderr_is_not_a_terminal():
+    result = run("check", NONCOMPLIANT, "--format", "json")
+    assert result.exit_code == 1 and result.stderr == ""
+    json.loads(result.stdout)
+
+
+def test_quiet_leaves_out_the_files_written(tmp_path):
+    loud = run("init", "trade_receivables", tmp_path / "loud")
+    quiet = run("-q", "init", "trade_receivables", tmp_path / "quiet")
+    assert loud.exit_code == quiet.exit_code == 0
+    assert "wrote " in loud.stderr and quiet.stderr == quiet.stdout == ""
+    assert {p.name for p in (tmp_path / "quiet").iterdir()} == {p.name for p in (tmp_path / "loud").iterdir()}
+
+
+def test_a_terminal_draws_the_stages_progress_unless_quiet():
+    for quiet, expected in ((False, True), (True, False)):
+        buffer = io.StringIO()
+        term = Terminal(quiet=quiet, err=Console(file=buffer, force_terminal=True, width=100))
+        with term.progress() as progress:
+            progress("pool: statistics", 4, 5)
+        assert ("pool: statistics" in buffer.getvalue()) is expected
+
+
+@pytest.mark.parametrize(("args", "env"), CHINESE)
+def test_chinese_headings_verdict_and_finding_messages(args, env):
+    result = run(*args, "check", NONCOMPLIANT, env=env)
+    assert result.exit_code == 1
+    loaded = filing.load_deal(NONCOMPLIANT)
+    report = filing.check_deal(loaded, filing.analyse(loaded))
+    assert "阻断项（" in result.stdout and "警告（" in result.stdout and "BLOCKERS" not in result.stdout
+    assert result.stdout.strip().splitlines()[-1].startswith("不通过 BAD-TR-2026-01：阻断 ")
+    for finding in report.findings:
+        assert finding.message_zh in result.stdout and finding.message_zh != finding.message
+
+
+@pytest.mark.parametrize(("args", "env"), CHINESE)
+def test_chinese_input_errors_keep_their_locations_and_hints(broken, args, env):
+    english, chinese = run("check", broken), run(*args, "check", broken, env=env)
+    assert english.exit_code == chinese.exit_code == 2
+    locations = LOCATION.findall(english.stderr)
+    assert len(locations) == 3 and LOCATION.findall(chinese.stderr) == locations
+    assert "unknown jurisdiction 'Xanadu'" in english.stderr and "未知司法辖区 'Xanadu'" in chinese.stderr
+    assert "unknown field 'legal_rep'" in english.stderr and "未知字段“legal_rep”" in chinese.stderr
+    assert english.stderr.count("\n  hint: ") == chinese.stderr.count("\n  提示：") == 3
+    assert i18n.text("hint.uscc", "zh") in chinese.stderr and i18n.text("hint.schema") in english.stderr
+    assert "共 3 个问题" in chinese.stderr
+
+
+@pytest.mark.parametrize(("args", "env"), CHINESE)
+def test_chinese_tape_errors(tmp_path, args, env):
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(RECEIVABLES.read_text(encoding="utf-8"), encoding="utf-8")  # its tape is not beside it
+    english, chinese = run("check", deal), run(*args, "check", deal, env=env)
+    assert english.exit_code == chinese.exit_code == 2
+    tape = tmp_path / "tape.csv"
+    assert f"error {tape}: TAPE-01 cannot open the tape: " in english.stderr
+    assert f"错误 {tape}: TAPE-01 无法打开资产清单：" in chinese.stderr
+    assert i18n.text("hint.tape_path", "zh") in chinese.stderr
+
+
+def test_json_errors_carry_hints_keep_their_keys_and_do_not_depend_on_the_language(broken):
+    english, chinese = run("check", broken, "-f", "json"), run("--lang", "zh", "check", broken, "-f", "json")
+    assert english.exit_code == chinese.exit_code == 2 and english.stdout == chinese.stdout
+    data = json.loads(english.stdout)
+    assert data["ok"] is False and len(data["errors"]) == len(data["findings"]) == 3
+    for error, finding in zip(data["errors"], data["findings"], strict=True):
+        assert {"file", "line", "column", "path", "message", "message_zh", "hint", "hint_zh"} <= error.keys()
+        assert {"rule", "severity", "path", "message", "hint", "hint_zh"} <= finding.keys()
+        assert error["hint"] and error["hint_zh"] and finding["hint"] == error["hint"]
+        assert finding["message"] == f"{error['file']}:{error['line']}:{error['column']}: {error['message']}"
+    assert [e["path"] for e in data["errors"]] == ["filer.uscc", "filer.legal_rep", "issuer.jurisdiction"]
+
+
+def test_json_findings_are_the_same_in_chinese():
+    english, chinese = run("check", NONCOMPLIANT, "-f", "json"), run("check", NONCOMPLIANT, "-f", "json",
+                                                                      env={"FILING_LANG": "zh"})
+    assert english.exit_code == chinese.exit_code == 1 and english.stdout == chinese.stdout
+    data = json.loads(english.stdout)
+    assert data["ok"] is False and all({"rule", "severity", "path", "message"} <= f.keys() for f in data["findings"])
+
+
+@pytest.mark.parametrize("args", [["check"], ["check", "deal.yaml", "--bogus"], ["--lang", "fr", "check", "deal.yaml"],
+                                  ["rules", "explain"]], ids=["missing-argument", "unknown-option", "language",
+                                                              "missing-code"])
+def test_usage_errors_exit_2_and_point_to_help(args):
+    result = run(*args)
+    assert result.exit_code == 2 and "--help" in result.output
+
+
+def test_unknown_rule_says_where_the_codes_are():
+    result = run("--lang", "zh", "rules", "explain", "CN-X-99")
+    assert result.exit_code == 2 and "没有规则“CN-X-99”" in result.stderr and "filing rules list" in result.stderr
+
+
+# -- the stages report their progress; the CLI only draws it ----------------------------------------------------
+
+def _fake_pdf(job):
+    """A stand-in for WeasyPrint: the progress of rendering is under test here, not the layout."""
+    return PdfResult(job.slug, b"%PDF-1.7 stand-in", 1, (), 0.0)
+
+
+@pytest.fixture(scope="module")
+def data() -> PacketData:
+    loaded = filing.load_deal(RECEIVABLES)
+    pool = with_cashflows(analyse_pool(loaded), loaded.deal)
+    findings = filing.check_deal(loaded, pool).to_dict() | {"rules": [r.explain() for r in filing.rulebook().rules]}
+    return PacketData(loaded.canonical_json(), json.loads(json.dumps(findings)), json.loads(json.dumps(pool.to_dict())))
+
+
+def test_build_and_review_report_each_document_and_each_check(data, tmp_path, monkeypatch):
+    monkeypatch.setattr(build_module, "render_pdf", _fake_pdf)
+    steps: list[tuple[str, int, int]] = []
+    build_from_data(data, tmp_path / "packet", progress=lambda *step: steps.append(step))
+    assert sorted(step for step, _, _ in steps) == sorted(f"documents: {spec.slug}" for spec in DOCUMENTS)
+    assert [done for _, done, _ in steps] == list(range(1, len(DOCUMENTS) + 1))
+    steps.clear()
+    review_packet(tmp_path / "packet", progress=lambda *step: steps.append(step))
+    assert steps == [("integrity", 0, 3), ("signature", 1, 3), ("revalidation", 2, 3)]
+    quiet, chinese = run("-q", "review", tmp_path / "packet"), run("--lang", "zh", "review", tmp_path / "packet")
+    assert quiet.exit_code == chinese.exit_code == 1  # unsigned, at least
+    [line] = quiet.stdout.splitlines()
+    assert re.fullmatch(rf"FAIL {re.escape(str(tmp_path / 'packet'))}: 6 checks, \d+ failed, \d+ with warnings; "
+                        "signer not verified", line)
+    assert "失败 signature" in chinese.stdout and f"不通过 {tmp_path / 'packet'}：检查 6 项" in chinese.stdout
+
+
+def test_the_chain_check_reports_each_tranche():
+    from filing.chain import check_contract
+
+    steps: list[tuple[str, int, int]] = []
+    check_contract(filing.load_deal(RECEIVABLES), progress=lambda *step: steps.append(step))
+    assert steps == [("deploy", 0, 3), ("tranche A", 0, 3), ("tranche B", 1, 3), ("tranche C", 2, 3),
+                     ("findings", 3, 3)]

@@ -3,6 +3,7 @@ a build, atomic replacement of a packet, and signing keys from a file or the env
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 from dataclasses import replace
@@ -198,3 +199,24 @@ def test_cli_stops_on_blockers_and_builds_a_marked_draft(tmp_path: Path) -> None
     reader = pypdf.PdfReader(tmp_path / "draft" / "documents" / "01-filing-report.pdf")
     assert all("DRAFT" in page.extract_text() for page in reader.pages)
     assert "Filing report" not in "".join(page.extract_text() for page in reader.pages)
+
+
+def test_a_rebuild_dates_documents_as_recorded_and_the_manifest_names_template_overrides(
+        data: PacketData, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from filing.review import review_packet
+
+    overrides = tmp_path / "templates" / "packet"
+    overrides.mkdir(parents=True)
+    css = (templates_dir() / "packet" / "packet.css").read_bytes()
+    (overrides / "packet.css").write_bytes(css)  # the same bytes: documents unchanged, the override still recorded
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    build_from_data(data, tmp_path / "packet", templates=overrides.parent)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+
+    manifest = json.loads((tmp_path / "packet" / MANIFEST).read_text())
+    assert manifest["created"] == datetime.fromtimestamp(1790000000, UTC).isoformat()
+    assert manifest["templates"] == [{"path": "packet/packet.css", "sha256": hashlib.sha256(css).hexdigest()}]
+    [rebuild] = [c for c in review_packet(tmp_path / "packet", rebuild=True).to_dict()["checks"]
+                 if c["name"] == "rebuild"]
+    assert rebuild["status"] == "pass", rebuild["issues"]
+    assert any("1 template file(s) of its own" in line for line in rebuild["evidence"])

@@ -90,12 +90,14 @@ def build_from_data(data: PacketData, out_dir: str | Path, *, langs: tuple[str, 
         return BuildResult(out_dir, verdict, draft, written=False)
     key = read_key(Path(sign_key_file) if sign_key_file else None)
     _check_target(out_dir)
+    created = render_time(data)
     files, pages, parity, timings = render_packet(data, langs=langs, draft=draft, templates=templates, pdf_a=pdf_a,
-                                                  progress=within(progress, "documents"))
+                                                  created=created, progress=within(progress, "documents"))
     files |= data.files()
     manifest = build_manifest(files, tool=_tool(), rulebook_version=data.findings["rulebook_version"],
                               deal={"id": data.deal["deal_id"], "sha256": data.deal_sha256}, langs=list(langs),
-                              draft=draft, pdf_a=pdf_a, verdict=verdict.to_dict(),
+                              draft=draft, pdf_a=pdf_a, created=created.isoformat(),
+                              templates=_template_overrides(templates), verdict=verdict.to_dict(),
                               parity=[issue.to_dict() for issue in parity])
     hashes = {path: hashlib.sha256(content).hexdigest() for path, content in sorted(files.items())}
     extra = {MANIFEST: manifest}
@@ -105,14 +107,14 @@ def build_from_data(data: PacketData, out_dir: str | Path, *, langs: tuple[str, 
         signer = json.loads(extra[SIGNATURE])["signer"]
     write_start = time.perf_counter()
     _write_atomically(out_dir, files | extra)
-    zip_path = _write_zip(out_dir, files | extra, _timestamp(data)) if zip else None
+    zip_path = _write_zip(out_dir, files | extra, created) if zip else None
     timings["write"] = time.perf_counter() - write_start
     timings["total"] = time.perf_counter() - start
     return BuildResult(out_dir, verdict, draft, True, hashes, pages, tuple(parity), signer, zip_path, timings)
 
 
 def render_packet(data: PacketData, *, langs: tuple[str, ...], draft: bool, templates: str | Path | None,
-                  pdf_a: bool, progress: Progress | None = None
+                  pdf_a: bool, created: datetime, progress: Progress | None = None
                   ) -> tuple[dict[str, bytes], int, list[ParityIssue], dict[str, float]]:
     """Every document as HTML, PDF and (for the legal drafts) DOCX; raises PacketError naming what failed.
     ``progress`` hears of each PDF as its worker finishes it."""
@@ -120,7 +122,6 @@ def render_packet(data: PacketData, *, langs: tuple[str, ...], draft: bool, temp
     started = time.perf_counter()
     try:
         env = make_environment(Path(templates) if templates else None)
-        created = _timestamp(data)
         find_faces()
         options = RenderOptions(langs, draft, created.isoformat(), _tool()["version"])
         html = render_documents(env, data, options)
@@ -162,12 +163,23 @@ def _languages(langs: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(code for code in LANGS if code in langs)  # Chinese first, whatever order was asked
 
 
-def _timestamp(data: PacketData) -> datetime:
-    """SOURCE_DATE_EPOCH when set (reproducible-builds convention), else midnight UTC of the deal's as-of date."""
+def render_time(data: PacketData) -> datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible-builds convention), else midnight UTC of the deal's as-of date; the
+    manifest records it so that a rebuild dates its documents the same way."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         return datetime.fromtimestamp(int(epoch), UTC)
     return datetime.combine(datetime.fromisoformat(data.deal["filing"]["as_of"]).date(), clock(0), UTC)
+
+
+def _template_overrides(templates: str | Path | None) -> list[dict[str, str]]:
+    """Path and SHA-256 of every file in a ``--templates`` folder: the manifest names what replaced the packaged
+    templates, since a rebuild with the packaged ones cannot reproduce those documents."""
+    if templates is None:
+        return []
+    root = Path(templates)
+    return [{"path": path.relative_to(root).as_posix(), "sha256": hashlib.sha256(path.read_bytes()).hexdigest()}
+            for path in sorted(root.rglob("*")) if path.is_file()]
 
 
 def _tool() -> dict[str, str]:

@@ -10,9 +10,10 @@ memory: nothing is written into the packet or beside it.
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from pathlib import Path
 
-from filing.packet.build import render_packet
+from filing.packet.build import render_packet, render_time
 from filing.packet.data import PacketData
 from filing.progress import Progress
 from filing.review.integrity import Manifest, special_entries
@@ -30,11 +31,17 @@ def check_rebuild(root: Path, manifest: Manifest | None, tool_version: str,
                                                  "its data may lead outside it") for name in sorted(links)])
     recorded_tool = (manifest.data.get("tool") or {}).get("version")
     evidence = [f"rebuilt with filing {tool_version}; the packet was built with filing {recorded_tool}"]
+    overrides = manifest.data.get("templates") or []
+    if overrides:
+        evidence.append(f"the packet was built with {len(overrides)} template file(s) of its own, which are not in "
+                        f"the packet; the rebuild uses the packaged templates, so documents from those differ")
     try:
         data = PacketData.read(root)
+        recorded_time = manifest.data.get("created")
         files, pages, _parity, _timings = render_packet(
             data, langs=tuple(manifest.data.get("langs") or ("zh", "en")), draft=bool(manifest.data.get("draft")),
-            templates=None, pdf_a=bool(manifest.data.get("pdf_a")), progress=progress)
+            templates=None, pdf_a=bool(manifest.data.get("pdf_a")), progress=progress,
+            created=datetime.fromisoformat(recorded_time) if recorded_time else render_time(data))
     except Exception as error:  # noqa: BLE001 - any failure to rebuild is a failed check, never a pass
         return check("rebuild", evidence, [Issue("data/", f"the documents could not be rebuilt from the packet's "
                                                           f"data: {type(error).__name__}: {error}")])

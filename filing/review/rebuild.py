@@ -13,7 +13,6 @@ import hashlib
 from datetime import datetime
 from pathlib import Path
 
-from filing.packet.build import render_packet, render_time
 from filing.packet.data import PacketData
 from filing.progress import Progress
 from filing.review.integrity import Manifest, special_entries
@@ -35,6 +34,8 @@ def check_rebuild(root: Path, manifest: Manifest | None, tool_version: str,
     if overrides:
         evidence.append(f"the packet was built with {len(overrides)} template file(s) of its own, which are not in "
                         f"the packet; the rebuild uses the packaged templates, so documents from those differ")
+    from filing.packet.build import render_packet, render_time  # WeasyPrint is loaded only when a rebuild is asked
+
     try:
         data = PacketData.read(root)
         recorded_time = manifest.data.get("created")

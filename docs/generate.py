@@ -130,7 +130,8 @@ def rule_catalogue() -> str:
     for item in book.rules:
         lines += ["", f"## {item.code}", "", f"**{item.title}** / {item.title_zh}", "",
                   f"Severity {item.severity}; confidence {item.confidence}"
-                  f"{'; needs the pool analysis' if item.needs_pool else ''}.", "",
+                  f"{'; needs the pool analysis' if item.needs_pool else ''}"
+                  f"{'; judged by the contract check on what it saw on chain' if item.needs_chain else ''}.", "",
                   f"Source: {item.source}", "", item.doc]
     return "\n".join(lines) + "\n"
 

@@ -15,16 +15,15 @@ from web3 import Web3
 from filing.chain.adapters import TokenAdapter, adapter_for
 from filing.chain.artifacts import Artifact
 from filing.chain.connect import ChainError, Reverted, embedded_chain, is_embedded, load_key, rpc_chain
-from filing.chain.crosscheck import config_checks, config_findings, document_check, scenario_findings, setup_findings
+from filing.chain.crosscheck import config_checks, document_check
 from filing.chain.deploy import DeployedTranche, deploy_deal, tranche_terms
 from filing.chain.node import anvil, impersonate
-from filing.chain.report import ContractReport, TrancheReport, chain_finding
+from filing.chain.report import ChainEvidence, ContractReport, TrancheReport
 from filing.chain.scenarios import Actors, ScenarioResult, read_only_suite, run_suite, synthetic_wallet
 from filing.errors import InputError
 from filing.model.deal import Deal
 from filing.model.load import LoadedDeal
 from filing.progress import Progress, advance
-from filing.rules.registry import Finding
 
 SENDERS = 5
 
@@ -36,44 +35,27 @@ def check_on_chain(web3: Web3, deal: Deal, addresses: list[str], *, mode: str, a
     scenario suite runs (the chain must let `actors` send); without, only read-only scenarios. `progress` hears of
     each tranche as its checks and scenarios start."""
     now = web3.eth.get_block("latest")["timestamp"]
-    chain_id = web3.eth.chain_id
     tranches: list[TrancheReport] = []
     scenarios: list[ScenarioResult] = []
-    findings: list[Finding] = []
-    paths = {t.id: f"token.tranches[{i}]" for i, t in enumerate(deal.token.tranches)}
-    if mode != "embedded" and chain_id != deal.token.chain.chain_id:
-        findings.append(chain_finding("CHAIN-16", "token.chain.chain_id",
-                                      f"the node's chain id is {chain_id}; the deal names "
-                                      f"{deal.token.chain.chain_id} ({deal.token.chain.name})",
-                                      f"节点链ID为 {chain_id}，交易文件为 {deal.token.chain.chain_id}"))
+    problems: dict[str, list[str]] = {}
     for index, (tranche, address) in enumerate(zip(deal.token.tranches, addresses, strict=True)):
         advance(progress, f"tranche {tranche.id}", index, len(addresses))
-        path, terms = paths[tranche.id], tranche_terms(deal, tranche)
+        terms = tranche_terms(deal, tranche)
         try:
             adapter = adapter_for(web3, address)
         except ValueError:
             tranches.append(TrancheReport(tranche.id, tranche.symbol, address, "none"))
-            findings.append(chain_finding("CHAIN-13", f"{path}.address", f"no contract code at {address}",
-                                          f"地址 {address} 上没有合约代码"))
             continue
-        checks = config_checks(adapter, terms)
-        doc_check, doc_findings = document_check(adapter, manifest_sha256, path, require_document)
-        tranches.append(TrancheReport(tranche.id, tranche.symbol, adapter.address, adapter.standard,
-                                      [*checks, doc_check], adapter.describe()))
-        findings += config_findings(checks, terms, path, adapter.standard) + doc_findings
-        if adapter.standard == "unknown":
-            findings.append(chain_finding("CHAIN-13", f"{path}.address",
-                                          f"{address} is not a recognised permissioned token (no reference, "
-                                          "ERC-3643 or ERC-1404 interface): nothing restricts who holds it",
-                                          f"{address} 不是可识别的受许可代币，持有人不受限制"))
+        checks = [*config_checks(adapter, terms), document_check(adapter, manifest_sha256)]
+        tranches.append(TrancheReport(tranche.id, tranche.symbol, adapter.address, adapter.standard, checks,
+                                      adapter.describe()))
         scenarios += read_only_suite(adapter, terms, tranche.id)
         if actors is not None:
-            results, problems = _full_suite(adapter, terms, tranche.id, actors, now, detect)
+            results, problems[tranche.id] = _full_suite(adapter, terms, tranche.id, actors, now, detect)
             scenarios += results
-            findings += setup_findings(problems, path)
-    findings += scenario_findings(scenarios, paths)
     advance(progress, "findings", len(addresses), len(addresses))
-    return ContractReport.build(mode, chain_id, deal.deal_id, tranches, scenarios, findings)
+    evidence = ChainEvidence(mode, web3.eth.chain_id, tranches, scenarios, problems, require_document)
+    return ContractReport.judge(deal, evidence)
 
 
 def _full_suite(adapter: TokenAdapter, terms: Any, tranche: str, actors: Actors, now: int,

@@ -5,8 +5,8 @@ mainland — through a forced transfer that skips compliance, a sender who was r
 with no country at all. Only trying the transfers shows it. Every expectation is derived from the deal
 (`is_eligible`), except two that hold for every deal: 156 and country 0 are always refused.
 
-Each scenario records what was expected, what happened and why (the decoded revert and the ERC-1404 code). Failures
-are turned into findings by `crosscheck.scenario_findings`, keyed by the `weakness` each scenario probes.
+Each scenario records what was expected, what happened and why (the decoded revert and the ERC-1404 code), and the
+`weakness` it probes, by which the CHAIN rules (`filing.rules.chain`) turn failures into findings.
 """
 
 from __future__ import annotations
@@ -21,18 +21,19 @@ from filing.chain.adapters import ZERO, TokenAdapter, Unsupported
 from filing.chain.connect import ChainError, Reverted
 from filing.chain.deploy import MAINLAND_NUMERIC, TokenTerms, is_eligible
 from filing.model.jurisdictions import normalise_jurisdiction
+from filing.rules.chain import (
+    COUNTRY_ZERO,
+    ELIGIBILITY,
+    FALSE_REFUSAL,
+    FORCED_BYPASS,
+    INCONCLUSIVE,
+    MAINLAND_RECEIVER,
+    SENDER_CHECK,
+)
 
 HK, MO, TW, SG = 344, 446, 158, 702
 YEAR = 365 * 86_400
 
-# What a failed scenario reveals; crosscheck maps each to a CHAIN rule.
-MAINLAND_RECEIVER = "mainland_receiver"
-SENDER_CHECK = "sender_check"
-FORCED_BYPASS = "forced_bypass"
-COUNTRY_ZERO = "country_zero"
-ELIGIBILITY = "eligibility"
-FALSE_REFUSAL = "false_refusal"
-INCONCLUSIVE = "inconclusive"
 UNRELATED_CODES = {1: "paused", 8: "insufficient balance", 9: "cap exceeded", 10: "matured"}
 """Restriction codes that refuse for a reason other than the investor: a refusal with one of them proves nothing."""
 

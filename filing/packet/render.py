@@ -125,7 +125,7 @@ def build_context(env: SandboxedEnvironment, data: PacketData, options: RenderOp
         "data_files": [{"path": path, "contents": f"data_{key}"} for key, path in DATA_FILES.items()],
     }
     context |= _contract(data.contract)
-    context |= _checklist(data.findings)
+    context |= _checklist(data.findings, data.contract)
     context["svg"] = {code: _charts(glossary[code], deal, context["cash"]) for code in options.langs}
     return context
 
@@ -169,15 +169,16 @@ def _contract(contract: dict[str, Any] | None) -> dict[str, Any]:
             "contract_findings": [f | {"message_en": f["message"]} for f in contract["findings"]]}
 
 
-def _checklist(findings: dict[str, Any]) -> dict[str, Any]:
-    """Each rule's verdict: not evaluated, failed (a finding that counts), overridden, or passed."""
+def _checklist(findings: dict[str, Any], contract: dict[str, Any] | None) -> dict[str, Any]:
+    """Each rule's verdict: not evaluated, failed (a finding that counts), overridden, or passed. The contract check
+    judges the chain rules, so their findings are in the contract report, and without one they were not evaluated."""
     by_rule: dict[str, list[dict[str, Any]]] = {}
-    for finding in findings["findings"]:
+    for finding in findings["findings"] + (contract or {}).get("findings", []):
         by_rule.setdefault(finding["rule"], []).append(finding)
     rows = []
     for rule in findings["rules"]:
         hits = by_rule.get(rule["code"], [])
-        if rule["code"] in findings["not_evaluated"]:
+        if rule["code"] in findings["not_evaluated"] or (rule.get("needs_chain") and contract is None):
             verdict = "verdict_not_evaluated"
         elif any(not f["overridden"] for f in hits):
             verdict = f"verdict_{hits[0]['severity']}"

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from filing.model.deal import Deal, Override
 
 if TYPE_CHECKING:
+    from filing.chain.report import ChainEvidence
     from filing.pool.report import PoolReport
 
 
@@ -55,10 +56,12 @@ def hit(path: str, **params: Any) -> Hit:
 
 @dataclass(frozen=True)
 class Context:
-    """What a rule may look at: the deal, the pool report when the tape was analysed, and the date of judgement."""
+    """What a rule may look at: the deal, the pool report when the tape was analysed, what the contract check saw on
+    chain when it ran, and the date of judgement."""
 
     deal: Deal
     pool: PoolReport | None = None
+    chain: ChainEvidence | None = None
 
     @property
     def as_of(self) -> date:
@@ -81,22 +84,26 @@ class Rule:
     check: Check
     doc: str
     needs_pool: bool = False
+    needs_chain: bool = False
+    """Judged by the contract check on what it saw on chain (`Context.chain`), not by the deal check."""
 
     def explain(self) -> dict[str, Any]:
         return {"code": self.code, "title": self.title, "title_zh": self.title_zh, "severity": str(self.severity),
                 "confidence": str(self.confidence), "source": self.source, "needs_pool": self.needs_pool,
-                "text": self.doc}
+                "needs_chain": self.needs_chain, "text": self.doc}
 
 
 def rule(code: str, *, title: str, title_zh: str, severity: Severity, confidence: Confidence, source: str,
-         message: str, message_zh: str, needs_pool: bool = False) -> Callable[[Check], Rule]:
+         message: str, message_zh: str, needs_pool: bool = False, needs_chain: bool = False
+         ) -> Callable[[Check], Rule]:
     """Declare a rule; the function's docstring says what it checks, why, and the source."""
 
     def declare(check: Check) -> Rule:
         doc = inspect.cleandoc(check.__doc__ or "")
         if not doc:
             raise TypeError(f"rule {code} needs a docstring")
-        return Rule(code, title, title_zh, severity, confidence, source, message, message_zh, check, doc, needs_pool)
+        return Rule(code, title, title_zh, severity, confidence, source, message, message_zh, check, doc, needs_pool,
+                    needs_chain)
 
     return declare
 
@@ -166,10 +173,13 @@ class Rulebook:
         raise KeyError(code)
 
     def run(self, context: Context, select: Callable[[Rule], bool] = lambda _: True) -> CheckReport:
-        """Run every (selected) rule; pool rules without a pool report are listed as not evaluated."""
+        """Run every (selected) rule; pool rules without a pool report are listed as not evaluated. Chain rules run
+        only on the contract check's evidence: without it they are another command's (`filing contract check`)."""
         findings: list[Finding] = []
         not_evaluated = []
         for candidate in filter(select, self.rules):
+            if candidate.needs_chain and context.chain is None:
+                continue
             if candidate.needs_pool and context.pool is None:
                 not_evaluated.append(candidate.code)
                 continue

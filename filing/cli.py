@@ -339,7 +339,7 @@ def main(
     _: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                     help="print the version and exit")] = False,
     lang: Annotated[str, typer.Option("--lang", envvar="FILING_LANG", callback=_language,
-                                      help="language of messages: en or zh (default $FILING_LANG, else en)")] = "en",
+                                      help="language of messages: en or zh")] = "en",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress and no 'wrote' lines: only errors and "
                                                                   "the verdict (or the JSON)")] = False,
 ) -> None:

@@ -88,8 +88,8 @@ def rules_list(context: typer.Context, fmt: FormatOption = Format.text) -> None:
     for column in ("code", "severity", "confidence", "title"):
         table.add_column(term.t(f"cli.col.{column}"), overflow="fold")
     for item in rules:
-        titles = (item.title_zh, item.title) if term.lang == "zh" else (item.title, item.title_zh)
-        table.add_row(item.code, item.severity.value, item.confidence.value, escape(" / ".join(titles)))
+        table.add_row(item.code, item.severity.value, item.confidence.value,
+                      escape(" / ".join(term.both(item.title, item.title_zh))))
     term.out.print(table)
 
 
@@ -106,7 +106,7 @@ def rules_explain(context: typer.Context, code: Annotated[str, typer.Argument(he
     if fmt is Format.json:
         print_json({"ok": True, "findings": [], "rule": item.explain()})
         return
-    first, second = (item.title_zh, item.title) if term.lang == "zh" else (item.title, item.title_zh)
+    first, second = term.both(item.title, item.title_zh)
     term.out.print(f"[bold]{item.code}[/]  {escape(first)}\n        {escape(second)}\n")
     term.out.print(term.t("cli.rule_facts", severity=item.severity.value, confidence=item.confidence.value,
                           source=item.source) + "\n")

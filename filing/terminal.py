@@ -63,6 +63,11 @@ class Terminal:
         """A message that comes in two languages (a finding's), escaped for rich markup."""
         return escape(i18n.pick(self.lang, en, zh))
 
+    def both(self, en: str, zh: str) -> tuple[str, str]:
+        """A text's two languages, this run's first (a rule's titles)."""
+        first = i18n.pick(self.lang, en, zh)
+        return first, zh if first is en else en
+
     def detail(self, line: RenderableType) -> None:
         """Everything but the verdict: left out with --quiet."""
         if not self.quiet:

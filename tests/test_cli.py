@@ -153,6 +153,14 @@ def test_usage_errors_exit_2_and_point_to_help(args):
     assert result.exit_code == 2 and "--help" in result.output
 
 
+def test_a_rule_explained_in_chinese_leads_with_its_chinese_title():
+    rule = filing.rulebook().get("CN-N42-02")
+    english, chinese = run("rules", "explain", rule.code), run("--lang", "zh", "rules", "explain", rule.code)
+    assert english.stdout.splitlines()[:2] == [f"{rule.code}  {rule.title}", f"        {rule.title_zh}"]
+    assert chinese.stdout.splitlines()[:2] == [f"{rule.code}  {rule.title_zh}", f"        {rule.title}"]
+    assert "严重程度：blocker" in chinese.stdout
+
+
 def test_unknown_rule_says_where_the_codes_are():
     result = run("--lang", "zh", "rules", "explain", "CN-X-99")
     assert result.exit_code == 2 and "没有规则“CN-X-99”" in result.stderr and "filing rules list" in result.stderr

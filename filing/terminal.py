@@ -25,7 +25,7 @@ from rich.progress import Progress as ProgressBar
 from rich.table import Table
 
 from filing import i18n
-from filing.errors import InputError
+from filing.errors import InputError, Problem
 from filing.progress import Progress
 from filing.rules import CheckReport, Severity
 
@@ -44,6 +44,15 @@ VERDICTS = {"PASS": ("bold green", "cli.pass"), "PASS WITH WARNINGS": ("bold yel
 def print_json(data: dict[str, Any]) -> None:
     """Exactly one JSON object on stdout, whatever the language: programs read the same keys."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def _input_finding(problem: Problem) -> dict[str, Any]:
+    """A problem in design.md's finding shape, its message led by the location, with the problem's extra keys."""
+    data = problem.as_dict()
+    return {"rule": "INPUT", "severity": "blocker", "path": problem.path,
+            "message": f"{problem.location()}: {data['message']}",
+            "message_zh": f"{problem.location()}: {data['message_zh']}", "hint": data["hint"],
+            "hint_zh": data["hint_zh"]}
 
 
 @dataclass(frozen=True)
@@ -100,10 +109,7 @@ class Terminal:
         """Exit code 2: the input could not be read; every problem is named with its place and what to do next."""
         if fmt is Format.json:
             print_json({"ok": False, "errors": [p.as_dict() for p in error.problems],
-                        "findings": [{"rule": "INPUT", "severity": "blocker", "path": p.path,
-                                      "message": f"{p.location()}: {p.message}",
-                                      "message_zh": f"{p.location()}: {p.as_dict()['message_zh']}",
-                                      "hint": p.advice("en"), "hint_zh": p.advice("zh")} for p in error.problems]})
+                        "findings": [_input_finding(p) for p in error.problems]})
         else:
             for problem in error.problems:
                 self.error(escape(problem.text(self.lang)), escape(problem.advice(self.lang)))

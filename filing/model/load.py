@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
 import typing
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -15,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
 from filing import i18n
 from filing.errors import InputError, Invalid, Problem
@@ -83,11 +85,26 @@ def read_document(path: Path) -> Any:
         problem = " ".join(filter(None, [error.context, error.problem])) or "the YAML is malformed"
         raise InputError.of(name, "yaml.syntax", problem=problem,
                             line=mark.line + 1 if mark else None, column=mark.column + 1 if mark else None) from None
+    except ReaderError as error:  # a character YAML forbids (a control character): ruamel gives an offset, no mark
+        line, column = _line_column(text, error.position)
+        problem = (f"character U+{error.character:04X} is not allowed in YAML; delete it, or write it as "
+                   f"\\u{error.character:04X} inside double quotes")
+        raise InputError.of(name, "yaml.syntax", problem=problem, line=line, column=column) from None
     except YAMLError as error:
-        raise InputError.of(name, "yaml.syntax", problem=error) from None
+        raise InputError.of(name, "yaml.syntax", problem=str(error).splitlines()[0]) from None
     if not isinstance(tree, CommentedMap):
         raise InputError.of(name, "deal.not_mapping", line=1, column=1)
     return tree
+
+
+_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+"""What YAML counts as a line break, so positions found here agree with the parser's marks."""
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset."""
+    breaks = list(_LINE_BREAK.finditer(text, 0, offset))
+    return len(breaks) + 1, offset - (breaks[-1].end() if breaks else 0) + 1
 
 
 def _plain(node: Any, file: str) -> Any:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 from ruamel.yaml.reader import ReaderError
 
 from filing import i18n
@@ -25,6 +26,8 @@ from filing.model.deal import Deal
 MAX_DEAL_BYTES = 2_000_000
 MAX_NODES = 200_000
 """Bounds that stop a YAML alias bomb or a runaway file before it costs memory."""
+MAX_DEPTH = 100
+"""Nesting reported when a document is too deep for the parser's recursion (which fails at a few hundred)."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,8 @@ def read_document(path: Path) -> Any:
         raise InputError.of(name, "yaml.syntax", problem=problem, line=line, column=column) from None
     except YAMLError as error:
         raise InputError.of(name, "yaml.syntax", problem=str(error).splitlines()[0]) from None
+    except RecursionError:  # ruamel composes and constructs nested nodes recursively
+        raise _too_deep(name, text) from None
     if not isinstance(tree, CommentedMap):
         raise InputError.of(name, "deal.not_mapping", line=1, column=1)
     return tree
@@ -105,6 +110,23 @@ def _line_column(text: str, offset: int) -> tuple[int, int]:
     """1-based line and column of a character offset."""
     breaks = list(_LINE_BREAK.finditer(text, 0, offset))
     return len(breaks) + 1, offset - (breaks[-1].end() if breaks else 0) + 1
+
+
+def _too_deep(name: str, text: str) -> InputError:
+    """Locate where a document too deeply nested to load goes past MAX_DEPTH (error path only: a second parse, cut
+    short there because ruamel's scanner slows down with depth)."""
+    depth, mark = 0, None
+    try:
+        for event in YAML(typ="rt", pure=True).parse(text):
+            depth += isinstance(event, CollectionStartEvent) - isinstance(event, CollectionEndEvent)
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                break
+    except YAMLError:
+        pass  # the parser's recursion failed before the syntax error it ran into
+    problem = f"lists or mappings nested more than {MAX_DEPTH} levels deep; a deal file needs a handful"
+    return InputError.of(name, "yaml.syntax", problem=problem, line=mark.line + 1 if mark else None,
+                         column=mark.column + 1 if mark else None)
 
 
 def _plain(node: Any, file: str) -> Any:

@@ -6,6 +6,7 @@ import difflib
 import hashlib
 import json
 import re
+import stat
 import typing
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -67,6 +68,11 @@ def read_document(path: Path) -> Any:
     """Parse YAML (or JSON, which the same parser reads) keeping positions; reject anything that is not a mapping."""
     name = str(path)
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a pipe or device would block the read or never end
+            raise InputError.of(name, "file.unreadable", reason="not a regular file (a folder, pipe or device)")
+        if info.st_size > MAX_DEAL_BYTES:  # judged before reading, so a huge file costs no memory
+            raise InputError.of(name, "file.too_large", size=info.st_size, limit=MAX_DEAL_BYTES)
         raw = path.read_bytes()
     except OSError as error:
         raise InputError.of(name, "file.unreadable", reason=error.strerror) from None

@@ -1,0 +1,30 @@
+"""What every fuzz test shares: its example budget and the contract an input error must keep."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, settings
+
+from filing.errors import InputError
+
+
+def budget(ci: int) -> settings:
+    """`ci` examples in the test suite, where the whole fuzz set must cost seconds; under `make fuzz`
+    (HYPOTHESIS_PROFILE=fuzz) the profile's own, much larger count. Generating a whole deal is slow by design."""
+    fuzzing = settings.get_current_profile_name() == "fuzz"
+    return settings(max_examples=settings().max_examples if fuzzing else ci,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+def assert_located(error: InputError, file: Path, *, whole_file: tuple[str, ...] = ()) -> None:
+    """Every problem names the file, says something, and points at a line or a field path, unless its message is
+    one of `whole_file`'s (a fault of the file as a whole, such as its size)."""
+    assert error.problems, "an InputError with no problem in it"
+    for problem in error.problems:
+        assert problem.file == str(file), problem
+        assert problem.message.strip(), problem
+        assert "\n" not in problem.message, f"a message spread over lines: {problem.message!r}"
+        if not problem.message.startswith(whole_file):
+            assert problem.line is not None or problem.path, f"unlocated problem: {problem}"
+        assert str(problem) and problem.as_dict()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,7 +64,8 @@ def read_tape(path: str | Path, asset_class: AssetClass | str, sheet: str | None
     path, asset_class = Path(path), AssetClass(asset_class)
     raw, fmt, encoding, sheet_used = _read_raw(path, sheet)
     headers = tuple(raw.columns)
-    columns, unrecognised = _map_headers(path, headers, asset_class, line=1)
+    where = f" (sheet {sheet_used!r}; assets.tape_sheet chooses another)" if sheet_used is not None else ""
+    columns, unrecognised = _map_headers(path, headers, asset_class, line=1, where=where)
     raw = raw.select([pl.col(header).alias(column) for column, header in columns.items()])
     raw = raw.with_row_index("row", offset=2).with_columns(pl.col("row").cast(pl.Int64))
     filled = raw.select(pl.any_horizontal(pl.exclude("row").is_not_null())).to_series()
@@ -83,6 +85,8 @@ def read_tape(path: str | Path, asset_class: AssetClass | str, sheet: str | None
 def _read_raw(path: Path, sheet: str | None) -> tuple[pl.DataFrame, str, str | None, str | None]:
     """Every column as text, headers as in the file: (frame, format, encoding, sheet)."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a pipe or device would block the read or never end
+            raise InputError.of(path, "tape.unopenable", reason="not a regular file (a folder, pipe or device)")
         with path.open("rb") as handle:
             magic = handle.read(4)
     except OSError as error:
@@ -244,9 +248,10 @@ def _check_unique(path: Path, headers: list[str | None]) -> None:
         seen[header] = index
 
 
-def _map_headers(path: Path, headers: tuple[str, ...], asset_class: AssetClass, line: int
+def _map_headers(path: Path, headers: tuple[str, ...], asset_class: AssetClass, line: int, where: str = ""
                  ) -> tuple[dict[str, str], tuple[str, ...]]:
-    """Canonical column → header; raise on two headers for one column or on missing required columns."""
+    """Canonical column → header; raise on two headers for one column or on missing required columns (`where`
+    follows the headers found in that message: the sheet, for a workbook)."""
     schema = SCHEMAS[asset_class]
     columns: dict[str, str] = {}
     unrecognised: list[str] = []
@@ -262,8 +267,20 @@ def _map_headers(path: Path, headers: tuple[str, ...], asset_class: AssetClass, 
     missing = [c for c in schema.required if c not in columns]
     if missing:
         raise InputError.of(path, "tape.missing_columns", asset_class=asset_class.value, missing=", ".join(missing),
-                            found=", ".join(headers) or "(none)", line=line)
+                            found=(_shown(headers) or "(none)") + where, line=line)
     return columns, tuple(unrecognised)
+
+
+def _shown(headers: tuple[str, ...], most: int = 20, width: int = 40) -> str:
+    """The headers as a message can show them: control characters escaped, long ones cut, at most `most` listed
+    (a binary file read as CSV has one header of 64 KB of NUL bytes)."""
+    def one(header: str) -> str:
+        text = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}"
+                       for c in header[: width + 1])
+        return text[:width] + "…" if len(header) > width or len(text) > width else text
+
+    shown = ", ".join(one(h) for h in headers[:most])
+    return shown + (f", … ({len(headers) - most:,} more)" if len(headers) > most else "")
 
 
 __all__ = ["Tape", "read_tape", "detect_encoding"]

@@ -1,9 +1,9 @@
 """Calling and sending on either backend, fast enough for the scenario suite's budget.
 
-Why a module of its own: the suite makes several hundred calls and about a hundred transactions per deal, and the
-generic web3 path costs more than the chain itself (ABI re-resolution on every encoding, a middleware stack on every
-request). Here bound contract functions are encoded from their own ABI entry, calls on the embedded chain go straight
-to eth-tester, and calls and sends to an HTTP node use one keep-alive connection. Deploys, logs and signed
+Why a module of its own: the suite makes several hundred calls and a few transactions per tranche, and the generic
+web3 path costs more than the chain itself (ABI re-resolution on every encoding, a middleware stack on every
+request). Here bound contract functions are encoded from their own ABI entry, calls and sends on the embedded chain
+go straight to eth-tester, and calls and sends to an HTTP node use one keep-alive connection. Logs and signed
 transactions keep the ordinary web3 path.
 """
 
@@ -14,12 +14,15 @@ import http.client
 import json
 import time
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
 from eth_abi import decode as abi_decode
 from eth_abi import encode as abi_encode
+from eth_tester.exceptions import ValidationError as TesterValidationError
+from eth_utils import ValidationError as EVMValidationError
 from eth_utils import keccak
 from web3 import HTTPProvider, Web3
 from web3.exceptions import TimeExhausted, Web3Exception
@@ -165,42 +168,73 @@ class Transactor:
         self.abis = [list(a) for a in abis]
         self.describe = describe
         self._keys = {k.address: k for k in keys}
+        self._commit = True
 
     def _decode(self, error: BaseException) -> RevertInfo:
         return decode_revert(error, self.abis, self.describe)
 
-    def send(self, call: Any, sender: str, gas: int | None = CALL_GAS) -> dict[str, Any]:
-        """Send `call` (a bound contract function or constructor) from `sender`; return the receipt."""
-        params: dict[str, Any] = {"from": sender}
-        if gas is not None:
-            params["gas"] = gas
+    @contextmanager
+    def proving_by_call(self) -> Iterator[None]:
+        """Inside, `send` stops after its simulated call: the call alone proves the outcome of an operation whose
+        state change nothing later needs, and no block is mined for it."""
+        self._commit = False
         try:
-            if hasattr(call, "call"):  # constructors have no eth_call form
+            yield
+        finally:
+            self._commit = True
+
+    def send(self, call: Any, sender: str, gas: int | None = CALL_GAS) -> dict[str, Any]:
+        """Send `call` (a bound contract function or constructor) from `sender`; return the receipt (only
+        `{"status": 1}` when `proving_by_call`). `gas` None asks the node for an estimate."""
+        function = hasattr(call, "call")  # constructors have no eth_call form
+        try:
+            if function:
                 fast_call(self.web3, call, sender)
+                if not self._commit:
+                    return {"status": 1}
             lean = _lean(self.web3)
-            if sender not in self._keys and hasattr(call, "call") and lean is not None and gas:
+            if sender in self._keys:
+                receipt = self._send_signed(call, self._keys[sender], gas)
+            elif gas and is_embedded(self.web3):
+                return self._send_embedded(call, sender, gas)
+            elif gas and function and lean is not None:
                 return self._send_lean(lean, call, sender, gas)
-            if sender not in self._keys and hasattr(call, "call"):
-                tx_hash = self.web3.eth.send_transaction(  # type: ignore[arg-type]
-                    {"from": sender, "to": call.address, "data": encode_call(call), **({"gas": gas} if gas else {})})
-            elif sender in self._keys:
-                key = self._keys[sender]
-                params["nonce"] = self.web3.eth.get_transaction_count(sender, "pending")
-                params["chainId"] = self.web3.eth.chain_id
-                tx = call.build_transaction(params)
-                tx_hash = self.web3.eth.send_raw_transaction(key.sign(tx))
             else:
-                tx_hash = call.transact(params)
-            receipt = dict(self.web3.eth.wait_for_transaction_receipt(tx_hash, timeout=120, poll_latency=0.05))
+                tx_hash = call.transact({"from": sender, **({"gas": gas} if gas else {})})
+                receipt = dict(self.web3.eth.wait_for_transaction_receipt(tx_hash, timeout=120, poll_latency=0.05))
         except REVERT_ERRORS as error:
             raise Reverted(self._decode(error)) from None
         except TimeExhausted:
             raise ChainError("the transaction was not mined within 120 s") from None
-        except Web3Exception as error:
+        except (Web3Exception, TesterValidationError, EVMValidationError) as error:
             raise ChainError(f"the node refused the transaction: {type(error).__name__}: {error}") from None
         if receipt.get("status") != 1:
             raise Reverted(RevertInfo("Reverted", message="the transaction failed without a reason"))
         return receipt
+
+    def _send_signed(self, call: Any, key: DeployKey, gas: int | None) -> dict[str, Any]:
+        params: dict[str, Any] = {"from": key.address, "nonce": self.web3.eth.get_transaction_count(key.address,
+                                                                                                    "pending"),
+                                  "chainId": self.web3.eth.chain_id, **({"gas": gas} if gas else {})}
+        tx_hash = self.web3.eth.send_raw_transaction(key.sign(call.build_transaction(params)))
+        return dict(self.web3.eth.wait_for_transaction_receipt(tx_hash, timeout=120, poll_latency=0.05))
+
+    def _send_embedded(self, call: Any, sender: str, gas: int) -> dict[str, Any]:
+        """Straight to eth-tester, which mines at once: its web3 request stack and receipt polling cost as much as
+        py-evm mining a small transaction."""
+        tester = self.web3.provider.ethereum_tester  # type: ignore[attr-defined]
+        tx: dict[str, Any] = {"from": sender, "gas": gas}
+        if hasattr(call, "call"):
+            tx |= {"to": call.address, "data": encode_call(call)}
+        else:
+            tx["data"] = call.data_in_transaction
+        receipt = tester.get_transaction_receipt(tester.send_transaction(tx))
+        if receipt["status"] != 1:
+            raise Reverted(RevertInfo("Reverted", message="the transaction failed without a reason"))
+        created = receipt["contract_address"]
+        return {"status": 1, "transactionHash": bytes.fromhex(receipt["transaction_hash"][2:]),
+                "blockNumber": receipt["block_number"],
+                "contractAddress": Web3.to_checksum_address(created) if created else None}
 
     def _send_lean(self, lean: _LeanRPC, call: Any, sender: str, gas: int) -> dict[str, Any]:
         tx_hash = lean.request("eth_sendTransaction", [{"from": sender, "to": call.address,

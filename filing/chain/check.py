@@ -25,7 +25,7 @@ from filing.model.deal import Deal
 from filing.model.load import LoadedDeal
 from filing.progress import Progress, advance
 
-SENDERS = 5
+SENDERS = 3
 
 
 def check_on_chain(web3: Web3, deal: Deal, addresses: list[str], *, mode: str, actors: Actors | None = None,

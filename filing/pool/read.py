@@ -217,7 +217,7 @@ def _parse_csv(path: Path, source: Path | bytes, head: bytes) -> pl.DataFrame:
     except pl.exceptions.PolarsError as error:
         if "invalid utf-8" in str(error):
             raise _InvalidUtf8() from None
-        if "more fields" in str(error):
+        if "more fields" in str(error) or "not specified in schema" in str(error):  # a later row, the first row
             raise _ragged(path, source, delimiter, len(headers)) from None
         raise InputError.single(path, f"TAPE-01 the tape is not a readable CSV table: {str(error).splitlines()[0]}"
                                 ) from None
@@ -227,7 +227,7 @@ def _parse_csv(path: Path, source: Path | bytes, head: bytes) -> pl.DataFrame:
 def _ragged(path: Path, source: Path | bytes, delimiter: str, width: int) -> InputError:
     """Find the first row with more fields than the header (error path only, so a Python scan is fine)."""
     text = source.read_text(encoding="utf-8-sig") if isinstance(source, Path) else source.decode("utf-8")
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     for fields in reader:
         if len(fields) > width:
             return InputError.single(path, f"TAPE-06 row has {len(fields)} fields but the header has {width}; "

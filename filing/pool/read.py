@@ -209,6 +209,9 @@ def _parse_csv(path: Path, source: Path | bytes, head: bytes) -> pl.DataFrame:
     if not first.strip():
         raise InputError.of(path, "tape.empty", line=1)
     delimiter = max(",\t;", key=first.count)
+    if "\r" in first:  # csv.Error otherwise; polars would split the header where csv does not
+        raise InputError.single(path, "TAPE-01 the header row holds a bare carriage return (old Mac line endings?); "
+                                      "save the tape with Windows or Unix line endings", line=1)
     headers = next(csv.reader([first], delimiter=delimiter))
     _check_unique(path, headers)
     try:

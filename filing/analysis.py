@@ -7,14 +7,22 @@ import dataclasses
 
 import polars as pl
 
+from filing.errors import InputError
 from filing.model import Deal, LoadedDeal
 from filing.pool import PoolReport, Progress, analyse_pool
-from filing.pool.cashflow import project_cashflows
+from filing.pool.cashflow import ProjectionError, project_cashflows
 
 
 def analyse(loaded: LoadedDeal, progress: Progress | None = None) -> PoolReport:
-    """Analyse the deal's tape and project its cash flows."""
-    return with_cashflows(analyse_pool(loaded, progress), loaded.deal)
+    """Analyse the deal's tape and project its cash flows; InputError when the tape cannot be read, or when the tape
+    or the deal's terms leave nothing to project (a toll road with months of history, notes that mature before the
+    cut-off), naming the tape column or the deal field."""
+    pool = analyse_pool(loaded, progress)
+    try:
+        return with_cashflows(pool, loaded.deal)
+    except ProjectionError as error:
+        file, path = (loaded.tape_path, error.column) if error.column else (loaded.source, error.field)
+        raise InputError.single(file, f"the cash flows cannot be projected: {error}", path=path or "") from None
 
 
 def with_cashflows(pool: PoolReport, deal: Deal) -> PoolReport:

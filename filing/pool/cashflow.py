@@ -55,6 +55,15 @@ from filing.pool.schema import ND_CODES
 from filing.pool.waterfall import Waterfall, notes_in_pool_currency, run_waterfall
 
 
+class ProjectionError(ValueError):
+    """Why the cash flows cannot be projected, naming the tape ``column`` or else the deal ``field`` at fault, so that
+    the caller can point at the right file."""
+
+    def __init__(self, message: str, *, column: str | None = None, field: str | None = None):
+        super().__init__(message)
+        self.column, self.field = column, field
+
+
 @dataclass(frozen=True)
 class PoolFlows:
     """The pool's cash in one scenario, by month (index k-1 is month k), in the pool currency."""
@@ -150,19 +159,21 @@ def project_cashflows(frame: pl.DataFrame, asset_class: AssetClass | str, cut_of
     """Project the pool's monthly cash from ``cut_off`` and pay it through ``tranches`` in every scenario.
 
     ``frame`` has the canonical tape columns of ``asset_class``; ``pool_currency`` defaults to its ``currency``
-    column. Bad inputs raise ValueError naming the column or field.
+    column. Bad inputs raise ProjectionError naming the column or field.
     """
     asset_class = AssetClass(asset_class)
     if frame.height == 0:
-        raise ValueError("the tape has no rows: there is nothing to project")
+        raise ProjectionError("the tape has no rows: there is nothing to project", field="assets.tape")
     if not tranches:
-        raise ValueError("token.tranches is empty: there are no notes to pay")
+        raise ProjectionError("there are no notes to pay", field="token.tranches")
     scenarios = (cashflow.base, *cashflow.stress)
     if len({s.name for s in scenarios}) < len(scenarios):
-        raise ValueError(f"cashflow: scenario names repeat ({', '.join(s.name for s in scenarios)}); make them unique")
+        names = ", ".join(s.name for s in scenarios)
+        raise ProjectionError(f"scenario names repeat ({names}); make them unique", field="cashflow")
     legal_end = max(t.legal_maturity for t in tranches)
     if legal_end <= cut_off:
-        raise ValueError(f"token.tranches[].legal_maturity: {legal_end} is not after the cut-off date {cut_off}")
+        raise ProjectionError(f"the last legal maturity, {legal_end}, is not after the cut-off date {cut_off}",
+                              field="token.tranches")
     currency, notes, assumptions = notes_in_pool_currency(
         tranches, _pool_currency(frame, pool_currency), cashflow.fx_to_pool, fx_rate)
     source: _Schedule | _TollHistory
@@ -203,7 +214,8 @@ def _pool_currency(frame: pl.DataFrame, given: str | None) -> str | None:
         return given and given.upper()
     found = sorted(frame.get_column("currency").drop_nulls().unique().to_list())
     if len(found) > 1:
-        raise ValueError(f"column 'currency' mixes {', '.join(found)}: project one currency at a time")
+        raise ProjectionError(f"column 'currency' mixes {', '.join(found)}: project one currency at a time",
+                              column="currency")
     return found[0] if found else None
 
 
@@ -229,7 +241,7 @@ def _column(frame: pl.DataFrame, column: str, required: bool) -> pl.Series | Non
     """A typed column. Raw text (a tape that skipped the reader) is parsed for the spellings this module needs."""
     if column not in frame.columns:
         if required:
-            raise ValueError(f"column '{column}' is missing from the tape")
+            raise ProjectionError(f"column '{column}' is missing from the tape", column=column)
         return None
     series = frame.get_column(column)
     if series.dtype == pl.String:
@@ -237,9 +249,11 @@ def _column(frame: pl.DataFrame, column: str, required: bool) -> pl.Series | Non
         parsed = frame.select(_parse_text(column, text), text.is_not_null().alias("given"))
         series, unreadable = parsed.to_series(0), parsed.to_series(1) & parsed.to_series(0).is_null()
         if unreadable.any():
-            raise ValueError(f"column '{column}' has {unreadable.sum()} unreadable value(s){_where(frame, unreadable)}")
+            raise ProjectionError(f"column '{column}' has {unreadable.sum()} unreadable value(s)"
+                                  f"{_where(frame, unreadable)}", column=column)
     if required and series.null_count():
-        raise ValueError(f"column '{column}' has {series.null_count()} empty value(s){_where(frame, series.is_null())}")
+        raise ProjectionError(f"column '{column}' has {series.null_count()} empty value(s)"
+                              f"{_where(frame, series.is_null())}", column=column)
     return series
 
 
@@ -302,11 +316,13 @@ def _schedule(frame: pl.DataFrame, asset_class: AssetClass, cut_off: date) -> _S
         frame = frame.sort("asset_id")  # the same pool in any row order gives the same sums
     balance = _numbers(frame, "outstanding_balance")
     if (balance <= 0).any():
-        raise ValueError("column 'outstanding_balance' must be positive" + _where(frame, balance <= 0))
+        raise ProjectionError("column 'outstanding_balance' must be positive" + _where(frame, balance <= 0),
+                              column="outstanding_balance")
     maturity = _dates(frame, "maturity_date")
     early = maturity < np.datetime64(cut_off)
     if early.any():
-        raise ValueError(f"column 'maturity_date' is before the cut-off date {cut_off}" + _where(frame, early))
+        raise ProjectionError(f"column 'maturity_date' is before the cut-off date {cut_off}" + _where(frame, early),
+                              column="maturity_date")
     last = _months_until(cut_off, maturity.max().item())
     month = np.maximum(np.searchsorted(_period_ends(cut_off, last), maturity), 1)
     rate = _numbers(frame, "interest_rate", missing=0.0)
@@ -325,8 +341,8 @@ def _frequencies(frame: pl.DataFrame) -> np.ndarray:
     every = np.ones(frame.height, dtype=np.int64) if series is None else series.fill_null(1).to_numpy()
     wrong = ~np.isin(every, (1, 3, 6, 12))
     if wrong.any():
-        raise ValueError("column 'payment_frequency' must be monthly, quarterly, semiannual or annual"
-                         + _where(frame, wrong))
+        raise ProjectionError("column 'payment_frequency' must be monthly, quarterly, semiannual or annual"
+                              + _where(frame, wrong), column="payment_frequency")
     return every.astype(np.int64)
 
 
@@ -381,14 +397,17 @@ def _toll_history(frame: pl.DataFrame, concession_end: date | None) -> _TollHist
     order = np.argsort(period, kind="stable")
     month, revenue = period[order].astype("datetime64[M]").astype(np.int64), _numbers(frame, "toll_revenue")[order]
     if (np.diff(month) != 1).any():
-        raise ValueError("column 'period' must list consecutive months, each once (a month repeats or is missing)")
+        raise ProjectionError("column 'period' must list consecutive months, each once (a month repeats or is missing)",
+                              column="period")
     years = len(month) // 12
     if years == 0:
-        raise ValueError(f"column 'period' covers {len(month)} months; the projection needs at least 12")
+        raise ProjectionError(f"column 'period' covers {len(month)} months; the projection needs at least 12",
+                              column="period")
     by_year = revenue[len(revenue) - 12 * years:].reshape(years, 12)
     totals = by_year.sum(axis=1)
     if (revenue < 0).any() or (totals == 0).any():
-        raise ValueError("column 'toll_revenue' must not be negative, nor zero for a whole year of history")
+        raise ProjectionError("column 'toll_revenue' must not be negative, nor zero for a whole year of history",
+                              column="toll_revenue")
     first_month = month[len(month) - 12 * years]
     profile = np.roll((by_year / totals[:, None]).mean(axis=0), first_month % 12)
     growth = (totals[-1] / totals[0]) ** (1 / (years - 1)) - 1 if years > 1 else 0.0

@@ -17,11 +17,11 @@ from typing import Any
 
 import polars as pl
 
-from filing.analysis import with_cashflows
+from filing.analysis import analyse
 from filing.errors import InputError, Problem
 from filing.model.load import LoadedDeal, load_deal
 from filing.packet.data import DATA_FILES
-from filing.pool import PoolReport, analyse_pool
+from filing.pool import PoolReport
 from filing.review.diff import Change, changes, records
 from filing.review.integrity import Manifest, packet_file, read_json
 from filing.review.report import Check, Issue, check
@@ -151,7 +151,7 @@ def _analyse_packet_tape(loaded: LoadedDeal, tape: Path) -> PoolReport:
         frame.drop([c for c in ANALYSIS_COLUMNS if c in frame.columns]).write_parquet(copy)
         assets = loaded.deal.assets.model_copy(update={"tape": str(copy), "tape_sheet": None})
         deal = loaded.deal.model_copy(update={"assets": assets})
-        return with_cashflows(analyse_pool(LoadedDeal(deal, loaded.source)), deal)
+        return analyse(LoadedDeal(deal, loaded.source))
 
 
 def _check_findings(root: Path, loaded: LoadedDeal | None, pool: PoolReport | None

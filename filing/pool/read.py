@@ -97,7 +97,8 @@ def _read_raw(path: Path, sheet: str | None) -> tuple[pl.DataFrame, str, str | N
         frame, sheet = _read_xlsx(path, sheet)
         return frame, "xlsx", None, sheet
     if sheet is not None:
-        raise InputError.single(path, f"TAPE-01 a sheet ({sheet!r}) was given but the tape is not an XLSX workbook")
+        raise InputError.single(path, f"TAPE-01 a sheet ({sheet!r}) was given but the tape is not an XLSX workbook",
+                                path="assets.tape_sheet")
     frame, encoding = _read_csv(path)
     return frame, "csv", encoding, None
 
@@ -120,7 +121,8 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[pl.DataFrame, str]:
     workbook = _guard(path, lambda: fastexcel.read_excel(path))
     names = workbook.sheet_names
     if sheet is not None and sheet not in names:
-        raise InputError.single(path, f"TAPE-01 no sheet named {sheet!r}; the workbook has: {', '.join(names)}")
+        raise InputError.single(path, f"TAPE-01 no sheet named {sheet!r}; the workbook has: {', '.join(names)}",
+                                path="assets.tape_sheet")
     chosen = sheet if sheet is not None else names[0]
     frame = _guard(path, lambda: workbook.load_sheet(chosen, dtypes="string").to_polars())
     if not frame.columns:

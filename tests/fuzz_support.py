@@ -17,12 +17,12 @@ def budget(ci: int) -> settings:
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
-def assert_located(error: InputError, file: Path, *, whole_file: tuple[str, ...] = ()) -> None:
-    """Every problem names the file, says something, and points at a line or a field path, unless its message is
-    one of `whole_file`'s (a fault of the file as a whole, such as its size)."""
+def assert_located(error: InputError, *files: Path, whole_file: tuple[str, ...] = ()) -> None:
+    """Every problem names one of the input files, says something, and points at a line or a field path, unless its
+    message starts with one of `whole_file` (a fault of the file as a whole, such as a corrupt workbook)."""
     assert error.problems, "an InputError with no problem in it"
     for problem in error.problems:
-        assert problem.file == str(file), problem
+        assert problem.file in map(str, files), problem
         assert problem.message.strip(), problem
         assert "\n" not in problem.message, f"a message spread over lines: {problem.message!r}"
         if not problem.message.startswith(whole_file):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from filing.packet.render import DOCUMENTS, RenderOptions, render_documents
 from filing.packet.word import html_to_docx, zip_entries
 from filing.progress import Progress, advance, within
 from filing.resources import templates_dir
+from filing.write import atomic_folder, replaceable, write_file
 
 WORKERS = 2
 
@@ -106,7 +106,7 @@ def build_from_data(data: PacketData, out_dir: str | Path, *, langs: tuple[str, 
         extra[SIGNATURE] = sign_manifest(manifest, key, str(sign_key_file or "FILING_SIGN_KEY"))
         signer = json.loads(extra[SIGNATURE])["signer"]
     write_start = time.perf_counter()
-    _write_atomically(out_dir, files | extra)
+    _write_folder(out_dir, files | extra)
     zip_path = _write_zip(out_dir, files | extra, created) if zip else None
     timings["write"] = time.perf_counter() - write_start
     timings["total"] = time.perf_counter() - start
@@ -190,33 +190,20 @@ def _tool() -> dict[str, str]:
 
 def _check_target(out_dir: Path) -> None:
     """Replace only a previous packet: a non-empty folder without a manifest is someone's files, not ours to delete."""
-    if out_dir.exists() and (not out_dir.is_dir() or (any(out_dir.iterdir()) and not (out_dir / MANIFEST).exists())):
+    if not replaceable(out_dir, MANIFEST):
         raise InputError.single(out_dir, "exists and is not a packet (no manifest.json); choose another -o folder")
 
 
-def _write_atomically(out_dir: Path, files: dict[str, bytes]) -> None:
-    parent = out_dir.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    staging = parent / f".{out_dir.name}.new-{os.getpid()}"
-    retired = parent / f".{out_dir.name}.old-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
+def _write_folder(out_dir: Path, files: dict[str, bytes]) -> None:
+    with atomic_folder(out_dir) as staging:
         for path, content in sorted(files.items()):
             target = staging / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
-        if out_dir.exists():
-            out_dir.rename(retired)
-        staging.rename(out_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(retired, ignore_errors=True)
 
 
 def _write_zip(out_dir: Path, files: dict[str, bytes], created: datetime) -> Path:
     """``DIR.zip`` beside the folder: the same files under ``DIR/``, sorted, every entry dated ``created``."""
     target = out_dir.with_name(out_dir.name + ".zip")
-    partial = target.with_name(f".{target.name}.{os.getpid()}")
-    partial.write_bytes(zip_entries([(f"{out_dir.name}/{p}", c) for p, c in sorted(files.items())], created))
-    partial.replace(target)
+    write_file(target, zip_entries([(f"{out_dir.name}/{p}", c) for p, c in sorted(files.items())], created))
     return target

@@ -17,7 +17,7 @@ from filing.packet.fonts import FontsMissing, find_faces
 from filing.packet.pdf import PdfJob, render_pdf
 from filing.resources import templates_dir
 from filing.review.report import ReviewReport
-from filing.write import atomic_folder
+from filing.write import atomic_folder, replaceable
 
 TEMPLATE = "review/report.html.j2"
 FILES = ("review.json", "review.html", "review.pdf")
@@ -26,8 +26,11 @@ FILES = ("review.json", "review.html", "review.pdf")
 def write_review(report: ReviewReport, target: Path, now: datetime | None = None) -> list[Path]:
     """Render and write the three files into `target` (replacing a previous review there) and return their paths.
 
-    Raises PacketError (template, font or fetch problem) before anything is written.
+    Raises PacketError (``target`` is someone's folder, or a template, font or fetch problem) before anything is
+    written: ``-o`` pointed at the packet itself or at a folder of one's own files must not wipe it.
     """
+    if not replaceable(target, FILES[0]):
+        raise PacketError(f"{target} exists and is not a review folder (no {FILES[0]}); choose another -o folder")
     created = (now or datetime.now(UTC)).replace(microsecond=0)
     data = report.to_dict()
     try:

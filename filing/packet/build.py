@@ -27,7 +27,7 @@ from filing.packet.environment import LANGS, TemplateProblem, make_environment
 from filing.packet.fonts import FontsMissing, find_faces
 from filing.packet.manifest import MANIFEST, SIGNATURE, build_manifest, read_key, sign_manifest
 from filing.packet.parity import ParityIssue, check_parity
-from filing.packet.pdf import PdfJob, render_pdf, warm_up
+from filing.packet.pdf import PdfJob, exit_with_parent, render_pdf, warm_up
 from filing.packet.render import DOCUMENTS, RenderOptions, render_documents
 from filing.packet.word import html_to_docx, zip_entries
 from filing.progress import Progress, advance, within
@@ -134,7 +134,8 @@ def render_packet(data: PacketData, *, langs: tuple[str, ...], draft: bool, temp
     files = {f"documents/{slug}.html": page.encode() for slug, page in html.items()}
     pdf_start = time.perf_counter()
     warm_up()  # fonts and stylesheets loaded once here, inherited by the forked workers
-    with ProcessPoolExecutor(WORKERS, mp_context=get_context("fork")) as pool:
+    with ProcessPoolExecutor(WORKERS, mp_context=get_context("fork"), initializer=exit_with_parent,
+                             initargs=(os.getpid(),)) as pool:
         pending = [pool.submit(render_pdf, job) for job in jobs]
         parity = [issue for slug, page in html.items() for issue in check_parity(slug, page)]
         for spec in DOCUMENTS:

@@ -7,6 +7,8 @@ derived from the content; nothing reads the clock. The glyph check runs on the f
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -63,6 +65,17 @@ def render_pdf(job: PdfJob) -> PdfResult:
     text = "".join(_laid_out_text(document))
     return PdfResult(job.slug, pdf, len(document.pages), tuple(missing_glyphs(text, list(document.fonts.values()))),
                      seconds)
+
+
+def exit_with_parent(parent: int) -> None:
+    """Worker initializer: once the build that forked this worker is gone (killed), stop, rather than lay out pages
+    for nobody and then wait for work for ever."""
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def warm_up() -> None:

@@ -225,7 +225,7 @@ def model_trees(cls: type[BaseModel]) -> st.SearchStrategy[dict]:
 def valid_deals(asset_class: str | None = None) -> st.SearchStrategy[dict]:
     """Valid deal trees, optionally of one asset class, with the tape at `tape.bin` next to the deal."""
     def fixed(tree: dict) -> dict:
-        assets = tree["assets"] | {"tape": "tape.bin"} | ({"asset_class": asset_class} if asset_class else {})
+        assets = tree["assets"] | {"tape": "tape.bin"} | ({"asset_class": str(asset_class)} if asset_class else {})
         return tree | {"assets": assets}
     return model_trees(model.Deal).map(fixed)
 
@@ -330,7 +330,7 @@ def _mutate(draw, tree: dict) -> None:
 @st.composite
 def mutated_deals(draw, base: st.SearchStrategy[dict] | None = None) -> dict:
     """A valid tree (an example or a generated one) with one to four mutations."""
-    tree = copy.deepcopy(draw(base or (st.sampled_from(EXAMPLE_TREES) | valid_deals())))
+    tree = copy.deepcopy(draw(base if base is not None else st.sampled_from(EXAMPLE_TREES) | valid_deals()))
     for _ in range(draw(st.integers(1, 4))):
         if tree:
             _mutate(draw, tree)

@@ -14,6 +14,7 @@ an exception message.
 from __future__ import annotations
 
 import ast
+import functools
 import os
 import re
 from collections.abc import Callable, Iterable
@@ -198,8 +199,15 @@ def _error_index(abis: Iterable[Iterable[dict[str, Any]]]) -> dict[bytes, tuple[
         for entry in abi:
             if entry.get("type") == "error":
                 types = [canonical_type(i) for i in entry.get("inputs", [])]
-                index[keccak(text=f"{entry['name']}({','.join(types)})")[:4]] = (entry["name"], types)
+                index[function_selector(f"{entry['name']}({','.join(types)})")] = (entry["name"], types)
     return index
+
+
+@functools.lru_cache(maxsize=1024)
+def function_selector(signature: str) -> bytes:
+    """The 4-byte selector of a function or custom error signature, hashed once (every revert decodes against a
+    token's whole error list)."""
+    return keccak(text=signature)[:4]
 
 
 def canonical_type(item: dict[str, Any]) -> str:

@@ -48,11 +48,13 @@ def render_pdf(job: PdfJob) -> PdfResult:
     """Lay out and write one PDF; a refused URL or a character without a glyph is reported, not raised."""
     start = time.perf_counter()
     fetcher = LockedURLFetcher([Path(r) for r in job.roots])
+    base = Path(job.roots[-1]).as_uri() + "/"
     try:
-        document = weasyprint.HTML(string=job.html, base_url=Path(job.roots[-1]).as_uri() + "/",
-                                   url_fetcher=fetcher).render(font_config=FontConfiguration())
+        document = weasyprint.HTML(string=job.html, base_url=base, url_fetcher=fetcher).render(
+            font_config=FontConfiguration())
     except RefusedURL as refusal:
         return PdfResult(job.slug, b"", 0, (), time.perf_counter() - start, str(refusal))
+    _relative_links(document, base)
     options: dict = {"pdf_identifier": True, "uncompressed_pdf": False}
     if job.pdf_a:
         options["pdf_variant"] = "pdf/a-3b"
@@ -86,6 +88,15 @@ def warm_up() -> None:
     sample = ('<p style="font-family: \'Noto Serif CJK SC\'">备案 <b>报告</b> Filing</p>'
               '<p style="font-family: \'Noto Sans CJK SC\'">备案 <b>报告</b> Filing</p>')
     weasyprint.HTML(string=sample).render(font_config=FontConfiguration()).write_pdf()
+
+
+def _relative_links(document: weasyprint.Document, base: str) -> None:
+    """Links to the packet's sibling files (the index's file names) as written, relative: WeasyPrint resolves them
+    against the templates folder, which would put the build machine's path into the PDF and break byte-identical
+    rebuilds elsewhere; relative, they open the sibling file beside the PDF."""
+    for page in document.pages:
+        page.links = [(kind, target.removeprefix(base) if kind == "external" else target, *rest)
+                      for kind, target, *rest in page.links]
 
 
 def _laid_out_text(document: weasyprint.Document):

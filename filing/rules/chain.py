@@ -101,8 +101,8 @@ def mainland_wallet_receives(ctx: Context) -> Iterator[Hit]:
       source=f"{OVERSEAS_ONLY}; {ERC3643}", message="scenario(s) failed: {scenarios}",
       message_zh="被改标为境内或0的持有人仍可转出：{scenarios}", needs_chain=True)
 def sender_not_checked(ctx: Context) -> Iterator[Hit]:
-    """What: a holder whose country is changed to 156 (or 0) after it bought can no longer transfer, be the source of
-    a transferFrom, or be emptied by a forced transfer to anyone but through a burn.
+    """What: a holder whose country is changed to 156 (or 0) after it bought can no longer send: no transfer, no
+    transferFrom out of it, no forced transfer (only a burn may remove its tokens).
     Why: country modules of the ERC-3643 reference implementation check only the receiver, so a mainland holder keeps
     trading; the overseas-only promise covers senders as much as receivers.
     Source: Notice 42 (secondary); the ERC-3643 reference implementation's known gap."""

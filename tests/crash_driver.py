@@ -116,6 +116,8 @@ class Driver:
             return
         workers: list[int] = []
         while not any(_cpu_ticks(pid) > 50 for pid in workers):  # half a second laying out pages
+            if os.waitpid(child, os.WNOHANG)[0]:
+                sys.exit("the copy ended before any PDF worker was busy")
             workers = _forked_children(child)
             time.sleep(0.05)
         os.kill(child, signal.SIGKILL)

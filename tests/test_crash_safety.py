@@ -94,12 +94,12 @@ def _old_then_new(steps: list[dict], key: str, before: str | None, after: str) -
 @pytest.fixture(scope="module")
 def build(tmp_path_factory: pytest.TempPathFactory) -> Driven:
     """The example built over an earlier packet, killed all the way through, in two rounds: the second replaces the
-    packet the first one wrote."""
+    packet the first one wrote. Quiet, so no progress-bar thread is running when the driver forks."""
     root = tmp_path_factory.mktemp("crash-build")
     output = root / "out" / "packet"
     _stand_in_packet(output)
     return _drive(root / "report.jsonl", output,
-                  ["build", str(EXAMPLE / "deal.yaml"), "-o", str(output), "--zip", "--sign-key-file",
+                  ["--quiet", "build", str(EXAMPLE / "deal.yaml"), "-o", str(output), "--zip", "--sign-key-file",
                    str(EXAMPLE / "test-key.txt")],
                   "--kill-on-open", str(EXAMPLE / "tape.csv"),
                   "--kill-workers-after-open", str(templates_dir() / "packet" / "base.html.j2"), "--rounds", "2")
@@ -143,7 +143,7 @@ def test_a_review_killed_at_any_write_step_leaves_the_old_report_or_the_new(buil
     """The first round writes a new folder, the second replaces it. Without renameat2 (as on macOS) the old folder
     is renamed aside before the new one takes its name, so there the folder may be missing for a moment."""
     output = tmp_path / "reviews" / "review"
-    driven = _drive(tmp_path / "report.jsonl", output, ["review", str(build.output), "-o", str(output)],
+    driven = _drive(tmp_path / "report.jsonl", output, ["--quiet", "review", str(build.output), "-o", str(output)],
                     "--rounds", "2", *([] if exchange else ["--no-exchange"]))
     first, second = driven.rounds()
     new = first[-1]["output"]

@@ -44,7 +44,7 @@ import calendar
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 import numpy as np
 import polars as pl
@@ -188,14 +188,21 @@ def project_cashflows(frame: pl.DataFrame, asset_class: AssetClass | str, cut_of
     results = []
     for scenario in scenarios:
         pool, growth = source.flows(scenario, ends)
+        if growth is not None and not np.isfinite(pool.collections.sum()):  # the report's totals must be numbers
+            raise ProjectionError(f"the projected revenue overflows: the history's growth of {growth:.3g} a year "
+                                  "compounds past any amount", column="toll_revenue")
         waterfall = run_waterfall(pool.collections, notes, float(cashflow.senior_fees_rate), periods)
         results.append(ScenarioResult(scenario, pool, waterfall, growth))
     return CashflowReport(asset_class, cut_off, currency, periods, tuple(results), tuple(assumptions))
 
 
+_EVERY_FLOAT = Context(prec=400)
+"""Enough digits to quantize any finite float to the cent (the default 28 fail on a toll road's wild growth)."""
+
+
 def money(value: float) -> str:
     """Half-up to the cent from the exact binary value, so the same float always gives the same string."""
-    cents = Decimal(value).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    cents = Decimal(value).quantize(Decimal("0.01"), ROUND_HALF_UP, _EVERY_FLOAT)
     return str(cents.copy_abs() if cents == 0 else cents)
 
 
@@ -385,7 +392,9 @@ class _TollHistory:
         growth = self.growth if scenario.revenue_growth is None else scenario.revenue_growth
         month = ends[1:].astype("datetime64[M]").astype(np.int64)
         years = np.ceil((month - self.last_month) / 12)
-        revenue = self.level * self.profile[month % 12] * (1 + growth) ** years * (1 - float(scenario.revenue_haircut))
+        with np.errstate(over="ignore"):  # wild growth overflows to inf, which project_cashflows reports
+            revenue = (self.level * self.profile[month % 12] * (1 + growth) ** years
+                       * (1 - float(scenario.revenue_haircut)))
         if self.concession_end is not None:
             length = (ends[1:] - ends[:-1]).astype(np.float64)
             revenue *= np.clip((np.datetime64(self.concession_end) - ends[:-1]).astype(np.float64) / length, 0, 1)

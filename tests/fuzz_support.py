@@ -24,7 +24,7 @@ def assert_located(error: InputError, *files: Path, whole_file: tuple[str, ...] 
     for problem in error.problems:
         assert problem.file in map(str, files), problem
         assert problem.message.strip(), problem
-        assert "\n" not in problem.message, f"a message spread over lines: {problem.message!r}"
+        assert len(str(problem).splitlines()) == 1, f"a problem spread over lines: {str(problem)!r}"
         if not problem.message.startswith(whole_file):
             assert problem.line is not None or problem.path, f"unlocated problem: {problem}"
         assert str(problem) and problem.as_dict()

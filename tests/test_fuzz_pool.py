@@ -56,14 +56,21 @@ def analyse_example(asset_class: AssetClass, tape: bytes) -> filing.PoolReport |
         return analyse(filing.LoadedDeal(deal.model_copy(update={"assets": assets}), Path(folder) / "deal.yaml"))
 
 
+HEADER = b"asset_id,obligor_id,obligor_name,outstanding_balance,origination_date,maturity_date"
+
+
+def two_years(first: str, second: str) -> bytes:
+    """A toll road's monthly revenue for 2000 and 2001: the projection compounds the growth between them."""
+    rows = [f"{2000 + m // 12}-{m % 12 + 1:02d},{first if m < 12 else second}" for m in range(24)]
+    return ("period,toll_revenue\n" + "\n".join(rows) + "\n").encode()
+
+
 @budget(40)
 @given(case=per_class(valid_tapes))
+@example(case=(AssetClass.toll_road_income, two_years("1.00", "100.00")))  # 10^74: was decimal.InvalidOperation
 def test_fuzz_valid_tapes_analyse(case):
     outcome = analyse_example(*case)
     assert not isinstance(outcome, InputError), str(outcome)
-
-
-HEADER = b"asset_id,obligor_id,obligor_name,outstanding_balance,origination_date,maturity_date"
 
 
 @budget(60)
@@ -71,6 +78,7 @@ HEADER = b"asset_id,obligor_id,obligor_name,outstanding_balance,origination_date
 @example(case=(AssetClass.toll_road_income, b"period,toll_revenue\n2000-01,0.00\n"))  # was a ValueError
 @example(case=(AssetClass.trade_receivables, HEADER + b"\n1,2,3,4,5,6,7\n"))  # was an unlocated TAPE-01
 @example(case=(AssetClass.trade_receivables, HEADER + b"\r1,2,3,4,5,6\r"))  # was a csv.Error
+@example(case=(AssetClass.toll_road_income, two_years("0.01", "1000000000.00")))  # overflows: was InvalidOperation
 def test_fuzz_broken_tapes_fail_located(case):
     analyse_example(*case)
 

@@ -2,7 +2,8 @@
 
 CI must not flake: examples are derandomized (the same ones every run), no example database is read or written, and
 there is no deadline, since a shared two-core runner makes any timing bound a coin toss. `fuzz` is the long random
-search; its database keeps the failures it finds so that the next run replays them first.
+search (the fuzz tests run 20 times their CI count, see fuzz_support.budget); its database keeps the failures it
+finds so that the next run replays them first.
 """
 
 from __future__ import annotations

@@ -288,10 +288,3 @@ class Transactor:
             raise Reverted(RevertInfo("Reverted", message="the transaction failed without a reason"))
         return {"status": 1, "transactionHash": tx_hash, "blockNumber": int(receipt["blockNumber"], 16),
                 "contractAddress": receipt.get("contractAddress")}
-
-    def read(self, call: Any, sender: str | None = None) -> Any:
-        """`eth_call`; a revert raises `Reverted`."""
-        try:
-            return fast_call(self.web3, call, sender)
-        except REVERT_ERRORS as error:
-            raise Reverted(self._decode(error)) from None

@@ -19,10 +19,9 @@ from filing.errors import InputError
 from filing.model.load import LoadedDeal
 from filing.review.integrity import Manifest
 from filing.review.report import Check, Issue, check
+from filing.rules.chain import MANIFEST_FIELD
 from filing.rules.registry import Finding, Severity
 
-MANIFEST_DOCUMENT = "document[filing.manifest]"
-"""The contract report's field for the ERC-1643 ``filing.manifest`` document hash."""
 MANIFEST_RULES = ("CHAIN-11", "CHAIN-12")
 """The chain findings about that hash; they belong to the ``chain-manifest`` check, not to ``chain-contract``."""
 DEFAULT_ADMIN_ROLE = b"\0" * 32
@@ -79,7 +78,7 @@ def _manifest_check(report: ContractReport) -> Check:
     """Every token must record exactly this packet's manifest SHA-256 under ``filing.manifest``."""
     evidence, issues = [], []
     for tranche in report.tranches:
-        recorded = next((c for c in tranche.checks if c.field == MANIFEST_DOCUMENT), None)
+        recorded = next((c for c in tranche.checks if c.field == MANIFEST_FIELD), None)
         actual = recorded.actual if recorded else None
         evidence.append(f"{tranche.tranche} {tranche.address}: filing.manifest = {actual or 'not recorded'}")
         if recorded is None or recorded.ok is not True:

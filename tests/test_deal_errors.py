@@ -7,23 +7,26 @@ import json
 import re
 
 import pytest
+from deal_edits import TRADE_RECEIVABLES
 from typer.testing import CliRunner
 
-from deal_edits import TRADE_RECEIVABLES
 from filing.cli import app
 
 ORIGINAL = TRADE_RECEIVABLES.read_text(encoding="utf-8")
 
 # (case id, text to replace in the example, replacement, expected field path, text on the expected line)
 CASES = [
-    ("uscc-short", "  uscc: 91440300AY4CL12T24", "  uscc: 91440300AY4CL12T2", "filer.uscc", "uscc: 91440300AY4CL12T2\n"),
+    ("uscc-short", "  uscc: 91440300AY4CL12T24", "  uscc: 91440300AY4CL12T2", "filer.uscc",
+     "uscc: 91440300AY4CL12T2\n"),
     ("uscc-letter-O", "  uscc: 91440300AY4CL12T24", "  uscc: 91440300AY4CLO2T24", "filer.uscc", "AY4CLO2T24"),
     ("lei-check-digits", "lei: 254900ABCD1234EFGH49", "lei: 254900ABCD1234EFGH48", "issuer.lei", "EFGH48"),
     ("isin-check-digit", "      symbol: HXSC-A\n", "      symbol: HXSC-A\n      isin: US0378331006\n",
      "token.tranches[0].isin", "US0378331006"),
-    ("evm-checksum", "      symbol: HXSC-B\n", "      symbol: HXSC-B\n      address: '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD'\n",
+    ("evm-checksum", "      symbol: HXSC-B\n",
+     "      symbol: HXSC-B\n      address: '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD'\n",
      "token.tranches[1].address", "0x5aAeb"),
-    ("unknown-jurisdiction", "  jurisdiction: Hong Kong\n", "  jurisdiction: Xanadu\n", "issuer.jurisdiction", "Xanadu"),
+    ("unknown-jurisdiction", "  jurisdiction: Hong Kong\n", "  jurisdiction: Xanadu\n", "issuer.jurisdiction",
+     "Xanadu"),
     ("unknown-jurisdiction-in-list", "[CN, US]", "[CN, Atlantis]", "offering.investors.excluded_jurisdictions[1]",
      "Atlantis"),
     ("currency", "      currency: USD\n      coupon_rate: 0.052", "      currency: USX\n      coupon_rate: 0.052",
@@ -31,11 +34,12 @@ CASES = [
     ("region-code", 'region_code: "440300"', 'region_code: "990000"', "filer.region_code", "990000"),
     ("unknown-field", "  legal_representative: 陈立明", "  legal_representativ: 陈立明", "filer.legal_representativ",
      "legal_representativ:"),
-    ("missing-field", "  name_en: Shenzhen Qianhai Huaxun Supply Chain Management Co., Ltd.\n  address_zh", "  address_zh",
-     "filer.name_en", "filer:"),
+    ("missing-field", "  name_en: Shenzhen Qianhai Huaxun Supply Chain Management Co., Ltd.\n  address_zh",
+     "  address_zh", "filer.name_en", "filer:"),
     ("asset-class", "asset_class: trade_receivables", "asset_class: mortgages", "assets.asset_class", "mortgages"),
     ("impossible-date", "cut_off_date: 2026-09-30", "cut_off_date: 2026-02-30", "assets.cut_off_date", "2026-02-30"),
-    ("negative-principal", 'principal: "30000000"', 'principal: "-30000000"', "token.tranches[1].principal", "-30000000"),
+    ("negative-principal", 'principal: "30000000"', 'principal: "-30000000"', "token.tranches[1].principal",
+     "-30000000"),
     ("rate-as-percent", "coupon_rate: 0.052", "coupon_rate: 5.2", "token.tranches[0].coupon_rate", "5.2"),
     ("bool-as-text", "  ownership_dispute: false", "  ownership_dispute: 'no'", "assets.ownership_dispute", "'no'"),
     ("decimals-too-many", "      decimals: 6\n    - id: B", "      decimals: 30\n    - id: B",
@@ -60,11 +64,13 @@ CASES = [
      "title_en: " + "X" * 5000, "title_en", "XXXXX"),
     ("sfc-ce-number", "sfc_ce_number: BTZ201", "sfc_ce_number: 12345", "offering.venue.sfc_ce_number", "12345"),
     ("fx-rate-zero", 'fx_to_pool: {USD: "7.10"}', 'fx_to_pool: {USD: "0"}', "cashflow.fx_to_pool.USD", "fx_to_pool"),
-    ("peg-currency", "    peg_currency: USD", "    peg_currency: DOLLARS", "token.settlement_asset.peg_currency", "DOLLARS"),
+    ("peg-currency", "    peg_currency: USD", "    peg_currency: DOLLARS", "token.settlement_asset.peg_currency",
+     "DOLLARS"),
     ("negative-list-code", "  originator_affiliates: []", "  negative_list_flags: [NL9]",
      "assets.negative_list_flags[0]", "NL9"),
     ("scenario-name", "{name: base, cpr: 0.05", "{name: Base Case, cpr: 0.05", "cashflow.base.name", "Base Case"),
-    ("extra-top-level", "deal_id: HXSC-TR-2026-01\n", "deal_id: HXSC-TR-2026-01\nnotes: hello\n", "notes", "notes: hello"),
+    ("extra-top-level", "deal_id: HXSC-TR-2026-01\n", "deal_id: HXSC-TR-2026-01\nnotes: hello\n", "notes",
+     "notes: hello"),
 ]
 
 
@@ -119,7 +125,8 @@ def test_several_errors_are_reported_together(tmp_path):
     ("empty", "", 1, "must be a mapping"),
     ("gb18030", ORIGINAL.encode("gb18030"), None, "not UTF-8"),
     ("alias-bomb", "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]\n" for i in range(6)), None, "alias bomb"),
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]\n" for i in range(6)),
+     None, "alias bomb"),
 ])
 def test_unreadable_files(tmp_path, case, text, line, words):
     result, deal = run(tmp_path, text)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 
 import pytest
-
 from deal_edits import EXAMPLES, edited
+
 from filing import analyse, check_deal, load_deal
 from filing.model.load import LoadedDeal
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from deal_edits import DELETE, EXAMPLES, edited
+
 from filing import analyse, check_deal, load_deal, rulebook
 from filing.model import identifiers
 from filing.rules import Severity
@@ -34,7 +34,8 @@ CASES: list[tuple[str, dict, str]] = [
      "filer.disqualifiers.convictions[0]"),
     ("CN-G-09", {"filer.disqualifiers.convictions_attestation.applies": True},
      "filer.disqualifiers.convictions_attestation.applies"),
-    ("CN-G-10", {"filer.disqualifiers.open_investigation.applies": True}, "filer.disqualifiers.open_investigation.applies"),
+    ("CN-G-10", {"filer.disqualifiers.open_investigation.applies": True},
+     "filer.disqualifiers.open_investigation.applies"),
     ("CN-G-11", {"assets.ownership_dispute": True}, "assets.ownership_dispute"),
     ("CN-G-11", {"assets.transferable": False}, "assets.transferable"),
     ("CN-G-12", {"assets.negative_list_flags": ["NL3"]}, "assets.negative_list_flags[0]"),
@@ -43,7 +44,8 @@ CASES: list[tuple[str, dict, str]] = [
     ("CN-G-14", {"assets.vacant_or_under_construction": True}, "assets.vacant_or_under_construction"),
     ("CN-G-16", {"approvals[1].status": "pending"}, "approvals[1].status"),
     ("CN-G-16", {"approvals": []}, "approvals"),
-    ("CN-G-17", {"offering.launch_date": "2026-10-01", "offering.close_date": "2026-10-15"}, "filing.completion_report"),
+    ("CN-G-17", {"offering.launch_date": "2026-10-01", "offering.close_date": "2026-10-15"},
+     "filing.completion_report"),
     ("CN-G-17", {"offering.launch_date": "2026-10-01", "offering.close_date": "2026-10-15",
                  "filing.completion_report": {"submitted_on": "2026-10-10"}}, "filing.completion_report.submitted_on"),
     ("CN-G-18", {"filing.events": [{"occurred_on": "2026-11-18", "description": "servicer downgrade",
@@ -51,13 +53,15 @@ CASES: list[tuple[str, dict, str]] = [
     ("CN-G-19", {"filer.disqualifiers.open_investigation.evidence": DELETE}, "filer.disqualifiers.open_investigation"),
     ("CN-G-19", {"filer.disqualifiers.open_investigation.attested_on": "2026-12-01"},
      "filer.disqualifiers.open_investigation"),
-    ("CN-N42-01", {"service_providers[6]": {"role": "it_service", "name": "杭州某链科技有限公司", "jurisdiction": "CN"}},
+    ("CN-N42-01", {"service_providers[6]": {"role": "it_service", "name": "杭州某链科技有限公司",
+                                            "jurisdiction": "CN"}},
      "service_providers[6].jurisdiction"),
     ("CN-N42-02", {"offering.investors.excluded_jurisdictions": ["US"]}, "offering.investors.excluded_jurisdictions"),
     ("CN-N42-02", {"token.allowlist_required": False}, "token.allowlist_required"),
     ("CN-N42-02", {"offering.investors.residence_check": False}, "offering.investors.residence_check"),
     ("CN-N42-02", {"offering.investors.excluded_jurisdictions": ["US"],
-                   "offering.investors.allowed_jurisdictions": ["HK", "CHN"]}, "offering.investors.allowed_jurisdictions"),
+                   "offering.investors.allowed_jurisdictions": ["HK", "CHN"]},
+     "offering.investors.allowed_jurisdictions"),
     ("CN-N42-03", {"token.settlement_asset": {"type": "stablecoin", "name": "CNHX", "peg_currency": "CNH"}},
      "token.settlement_asset.peg_currency"),
     ("CN-N42-04", {"filer.business_scope_zh": "供应链管理服务；虚拟资产技术服务。"}, "filer.business_scope_zh"),
@@ -87,7 +91,8 @@ CASES: list[tuple[str, dict, str]] = [
     ("CN-ID-02", {"filer.controlling_shareholder.uscc": "91440300MA0000001" +
                   identifiers.uscc_check_digit("91440300MA0000001")}, "filer.controlling_shareholder.uscc"),
     ("HK-01", {"offering.hk_route": "not_hong_kong"}, "offering.hk_route"),
-    ("HK-01", {"offering.investors.professional_investors_only": False}, "offering.investors.professional_investors_only"),
+    ("HK-01", {"offering.investors.professional_investors_only": False},
+     "offering.investors.professional_investors_only"),
     ("HK-01", {"offering.venue.jurisdiction": "SG", "offering.venue.sfc_ce_number": DELETE}, "offering.hk_route"),
     ("HK-02", {"offering.investors.pi_categories": []}, "offering.investors.pi_categories"),
     ("HK-02", {"offering.investors.kyc_provider": DELETE}, "offering.investors.kyc_provider"),
@@ -156,7 +161,8 @@ def test_hong_kong_macao_taiwan_are_not_the_mainland():
 
 def test_as_of_date_decides_the_three_year_window():
     conviction = [{"party_role": "filer", "offence": "embezzlement", "judgment_date": "2023-11-21"}]
-    assert any(f.rule == "CN-G-09" for f in check_deal(edited({"filer.disqualifiers.convictions": conviction})).findings)
+    assert any(f.rule == "CN-G-09"
+               for f in check_deal(edited({"filer.disqualifiers.convictions": conviction})).findings)
     later = edited({"filer.disqualifiers.convictions": conviction, "filing.as_of": date(2026, 11, 22).isoformat()})
     assert not any(f.rule == "CN-G-09" for f in check_deal(later).findings)
 

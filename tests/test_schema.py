@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from deal_edits import EXAMPLES, example_tree
 from jsonschema import Draft202012Validator
 from typer.testing import CliRunner
 
-from deal_edits import EXAMPLES, example_tree
 from filing.cli import app
 
 

@@ -71,7 +71,7 @@ def uscc_check_digit(first17: str) -> str:
     if len(body) != 17:
         raise ValueError(f"a USCC body needs 17 characters to compute the check digit, got {len(body)}")
     _check_uscc_characters(body)
-    total = sum(USCC_CHARSET.index(char) * weight for char, weight in zip(body, USCC_WEIGHTS))
+    total = sum(USCC_CHARSET.index(char) * weight for char, weight in zip(body, USCC_WEIGHTS, strict=True))
     return USCC_CHARSET[-total % 31]
 
 
@@ -110,7 +110,9 @@ def organization_code_valid(code9: str) -> bool:
     code = _normalise(code9)
     if len(code) != 9 or any(char not in ALPHANUMERIC for char in code[:8]):
         return False
-    total = sum(ALPHANUMERIC.index(char) * weight for char, weight in zip(code, ORGANIZATION_CODE_WEIGHTS))
+    # eight weights for nine characters: zip stops before the check character
+    total = sum(ALPHANUMERIC.index(char) * weight
+                for char, weight in zip(code, ORGANIZATION_CODE_WEIGHTS, strict=False))
     remainder = 11 - total % 11
     expected = {10: "X", 11: "0"}.get(remainder, str(remainder))
     return code[8] == expected

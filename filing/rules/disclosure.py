@@ -37,9 +37,11 @@ def risk_isolation(ctx: Context) -> Iterator[Hit]:
                   detail_zh="法律意见书未就破产隔离发表意见")
 
 
-@rule("CN-ABS-08", title="Assets free of encumbrances, or released at transfer", title_zh="基础资产无权利负担或于转让时解除",
+@rule("CN-ABS-08", title="Assets free of encumbrances, or released at transfer",
+      title_zh="基础资产无权利负担或于转让时解除",
       severity=Severity.blocker, confidence=Confidence.official_copy, source=f"{SSE_G2} §2.1.4, {MIRROR}",
-      message="the encumbrance '{what}' is not released by the transfer date", message_zh="权利负担“{what}”未在转让日前解除")
+      message="the encumbrance '{what}' is not released by the transfer date",
+      message_zh="权利负担“{what}”未在转让日前解除")
 def free_of_encumbrances(ctx: Context) -> Iterator[Hit]:
     """What: every recorded encumbrance has a release date no later than the transfer (or the cut-off if no transfer
     date is set).
@@ -52,7 +54,8 @@ def free_of_encumbrances(ctx: Context) -> Iterator[Hit]:
             yield hit(f"assets.encumbrances[{index}]", what=encumbrance.description)
 
 
-@rule("CN-ABS-09", title="Risk retention disclosed or its absence explained", title_zh="披露风险自留安排或说明未自留原因",
+@rule("CN-ABS-09", title="Risk retention disclosed or its absence explained",
+      title_zh="披露风险自留安排或说明未自留原因",
       severity=Severity.warning, confidence=Confidence.official_copy,
       source=f"{SSE_G1} §3.10, {MIRROR}; no fixed percentage was found",
       message="no risk retention is recorded and none is explained", message_zh="未记录风险自留安排，亦未说明原因")
@@ -68,8 +71,9 @@ def risk_retention_disclosed(ctx: Context) -> Iterator[Hit]:
 
 
 @rule("CN-ABS-12", title="Asset life covers the tokens' legal maturity", title_zh="基础资产期限覆盖代币法定到期日",
-      severity=Severity.blocker, confidence=Confidence.official_copy, source=f"{SSE_G1} §3.7.1 (matching of asset term and "
-      f"security term), {MIRROR}", message="{detail}", message_zh="{detail_zh}")
+      severity=Severity.blocker, confidence=Confidence.official_copy,
+      source=f"{SSE_G1} §3.7.1 (matching of asset term and security term), {MIRROR}",
+      message="{detail}", message_zh="{detail_zh}")
 def asset_term_covers_tokens(ctx: Context) -> Iterator[Hit]:
     """What: a toll-road concession states its end and ends no earlier than the last tranche's legal maturity.
     Why: the offering circular must show the asset term matches the security term; income rights that end first leave
@@ -83,8 +87,9 @@ def asset_term_covers_tokens(ctx: Context) -> Iterator[Hit]:
         yield hit("assets.concession_end", detail="a toll-road income right needs its concession end date",
                   detail_zh="收费公路收益权须注明收费期限届满日")
     elif assets.concession_end < last:
-        yield hit("assets.concession_end", detail=f"the concession ends on {assets.concession_end}, before the last "
-                  f"legal maturity {last}", detail_zh=f"收费期限于 {assets.concession_end} 届满，早于最后法定到期日 {last}")
+        yield hit("assets.concession_end",
+                  detail=f"the concession ends on {assets.concession_end}, before the last legal maturity {last}",
+                  detail_zh=f"收费期限于 {assets.concession_end} 届满，早于最后法定到期日 {last}")
 
 
 @rule("CN-ABS-14", title="Tranche terms are consistent with the pool and the offering",
@@ -92,7 +97,8 @@ def asset_term_covers_tokens(ctx: Context) -> Iterator[Hit]:
       severity=Severity.blocker, confidence=Confidence.official_copy, source=f"{SSE_G1} §3.7.1 and §4.1.2, {MIRROR}",
       message="{detail}", message_zh="{detail_zh}")
 def tranches_consistent(ctx: Context) -> Iterator[Hit]:
-    """What: tranche maturities fall after the launch and the cut-off, seniorities are distinct, and the tokens, converted at the
+    """What: tranche maturities fall after the launch and the cut-off, seniorities are distinct, and the tokens, \
+converted at the
     deal's exchange rates, do not exceed the pool balance.
     Why: the circular must match the securities' terms to the assets; a token that promises more than the pool or
     matures before it is sold cannot be filed as described.
@@ -104,7 +110,8 @@ def tranches_consistent(ctx: Context) -> Iterator[Hit]:
                                      ("cut-off", "基准日", deal.assets.cut_off_date)):
             if tranche.legal_maturity <= day:
                 yield hit(f"token.tranches[{index}].legal_maturity",
-                          detail=f"tranche {tranche.id} matures on {tranche.legal_maturity}, not after the {label} {day}",
+                          detail=f"tranche {tranche.id} matures on {tranche.legal_maturity}, "
+                                 f"not after the {label} {day}",
                           detail_zh=f"{tranche.id} 档法定到期日 {tranche.legal_maturity} 不晚于{label_zh} {day}")
     seniorities = [t.seniority for t in tranches]
     if len(set(seniorities)) != len(seniorities):
@@ -117,14 +124,17 @@ def tranches_consistent(ctx: Context) -> Iterator[Hit]:
         return
     total = sum(t.principal * (fx[t.currency] if t.currency != deal.assets.currency else 1) for t in tranches)
     if total > deal.assets.pool_balance:
-        yield hit("token.tranches", detail=f"the tranches total {total:,.2f} {deal.assets.currency}, more than the pool "
-                  f"balance {deal.assets.pool_balance:,}",
-                  detail_zh=f"各档本金合计 {total:,.2f} {deal.assets.currency}，超过资产池余额 {deal.assets.pool_balance:,}")
+        yield hit("token.tranches",
+                  detail=f"the tranches total {total:,.2f} {deal.assets.currency}, more than the pool "
+                         f"balance {deal.assets.pool_balance:,}",
+                  detail_zh=f"各档本金合计 {total:,.2f} {deal.assets.currency}，"
+                            f"超过资产池余额 {deal.assets.pool_balance:,}")
 
 
 @rule("CN-ABS-01", title="Pool overview figures can be disclosed", title_zh="可披露资产池总体特征",
       severity=Severity.warning, confidence=Confidence.official_copy, source=f"{SSE_G1} §4.1.2, {MIRROR}",
-      message="the {figure} cannot be computed from the tape", message_zh="无法根据资产清单计算{figure_zh}", needs_pool=True)
+      message="the {figure} cannot be computed from the tape", message_zh="无法根据资产清单计算{figure_zh}",
+      needs_pool=True)
 def pool_overview_available(ctx: Context) -> Iterator[Hit]:
     """What: the tape yields the weighted-average remaining term and seasoning (and, for leases, rate) that the pool
     overview states; trade receivables usually bear no interest, so their rate is not required.
@@ -159,9 +169,11 @@ def distributions_available(ctx: Context) -> Iterator[Hit]:
             yield hit("assets.tape", table=table.replace("_", " "))
 
 
-@rule("CN-ABS-03", title="Top-20 asset table is mandatory when an asset exceeds 1%", title_zh="单笔资产占比超过1%时须披露前二十大资产",
+@rule("CN-ABS-03", title="Top-20 asset table is mandatory when an asset exceeds 1%",
+      title_zh="单笔资产占比超过1%时须披露前二十大资产",
       severity=Severity.info, confidence=Confidence.official_copy, source=f"{SSE_G1} §4.1.2(5), {MIRROR}",
-      message="asset {asset} is {share:.2%} of the pool, so the top-20 table must be disclosed (the packet includes it)",
+      message="asset {asset} is {share:.2%} of the pool, so the top-20 table must be disclosed "
+              "(the packet includes it)",
       message_zh="资产 {asset} 占资产池 {share:.2%}，须披露前二十大资产（备案材料已包含）", needs_pool=True)
 def top_twenty_required(ctx: Context) -> Iterator[Hit]:
     """What: whether any single asset exceeds 1% of the pool.
@@ -175,8 +187,10 @@ def top_twenty_required(ctx: Context) -> Iterator[Hit]:
 @rule("CN-ABS-04", title="Receivables are dispersed: at least 10 unrelated obligors, none above 50%",
       title_zh="应收账款分散度：至少10个无关联债务人且单一债务人不超过50%",
       severity=Severity.warning, confidence=Confidence.official_copy, source=f"{SSE_G2} §3.2.3, {MIRROR}",
-      message="{unrelated} unrelated obligors and a largest obligor at {largest:.1%}, with no guarantee or shortfall support",
-      message_zh="无关联债务人 {unrelated} 个，最大单一债务人占比 {largest:.1%}，且无担保或差额支付安排", needs_pool=True)
+      message="{unrelated} unrelated obligors and a largest obligor at {largest:.1%}, "
+              "with no guarantee or shortfall support",
+      message_zh="无关联债务人 {unrelated} 个，最大单一债务人占比 {largest:.1%}，且无担保或差额支付安排",
+      needs_pool=True)
 def receivables_dispersed(ctx: Context) -> Iterator[Hit]:
     """What: a receivables pool has at least 10 unrelated obligors and none above 50% of the balance, unless a
     guarantee or shortfall support is in place.
@@ -188,8 +202,10 @@ def receivables_dispersed(ctx: Context) -> Iterator[Hit]:
         yield hit("assets.tape", unrelated=dispersion.unrelated_obligors, largest=dispersion.max_obligor_share)
 
 
-@rule("CN-ABS-05", title="Originator-affiliate cash flow above 10% is specially disclosed", title_zh="原始权益人及其关联方现金流占比超过10%须专项披露",
-      severity=Severity.warning, confidence=Confidence.official_copy, source=f"{SSE_G2} §2.2.3 and {SSE_G1} §3.7.1, {MIRROR}",
+@rule("CN-ABS-05", title="Originator-affiliate cash flow above 10% is specially disclosed",
+      title_zh="原始权益人及其关联方现金流占比超过10%须专项披露",
+      severity=Severity.warning, confidence=Confidence.official_copy,
+      source=f"{SSE_G2} §2.2.3 and {SSE_G1} §3.7.1, {MIRROR}",
       message="the originator's affiliates owe {share:.1%} of the pool (over 10%): disclose the related-party flows",
       message_zh="原始权益人关联方占资产池 {share:.1%}（超过10%），须专项披露关联交易", needs_pool=True)
 def affiliate_share_disclosed(ctx: Context) -> Iterator[Hit]:
@@ -223,8 +239,10 @@ def projection_history_and_stress(ctx: Context) -> Iterator[Hit]:
         yield hit("cashflow.stress", detail="no stress scenario is declared", detail_zh="未设定压力情景")
 
 
-@rule("CN-ABS-10", title="The base case repays every tranche by its legal maturity", title_zh="基准情景下各档于法定到期日前足额偿付",
-      severity=Severity.blocker, confidence=Confidence.official_copy, source=f"{SSE_G1} §5 (coverage multiples), {MIRROR}",
+@rule("CN-ABS-10", title="The base case repays every tranche by its legal maturity",
+      title_zh="基准情景下各档于法定到期日前足额偿付",
+      severity=Severity.blocker, confidence=Confidence.official_copy,
+      source=f"{SSE_G1} §5 (coverage multiples), {MIRROR}",
       message="in the base case tranche {tranche} {problem}", message_zh="基准情景下 {tranche} 档{problem_zh}",
       needs_pool=True)
 def base_case_repays(ctx: Context) -> Iterator[Hit]:

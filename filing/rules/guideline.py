@@ -80,7 +80,8 @@ def filed_before_launch(ctx: Context) -> Iterator[Hit]:
         yield hit("filing.submitted_on", detail=f"the filing is '{filing.status}' but has no submission date",
                   detail_zh=f"备案状态为“{filing.status}”，但缺少提交日期")
     if filing.submitted_on and filing.submitted_on >= launch:
-        yield hit("filing.submitted_on", detail=f"submitted on {filing.submitted_on}, not before the launch on {launch}",
+        yield hit("filing.submitted_on",
+                  detail=f"submitted on {filing.submitted_on}, not before the launch on {launch}",
                   detail_zh=f"备案提交日 {filing.submitted_on} 不早于发行启动日 {launch}")
     if filing.status == "draft" and launch <= ctx.as_of:
         yield hit("offering.launch_date", detail=f"the launch date {launch} has come but the filing is still a draft",
@@ -165,7 +166,8 @@ def not_barred_from_financing(ctx: Context) -> Iterator[Hit]:
       source=f"{GUIDELINE}, disqualifier (2); {REPRODUCED}",
       message=DISQUALIFIER_MESSAGE, message_zh=DISQUALIFIER_MESSAGE_ZH)
 def no_national_security_finding(ctx: Context) -> Iterator[Hit]:
-    """What: the filer's attestation that no State Council department has found the issue may endanger national security.
+    """What: the filer's attestation that no State Council department has found the issue may endanger national \
+security.
     Why: disqualifier (2) of the Guideline.
     Source: the Guideline, official wording reproduced."""
     yield from _disqualifier("national_security_finding", ctx.deal.filer.disqualifiers.national_security_finding,
@@ -209,7 +211,8 @@ def no_open_investigation(ctx: Context) -> Iterator[Hit]:
                              "it is under an open docketed investigation", "其正被立案调查且尚无明确结论")
 
 
-@rule("CN-G-11", title="No major ownership dispute; the assets are transferable", title_zh="基础资产无重大权属纠纷且可依法转让",
+@rule("CN-G-11", title="No major ownership dispute; the assets are transferable",
+      title_zh="基础资产无重大权属纠纷且可依法转让",
       severity=Severity.blocker, confidence=Confidence.official_copy,
       source=f"{GUIDELINE}, disqualifier (5); {REPRODUCED}; SSE ABS Guideline No. 2 §2.1 (official-copy)",
       message="{detail}", message_zh="{detail_zh}")
@@ -221,10 +224,12 @@ def transferable_without_dispute(ctx: Context) -> Iterator[Hit]:
         yield hit("assets.ownership_dispute", detail="the assets are subject to a major ownership dispute",
                   detail_zh="基础资产存在重大权属纠纷")
     if not ctx.deal.assets.transferable:
-        yield hit("assets.transferable", detail="the assets may not be transferred by law", detail_zh="基础资产依法不得转让")
+        yield hit("assets.transferable", detail="the assets may not be transferred by law",
+                  detail_zh="基础资产依法不得转让")
 
 
-@rule("CN-G-16", title="Cross-border, FX and data-security approvals are complete", title_zh="跨境投资、外汇及数据安全审批已完成",
+@rule("CN-G-16", title="Cross-border, FX and data-security approvals are complete",
+      title_zh="跨境投资、外汇及数据安全审批已完成",
       severity=Severity.blocker, confidence=Confidence.official_copy, source=f"{GUIDELINE}; {REPRODUCED}",
       message="{approval} is {status}", message_zh="{approval}状态为{status}")
 def approvals_complete(ctx: Context) -> Iterator[Hit]:
@@ -252,7 +257,8 @@ def completion_reported(ctx: Context) -> Iterator[Hit]:
     Source: secondary reports of the Guideline."""
     close, report = ctx.deal.offering.close_date, ctx.deal.filing.completion_report
     if close and close <= ctx.as_of and report is None:
-        yield hit("filing.completion_report", detail=f"the offering closed on {close} and no completion report is recorded",
+        yield hit("filing.completion_report",
+                  detail=f"the offering closed on {close} and no completion report is recorded",
                   detail_zh=f"发行已于 {close} 完成，但未记录发行完成报告")
     if report and close and report.submitted_on < close:
         yield hit("filing.completion_report.submitted_on", detail="the completion report predates the close",
@@ -260,7 +266,8 @@ def completion_reported(ctx: Context) -> Iterator[Hit]:
 
 
 @rule("CN-G-18", title="Material events are reported to the CSRC", title_zh="重大事项向中国证监会报告",
-      severity=Severity.warning, confidence=Confidence.secondary, source=f"{GUIDELINE}, post-filing duties, {SUMMARISED}",
+      severity=Severity.warning, confidence=Confidence.secondary,
+      source=f"{GUIDELINE}, post-filing duties, {SUMMARISED}",
       message="the material event of {when} has not been reported to the CSRC",
       message_zh="{when} 发生的重大事项尚未向中国证监会报告")
 def material_events_reported(ctx: Context) -> Iterator[Hit]:

@@ -35,7 +35,8 @@ def hong_kong_route(ctx: Context) -> Iterator[Hit]:
                   detail_zh=f"路径 {offering.hk_route} 要求仅面向专业投资者发行")
 
 
-@rule("HK-02", title="Professional-investor tests are set for a PI-only offering", title_zh="仅面向专业投资者时设定专业投资者认定标准",
+@rule("HK-02", title="Professional-investor tests are set for a PI-only offering",
+      title_zh="仅面向专业投资者时设定专业投资者认定标准",
       severity=Severity.warning, confidence=Confidence.secondary,
       source="Securities and Futures (Professional Investor) Rules, Cap. 571D, as summarised by law firms",
       message="{detail}", message_zh="{detail_zh}")
@@ -55,7 +56,8 @@ def professional_investor_tests(ctx: Context) -> Iterator[Hit]:
                   detail_zh="未指定核查专业投资者身份的KYC机构")
 
 
-@rule("HK-03", title="Hong Kong venues and distributors are SFC-licensed", title_zh="香港交易平台及分销机构持有证监会牌照",
+@rule("HK-03", title="Hong Kong venues and distributors are SFC-licensed",
+      title_zh="香港交易平台及分销机构持有证监会牌照",
       severity=Severity.warning, confidence=Confidence.secondary,
       source="SFC VATP and licensing regime, secondary; check the SFC public register at filing time",
       message="{who} in Hong Kong has no SFC CE number", message_zh="香港的{who}未填写证监会中央编号")
@@ -72,10 +74,12 @@ def hong_kong_licences(ctx: Context) -> Iterator[Hit]:
             yield hit(f"service_providers[{index}].sfc_ce_number", who=f"{provider.role} {provider.name}")
 
 
-@rule("HK-04", title="A stablecoin used for settlement has a licensed issuer", title_zh="用于结算的稳定币由持牌机构发行",
+@rule("HK-04", title="A stablecoin used for settlement has a licensed issuer",
+      title_zh="用于结算的稳定币由持牌机构发行",
       severity=Severity.warning, confidence=Confidence.secondary,
       source="Stablecoins Ordinance (Cap. 656), effective 1 Aug 2025, as summarised by law firms",
-      message="the stablecoin {name} records no HKMA licence of its issuer", message_zh="稳定币 {name} 未记录发行人的金管局牌照")
+      message="the stablecoin {name} records no HKMA licence of its issuer",
+      message_zh="稳定币 {name} 未记录发行人的金管局牌照")
 def licensed_stablecoin(ctx: Context) -> Iterator[Hit]:
     """What: a stablecoin settlement asset of a Hong Kong offering, or any HKD-referenced one, names its issuer's HKMA
     licence; tokenised deposits and fiat need none.
@@ -88,7 +92,8 @@ def licensed_stablecoin(ctx: Context) -> Iterator[Hit]:
         yield hit("token.settlement_asset.issuer_hkma_licence", name=settlement.name)
 
 
-@rule("HK-05", title="The tokenisation arrangement is documented and diligenced", title_zh="代币化安排已记录并完成尽职调查",
+@rule("HK-05", title="The tokenisation arrangement is documented and diligenced",
+      title_zh="代币化安排已记录并完成尽职调查",
       severity=Severity.warning, confidence=Confidence.official, source=f"{SFC_CIRCULAR}, sfc.hk",
       message="{field} is not recorded", message_zh="未记录 {field}")
 def tokenisation_documented(ctx: Context) -> Iterator[Hit]:

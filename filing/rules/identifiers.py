@@ -40,10 +40,12 @@ def uscc_check_digit(ctx: Context) -> Iterator[Hit]:
             yield hit(path, code=code, got=code[17], expected=expected)
 
 
-@rule("CN-ID-02", title="The organisation code inside each USCC passes its own check", title_zh="统一社会信用代码内嵌组织机构代码校验正确",
+@rule("CN-ID-02", title="The organisation code inside each USCC passes its own check",
+      title_zh="统一社会信用代码内嵌组织机构代码校验正确",
       severity=Severity.warning, confidence=Confidence.secondary,
       source="GB 11714 organisation code check on positions 9–17 of the USCC, as reproduced by public implementations",
-      message="{code}: the organisation code {inner} fails its GB 11714 check", message_zh="{code}：内嵌组织机构代码 {inner} 校验未通过")
+      message="{code}: the organisation code {inner} fails its GB 11714 check",
+      message_zh="{code}：内嵌组织机构代码 {inner} 校验未通过")
 def organisation_code_check(ctx: Context) -> Iterator[Hit]:
     """What: positions 9–17 of each USCC pass the GB 11714 organisation-code check.
     Why: a failure often means a mistyped code; many real codes still fail it, so this is only a warning.

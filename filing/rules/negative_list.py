@@ -10,16 +10,19 @@ from filing.rules.registry import Confidence, Context, Hit, Severity, hit, rule
 
 NEGATIVE_LIST = ("AMAC Negative List of ABS Underlying Assets (中基协发〔2024〕3号, 29 Mar 2024), via the Guideline's "
                  "disqualifier (6); text read in a public mirror of the official rules")
-UNCERTAIN_CASHFLOWS = {"mining_right": "mining rights", "land_sale": "land-sale revenue", "box_office": "box-office revenue",
-                       "non_exclusive_ticket": "non-exclusive entry tickets", "disposal_only": "disposal proceeds only"}
+UNCERTAIN_CASHFLOWS = {"mining_right": "mining rights", "land_sale": "land-sale revenue",
+                       "box_office": "box-office revenue", "non_exclusive_ticket": "non-exclusive entry tickets",
+                       "disposal_only": "disposal proceeds only"}
 NEGATIVE_ITEMS_ZH = {"NL1": "违反地方政府债务管理规定", "NL2": "重要现金流提供方为失信主体", "NL3": "现金流高度不确定",
                      "NL4": "空置或在建不动产", "NL5": "仅依赖处置产生现金流", "NL6": "混合不相关资产类型",
                      "NL7": "违反法律或政策", "NL8": "以上述资产为基础资产或现金流来源"}
 
 
 @rule("CN-G-12", title="The assets hit no negative-list item", title_zh="基础资产不属于负面清单",
-      severity=Severity.blocker, confidence=Confidence.official_copy, source=f"{GUIDELINE}, disqualifier (6); {NEGATIVE_LIST}",
-      message="the assets are flagged with negative-list item {item}", message_zh="基础资产触及负面清单第{item}项：{item_zh}")
+      severity=Severity.blocker, confidence=Confidence.official_copy,
+      source=f"{GUIDELINE}, disqualifier (6); {NEGATIVE_LIST}",
+      message="the assets are flagged with negative-list item {item}",
+      message_zh="基础资产触及负面清单第{item}项：{item_zh}")
 def no_negative_list_flag(ctx: Context) -> Iterator[Hit]:
     """What: none of the negative-list items NL1–NL8 is flagged on the assets.
     Why: an asset on the domestic ABS negative list may not back an ABS token (Guideline disqualifier 6).
@@ -30,7 +33,8 @@ def no_negative_list_flag(ctx: Context) -> Iterator[Hit]:
 
 @rule("CN-G-13", title="No mixing of unrelated asset types in one pool", title_zh="不得混合不相关的基础资产类型",
       severity=Severity.blocker, confidence=Confidence.official_copy, source=f"{NEGATIVE_LIST}, item 6",
-      message="the pool mixes {classes} without a stated correlation", message_zh="资产池混合了 {classes}，且未说明相关性")
+      message="the pool mixes {classes} without a stated correlation",
+      message_zh="资产池混合了 {classes}，且未说明相关性")
 def single_asset_class(ctx: Context) -> Iterator[Hit]:
     """What: the pool holds one asset class, or a stated justification explains why the classes are correlated.
     Why: negative-list item 6 excludes mixed pools of legally and commercially different assets (its own example is
@@ -53,14 +57,16 @@ def stable_cashflow_basis(ctx: Context) -> Iterator[Hit]:
     Source: AMAC negative list, official copy."""
     assets = ctx.deal.assets
     if assets.cashflow_basis in UNCERTAIN_CASHFLOWS:
-        yield hit("assets.cashflow_basis", detail=f"the cash flow comes from {UNCERTAIN_CASHFLOWS[assets.cashflow_basis]}",
+        yield hit("assets.cashflow_basis",
+                  detail=f"the cash flow comes from {UNCERTAIN_CASHFLOWS[assets.cashflow_basis]}",
                   detail_zh=f"现金流来源于负面清单所列高度不确定的来源（{assets.cashflow_basis}）")
     if assets.vacant_or_under_construction:
         yield hit("assets.vacant_or_under_construction", detail="the property is vacant or under construction",
                   detail_zh="不动产处于空置或在建状态")
 
 
-@rule("CN-G-15", title="No important cash-flow provider is a dishonest entity", title_zh="重要现金流提供方不属于失信主体",
+@rule("CN-G-15", title="No important cash-flow provider is a dishonest entity",
+      title_zh="重要现金流提供方不属于失信主体",
       severity=Severity.blocker, confidence=Confidence.official_copy,
       source=f"{NEGATIVE_LIST}, item 2; important provider as defined in SSE ABS Guideline No. 1 (over 15% alone or "
              "20% with affiliates)",

@@ -13,12 +13,13 @@ NOTICE_42 = ("PBoC and seven bodies, Notice on Further Preventing and Handling R
              "Activities (银发〔2026〕42号), 6 Feb 2026")
 ONSHORE_ROLES = {"venue", "distributor", "tokenisation_platform", "it_service", "custodian"}
 RMB_CODES = {"CNY", "CNH"}
-FORBIDDEN_TERMS = re.compile(r"虚拟货币|虚拟资产|加密货币|加密资产|现实世界资产|资产代币化|RWA|virtual[ -]currenc|virtual[ -]asset|"
-                             r"crypto|real[ -]world[ -]asset", re.IGNORECASE)
+FORBIDDEN_TERMS = re.compile(r"虚拟货币|虚拟资产|加密货币|加密资产|现实世界资产|资产代币化|RWA|"
+                             r"virtual[ -]currenc|virtual[ -]asset|crypto|real[ -]world[ -]asset", re.IGNORECASE)
 ROUTE_OF_PRODUCT = {"abs": "abs_token_guideline", "equity": "overseas_listing", "debt": "foreign_debt"}
 
 
-@rule("CN-N42-01", title="No onshore RWA activity or services without approval", title_zh="境内未经批准不得开展RWA业务或提供服务",
+@rule("CN-N42-01", title="No onshore RWA activity or services without approval",
+      title_zh="境内未经批准不得开展RWA业务或提供服务",
       severity=Severity.blocker, confidence=Confidence.secondary,
       source=f"{NOTICE_42}, onshore ban on RWA tokenisation and related intermediary and IT services (text quoted by "
              "加密沙律 and 经济观察报, 2026-02-09)",
@@ -34,7 +35,8 @@ def no_onshore_services(ctx: Context) -> Iterator[Hit]:
             yield hit(f"service_providers[{index}].jurisdiction", who=f"the {provider.role} {provider.name}")
 
 
-@rule("CN-N42-02", title="Mainland investors can neither hold nor receive the token", title_zh="境内投资者不得持有或接收代币",
+@rule("CN-N42-02", title="Mainland investors can neither hold nor receive the token",
+      title_zh="境内投资者不得持有或接收代币",
       severity=Severity.blocker, confidence=Confidence.secondary,
       source=f"{NOTICE_42}, ban on serving domestic entities (secondary); no explicit "
              "'investors must be non-PRC' sentence was found, the restriction is inferred from the onshore bans",
@@ -50,7 +52,8 @@ def mainland_investors_excluded(ctx: Context) -> Iterator[Hit]:
         yield hit("token.allowlist_required", detail="the token does not require an allowlist of verified investors",
                   detail_zh="代币合约未要求投资者白名单")
     if "CN" not in investors.excluded_jurisdictions:
-        yield hit("offering.investors.excluded_jurisdictions", detail="the mainland (CN) is not an excluded jurisdiction",
+        yield hit("offering.investors.excluded_jurisdictions",
+                  detail="the mainland (CN) is not an excluded jurisdiction",
                   detail_zh="排除的司法辖区未包含中国境内（CN）")
     if "CN" in investors.allowed_jurisdictions:
         yield hit("offering.investors.allowed_jurisdictions", detail="the mainland (CN) is an allowed jurisdiction",
@@ -60,7 +63,8 @@ def mainland_investors_excluded(ctx: Context) -> Iterator[Hit]:
                   detail_zh="未在投资者准入时核查其居住地")
 
 
-@rule("CN-N42-03", title="No RMB- or CNH-pegged settlement asset without approval", title_zh="未经批准不得使用锚定人民币的稳定币结算",
+@rule("CN-N42-03", title="No RMB- or CNH-pegged settlement asset without approval",
+      title_zh="未经批准不得使用锚定人民币的稳定币结算",
       severity=Severity.blocker, confidence=Confidence.secondary,
       source=f"{NOTICE_42}, RMB-pegged stablecoins offshore need approval (Xinhua report reproduced, 2026-02-06)",
       message="the settlement asset {name} is pegged to {peg} and has no approval reference",
@@ -74,7 +78,8 @@ def no_rmb_stablecoin(ctx: Context) -> Iterator[Hit]:
         yield hit("token.settlement_asset.peg_currency", name=settlement.name, peg=settlement.peg_currency)
 
 
-@rule("CN-N42-04", title="No virtual-asset terms in onshore names or business scope", title_zh="境内主体名称及经营范围不含虚拟资产相关用语",
+@rule("CN-N42-04", title="No virtual-asset terms in onshore names or business scope",
+      title_zh="境内主体名称及经营范围不含虚拟资产相关用语",
       severity=Severity.warning, confidence=Confidence.secondary,
       source=f"{NOTICE_42}, registrations and advertisements without virtual-asset terms (one summary); exact "
              "article not found",
@@ -98,8 +103,8 @@ def no_virtual_asset_terms(ctx: Context) -> Iterator[Hit]:
 @rule("CN-N42-05", title="Foreign-debt-form tokens over one year hold an NDRC registration certificate",
       title_zh="期限超过一年的外债形式代币须取得国家发展改革委审核登记证明",
       severity=Severity.blocker, confidence=Confidence.official_copy,
-      source="NDRC Order No. 56 (企业中长期外债审核登记管理办法, 2023) Art. 2 (text reproduced); routing of foreign-debt "
-             f"RWA by {NOTICE_42} Art. 14 (secondary)",
+      source="NDRC Order No. 56 (企业中长期外债审核登记管理办法, 2023) Art. 2 (text reproduced); "
+             f"routing of foreign-debt RWA by {NOTICE_42} Art. 14 (secondary)",
       message="{detail}", message_zh="{detail_zh}")
 def ndrc_certificate_for_foreign_debt(ctx: Context) -> Iterator[Hit]:
     """What: when the token is a note or loan with a tenor over 12 months, an NDRC registration is done and valid on
@@ -114,11 +119,13 @@ def ndrc_certificate_for_foreign_debt(ctx: Context) -> Iterator[Hit]:
         return
     ndrc = [(i, a) for i, a in enumerate(deal.approvals) if a.type == "ndrc_registration"]
     if not ndrc or ndrc[0][1].status != "done":
-        yield hit("approvals", detail=f"a {deal.token.legal_form} of {tenor} months needs an NDRC registration certificate",
+        yield hit("approvals",
+                  detail=f"a {deal.token.legal_form} of {tenor} months needs an NDRC registration certificate",
                   detail_zh=f"期限 {tenor} 个月的{deal.token.legal_form}须取得国家发展改革委审核登记证明")
         return
     index, certificate = ndrc[0]
-    if certificate.issued_on and certificate.issued_on > launch or certificate.expires_on and certificate.expires_on < launch:
+    if (certificate.issued_on and certificate.issued_on > launch
+            or certificate.expires_on and certificate.expires_on < launch):
         yield hit(f"approvals[{index}]", detail=f"the NDRC certificate is not valid on the launch date {launch}",
                   detail_zh=f"国家发展改革委审核登记证明在发行启动日 {launch} 无效")
 
@@ -131,7 +138,8 @@ def _months_between(start: date, end: date) -> int:
       severity=Severity.blocker, confidence=Confidence.official_copy,
       source="CSRC Trial Measures (证监会公告〔2023〕43号) Art. 2 scope and Art. 16 (text reproduced); routing by "
              f"{NOTICE_42} Art. 14 (secondary)",
-      message="a {product} token goes by the {wanted} route, not {regime}", message_zh="{product} 类代币应适用 {wanted} 路径，而非 {regime}")
+      message="a {product} token goes by the {wanted} route, not {regime}",
+      message_zh="{product} 类代币应适用 {wanted} 路径，而非 {regime}")
 def route_matches_product(ctx: Context) -> Iterator[Hit]:
     """What: ABS tokens are filed under the Guideline, equity-type tokens under the overseas-listing Trial Measures,
     and debt-type tokens as foreign debt.
@@ -143,7 +151,8 @@ def route_matches_product(ctx: Context) -> Iterator[Hit]:
         yield hit("filing.regime", product=product, wanted=ROUTE_OF_PRODUCT[product], regime=regime)
 
 
-@rule("CN-FX-01", title="SAFE registration and a plan to repatriate proceeds", title_zh="完成外汇登记并制定募集资金调回计划",
+@rule("CN-FX-01", title="SAFE registration and a plan to repatriate proceeds",
+      title_zh="完成外汇登记并制定募集资金调回计划",
       severity=Severity.warning, confidence=Confidence.secondary,
       source="SAFE 汇发〔2013〕19号 (text reproduced); PBoC/SAFE 银发〔2025〕252号 by analogy (secondary); SAFE rules "
              "specific to ABS-token proceeds not found",

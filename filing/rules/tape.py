@@ -24,7 +24,8 @@ def _tape_findings(code: str, ctx: Context) -> Iterator[Hit]:
 
 def _tape_rule(code: str, title: str, title_zh: str, severity: str, why: str) -> Rule:
     check = partial(_tape_findings, code)
-    doc = f"What: {title.lower()} on the data tape.\nWhy: {why}\nSource: tape integrity conventions of the exchange ABS rules."
+    doc = (f"What: {title.lower()} on the data tape.\nWhy: {why}\n"
+           "Source: tape integrity conventions of the exchange ABS rules.")
     return Rule(code, title, title_zh, Severity(severity), Confidence.official_copy, SOURCE, "{message}",
                 f"{code} {title_zh}：" + "{message}", check, doc, needs_pool=True)
 

@@ -38,8 +38,8 @@ class AssetClass(StrEnum):
 
 
 class Attestation(Strict):
-    """A yes/no statement the filer makes about itself, with what backs it up; the Guideline's disqualifiers are \
-these."""
+    """A yes/no statement the filer makes about itself, with what backs it up; the Guideline's disqualifiers are
+    these."""
 
     applies: StrictBool
     """True when the disqualifying fact is present."""
@@ -62,8 +62,8 @@ class Disqualifiers(Strict):
     financing_prohibited_by_law: Attestation
     national_security_finding: Attestation
     convictions: list[Conviction] = []
-    """Criminal convictions of the filer, its controlling shareholder or actual controller (any age; the rule applies \
-the 3-year window)."""
+    """Criminal convictions of the filer, its controlling shareholder or actual controller (any age; the rule
+    applies the 3-year window)."""
     convictions_attestation: Attestation
     open_investigation: Attestation
 

@@ -49,7 +49,7 @@ Jurisdiction = Annotated[str, BeforeValidator(_jurisdiction)]
 Currency = Annotated[str, BeforeValidator(_upper_text), AfterValidator(identifiers.validate_currency)]
 """ISO 4217 alphabetic code (CNH accepted for offshore renminbi), upper-cased."""
 USCC = Annotated[str, BeforeValidator(_upper_text), AfterValidator(identifiers.check_uscc_format)]
-"""Unified Social Credit Code; the check digit is a rule (CN-ID-01) so that a real code that fails it can be \
+"""Unified Social Credit Code; the check digit is a rule (CN-ID-01) so that a real code that fails it can be
 overridden."""
 LEI = Annotated[str, BeforeValidator(_upper_text), AfterValidator(identifiers.validate_lei)]
 """Legal Entity Identifier, 20 characters with ISO 17442 check digits."""

@@ -97,9 +97,8 @@ def asset_term_covers_tokens(ctx: Context) -> Iterator[Hit]:
       severity=Severity.blocker, confidence=Confidence.official_copy, source=f"{SSE_G1} §3.7.1 and §4.1.2, {MIRROR}",
       message="{detail}", message_zh="{detail_zh}")
 def tranches_consistent(ctx: Context) -> Iterator[Hit]:
-    """What: tranche maturities fall after the launch and the cut-off, seniorities are distinct, and the tokens, \
-converted at the
-    deal's exchange rates, do not exceed the pool balance.
+    """What: tranche maturities fall after the launch and the cut-off, seniorities are distinct, and the tokens,
+    converted at the deal's exchange rates, do not exceed the pool balance.
     Why: the circular must match the securities' terms to the assets; a token that promises more than the pool or
     matures before it is sold cannot be filed as described.
     Source: SSE Guideline No. 1, official copy."""

@@ -166,8 +166,8 @@ def not_barred_from_financing(ctx: Context) -> Iterator[Hit]:
       source=f"{GUIDELINE}, disqualifier (2); {REPRODUCED}",
       message=DISQUALIFIER_MESSAGE, message_zh=DISQUALIFIER_MESSAGE_ZH)
 def no_national_security_finding(ctx: Context) -> Iterator[Hit]:
-    """What: the filer's attestation that no State Council department has found the issue may endanger national \
-security.
+    """What: the filer's attestation that no State Council department has found the issue may endanger
+    national security.
     Why: disqualifier (2) of the Guideline.
     Source: the Guideline, official wording reproduced."""
     yield from _disqualifier("national_security_finding", ctx.deal.filer.disqualifiers.national_security_finding,

@@ -106,6 +106,8 @@ def _read_raw(path: Path, sheet: str | None) -> tuple[pl.DataFrame, str, str | N
 def _guard(path: Path, read):
     try:
         return read()
+    except pl.exceptions.PanicException:  # polars asserts on some damaged Parquet pages
+        raise InputError.single(path, "TAPE-01 the tape is not a readable table: the file is damaged") from None
     except (pl.exceptions.PolarsError, fastexcel.FastExcelError, OSError, ValueError) as error:
         raise InputError.single(path, f"TAPE-01 the tape is not a readable table: {error}".splitlines()[0]) from None
 

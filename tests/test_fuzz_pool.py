@@ -13,7 +13,7 @@ from deal_strategies import dump, valid_deals
 from fuzz_support import assert_located, budget
 from hypothesis import example, given
 from hypothesis import strategies as st
-from tape_strategies import broken_tapes, valid_tapes
+from tape_strategies import Table, broken_tapes, parquet_bytes, valid_tapes
 
 import filing
 from filing.errors import InputError
@@ -65,6 +65,14 @@ def two_years(first: str, second: str) -> bytes:
     return ("period,toll_revenue\n" + "\n".join(rows) + "\n").encode()
 
 
+def damaged_parquet() -> bytes:
+    """Five receivables as Parquet with one byte of the first data page changed, which made polars panic."""
+    rows = tuple((f"A{i}", "O1", "N", "1.00", "2026-01-01", "2027-01-01") for i in range(5))
+    data = bytearray(parquet_bytes(Table(tuple(HEADER.decode().split(",")), rows)))
+    data[94] = 249
+    return bytes(data)
+
+
 @budget(40)
 @given(case=per_class(valid_tapes))
 @example(case=(AssetClass.toll_road_income, two_years("1.00", "100.00")))  # 10^74: was decimal.InvalidOperation
@@ -79,6 +87,7 @@ def test_fuzz_valid_tapes_analyse(case):
 @example(case=(AssetClass.trade_receivables, HEADER + b"\n1,2,3,4,5,6,7\n"))  # was an unlocated TAPE-01
 @example(case=(AssetClass.trade_receivables, HEADER + b"\r1,2,3,4,5,6\r"))  # was a csv.Error
 @example(case=(AssetClass.toll_road_income, two_years("0.01", "1000000000.00")))  # overflows: was InvalidOperation
+@example(case=(AssetClass.trade_receivables, damaged_parquet()))  # was a polars PanicException
 def test_fuzz_broken_tapes_fail_located(case):
     analyse_example(*case)
 

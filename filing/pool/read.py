@@ -226,21 +226,34 @@ def _parse_csv(path: Path, source: Path | bytes, head: bytes) -> pl.DataFrame:
             raise _InvalidUtf8() from None
         if "more fields" in str(error) or "not specified in schema" in str(error):  # a later row, the first row
             raise _ragged(path, source, delimiter, len(headers)) from None
-        raise InputError.single(path, f"TAPE-01 the tape is not a readable CSV table: {str(error).splitlines()[0]}"
-                                ) from None
+        raise _unreadable(path, source, error) from None
     return frame.rename(dict(zip(frame.columns, headers, strict=True)))
+
+
+def _text(source: Path | bytes) -> str:
+    return source.read_text(encoding="utf-8-sig") if isinstance(source, Path) else source.decode("utf-8")
 
 
 def _ragged(path: Path, source: Path | bytes, delimiter: str, width: int) -> InputError:
     """Find the first row with more fields than the header (error path only, so a Python scan is fine)."""
-    text = source.read_text(encoding="utf-8-sig") if isinstance(source, Path) else source.decode("utf-8")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(_text(source), newline=""), delimiter=delimiter)
     for fields in reader:
         if len(fields) > width:
             return InputError.single(path, f"TAPE-06 row has {len(fields)} fields but the header has {width}; "
                                            "quote values that contain the delimiter", line=reader.line_num,
                                      column=None)
     return InputError.single(path, "TAPE-06 a row has more fields than the header")
+
+
+def _unreadable(path: Path, source: Path | bytes, error: pl.exceptions.PolarsError) -> InputError:
+    """TAPE-01 at the first line whose quotes do not pair up, the usual reason polars gives up on a CSV (error path
+    only); polars's own words when no line shows it."""
+    for number, line in enumerate(_text(source).split("\n"), start=1):
+        if line.count('"') % 2:
+            return InputError.single(path, "TAPE-01 a quote on this line is not closed, or stands inside a value that "
+                                           "is not quoted; quote whole values and double the quotes inside them",
+                                     line=number)
+    return InputError.single(path, f"TAPE-01 the tape is not a readable CSV table: {str(error).splitlines()[0]}")
 
 
 def _check_unique(path: Path, headers: list[str | None]) -> None:

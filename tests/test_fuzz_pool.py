@@ -88,6 +88,7 @@ def test_fuzz_valid_tapes_analyse(case):
 @example(case=(AssetClass.trade_receivables, HEADER + b"\r1,2,3,4,5,6\r"))  # was a csv.Error
 @example(case=(AssetClass.toll_road_income, two_years("0.01", "1000000000.00")))  # overflows: was InvalidOperation
 @example(case=(AssetClass.trade_receivables, damaged_parquet()))  # was a polars PanicException
+@example(case=(AssetClass.trade_receivables, HEADER + b'\nA1,O1,N,"2,444.'))  # unclosed quote: was unlocated
 def test_fuzz_broken_tapes_fail_located(case):
     analyse_example(*case)
 

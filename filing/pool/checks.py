@@ -123,9 +123,11 @@ def run_row_checks(frame: pl.DataFrame, checks: list[RowCheck], shown: pl.DataFr
     ``shown`` supplies the values quoted as examples (the raw text, when ``frame`` holds parsed values).
     """
     if not checks:
-        return [], pl.Series("failing", [False] * frame.height)
-    masks = frame.select([c.failing.fill_null(False).alias(str(i)) for i, c in enumerate(checks)])
-    counts = masks.sum().row(0)
+        return [], pl.repeat(False, frame.height, eager=True).alias("failing")
+    blocking = [str(i) for i, c in enumerate(checks) if TAPE_CHECKS[c.code][2] != "info"]
+    masks = (frame.lazy().select([c.failing.fill_null(False).alias(str(i)) for i, c in enumerate(checks)])
+             .with_columns((pl.any_horizontal(blocking) if blocking else pl.lit(False)).alias("failing")).collect())
+    counts = masks.drop("failing").sum().row(0)
     shown = frame if shown is None else shown
     findings: list[TapeFinding] = []
     for i, (check, count) in enumerate(zip(checks, counts, strict=True)):
@@ -137,9 +139,7 @@ def run_row_checks(frame: pl.DataFrame, checks: list[RowCheck], shown: pl.DataFr
         findings.append(TapeFinding(check.code, check.column, int(count),
                                     tuple(frame.get_column("row").gather(first).to_list()),
                                     tuple(examples.to_list()), check.detail))
-    blocking = [str(i) for i, c in enumerate(checks) if TAPE_CHECKS[c.code][2] != "info"]
-    failing = masks.select(pl.any_horizontal(blocking) if blocking else pl.lit(False)).to_series()
-    return findings, failing
+    return findings, masks.get_column("failing")
 
 
 __all__ = ["TAPE_CHECKS", "Severity", "TapeFinding", "RowCheck", "run_row_checks", "MAX_ROWS_LISTED"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from filing.pool.checks import RowCheck, TapeFinding, run_row_checks
+from filing.pool.lazy import aggregate
 from filing.pool.schema import KINDS, ND_CODES, Kind, TapeSchema
 
 AMOUNT = pl.Decimal(38, 2)
@@ -29,7 +30,8 @@ def _number_text(text: pl.Expr) -> pl.Expr:
 
 
 def _date(text: pl.Expr) -> pl.Expr:
-    return text.str.to_date(DATE_FORMATS[0], strict=False)
+    """Without polars' cache of distinct strings: hashing every cell costs more than parsing it."""
+    return text.str.to_date(DATE_FORMATS[0], strict=False, cache=False)
 
 
 def _any_date(text: pl.Expr) -> pl.Expr:
@@ -52,8 +54,10 @@ def _rate(text: pl.Expr, percent_header: bool) -> pl.Expr:
     return pl.when(percent).then(number / 100).otherwise(number)
 
 
-def _lookup(table: dict, dtype: pl.DataType):
-    return lambda text: text.str.to_lowercase().replace_strict(table, default=None, return_dtype=dtype)
+def _lookup(table: dict, dtype: pl.DataType, fold: bool):
+    """Spelling → value; the table's keys are lower case, so folding (costly on a million cells) is the fallback."""
+    return lambda text: (text.str.to_lowercase() if fold else text).replace_strict(table, default=None,
+                                                                                   return_dtype=dtype)
 
 
 _FLAGS = {**{v: True for v in _TRUE}, **{v: False for v in _FALSE}}
@@ -68,8 +72,8 @@ PARSERS = {
                   lambda t: _number_text(t).cast(pl.Float64, strict=False)),
     Kind.date: (_date, _any_date),
     Kind.month: (_month, None),
-    Kind.flag: (_lookup(_FLAGS, pl.Boolean), None),
-    Kind.frequency: (_lookup(FREQUENCY_MONTHS, pl.Int8), None),
+    Kind.flag: (_lookup(_FLAGS, pl.Boolean, False), _lookup(_FLAGS, pl.Boolean, True)),
+    Kind.frequency: (_lookup(FREQUENCY_MONTHS, pl.Int8, False), _lookup(FREQUENCY_MONTHS, pl.Int8, True)),
 }
 """kind → (fast parser for the common spelling, tolerant parser tried only on the cells the fast one missed)."""
 
@@ -82,25 +86,39 @@ DTYPES: dict[Kind, pl.DataType] = {
 
 
 def _stripped(raw: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
-    """Blank cells as null and surrounding spaces removed, touching only the columns that need it (copying a
-    million strings per column is the costly part, so one pass first finds which do)."""
-    def needs(c: str) -> pl.Expr:
-        text = pl.col(c).str
-        return (text.starts_with(" ") | text.ends_with(" ") | text.starts_with("\t") | text.ends_with("\t")
-                | (text.len_bytes() == 0)).any().alias(c)
-
-    dirty = raw.select([needs(c) for c in columns]).row(0, named=True)
-    text = {c: pl.col(c).str.strip_chars() for c in columns if dirty[c]}
+    """Blank cells as null and surrounding spaces removed, touching only the columns that need it: a column with an
+    empty cell or one that starts or ends with a space or tab. Copying a million strings per column is the costly
+    part, so one cheap pass first finds which do; a cell sorting before "!" is the only kind that can be empty or
+    start with a space or tab, so starts are looked at only in columns that have one."""
+    low = aggregate(raw, *[(pl.col(c) < "!").any() for c in columns])
+    ends = aggregate(raw, *[pl.col(c).str.ends_with(end).any() for c in columns for end in (" ", "\t")])
+    suspect = [c for c, found in zip(columns, low, strict=True) if found]
+    starts = aggregate(raw, *[(pl.col(c).str.starts_with(" ") | pl.col(c).str.starts_with("\t")
+                               | (pl.col(c).str.len_bytes() == 0)).any() for c in suspect]) if suspect else ()
+    dirty = {c for c, found in zip(suspect, starts, strict=True) if found}
+    dirty |= {c for i, c in enumerate(columns) if ends[2 * i] or ends[2 * i + 1]}
+    text = {c: pl.col(c).str.strip_chars() for c in columns if c in dirty}
     return raw.select("row", *columns).with_columns(
         [pl.when(t.str.len_bytes() == 0).then(None).otherwise(t).alias(c) for c, t in text.items()])
 
 
+def _cased(text: pl.DataFrame, columns: list[str]) -> set[str]:
+    """The code columns with some value that upper-casing changes, judged on their distinct values: a tape repeats a
+    few codes a million times, and finding them costs a fraction of copying a million upper-cased strings."""
+    distinct = (text.get_column(c).unique() for c in columns)
+    return {c for c, values in zip(columns, distinct, strict=True) if (values.str.to_uppercase() != values).any()}
+
+
 def _typed(text: pl.DataFrame, present: list[str], percent: frozenset[str]) -> pl.DataFrame:
     """Parse with the fast parsers; re-parse with the tolerant ones only the columns where some cell was missed."""
+    cased = _cased(text, [c for c in present if KINDS[c] is Kind.code])
+
     def parse(c: str, tolerant: bool) -> pl.Expr | None:
         kind = KINDS[c]
         if kind is Kind.rate:
             parser = None if tolerant else (lambda t: _rate(t, c in percent))
+        elif kind is Kind.code and c not in cased:
+            parser = PARSERS[Kind.text][tolerant]
         else:
             parser = PARSERS[kind][tolerant]
         return None if parser is None else parser(pl.col(c)).cast(DTYPES[kind]).alias(c)
@@ -124,29 +142,40 @@ def parse_columns(raw: pl.DataFrame, schema: TapeSchema, percent_columns: frozen
     """
     present = [c for c in schema.columns if c in raw.columns]
     text = _stripped(raw, present)
-    nd = text.select([pl.col(c).is_in(ND_CODES).alias(f"{c}__nd") for c in present])
+    with_nd = [c for c, found in zip(present, aggregate(text, *[pl.col(c).is_in(ND_CODES).any() for c in present]),
+                                     strict=True) if found]
+    nd = text.select([pl.col(c).is_in(ND_CODES).alias(f"{c}__nd") for c in with_nd])
     blanked = text.with_columns([pl.when(nd.get_column(f"{c}__nd")).then(None).otherwise(pl.col(c)).alias(c)
-                                 for c in present if nd.get_column(f"{c}__nd").any()])
+                                 for c in with_nd])
     typed = _typed(blanked, present, percent_columns)
     typed = typed.with_columns([pl.lit(None, DTYPES[KINDS[c]]).alias(c) for c in schema.columns if c not in present])
     typed = typed.select("row", *schema.columns)
 
-    both = pl.concat([text.rename({c: f"{c}__text" for c in present}), nd, typed.select(present)],
-                     how="horizontal")
+    findings, failing = run_row_checks(
+        pl.concat([text.rename({c: f"{c}__text" for c in present}), nd, typed.select(present)], how="horizontal"),
+        _cell_checks(schema, present, text, blanked, typed, nd), shown=text)
+    nd_counts = {c: dict(sorted(text.filter(nd.get_column(f"{c}__nd")).get_column(c).value_counts().iter_rows()))
+                 for c in with_nd}
+    return typed, findings, failing, nd_counts
+
+
+def _cell_checks(schema: TapeSchema, present: list[str], text: pl.DataFrame, blanked: pl.DataFrame,
+                 typed: pl.DataFrame, nd: pl.DataFrame) -> list[RowCheck]:
+    """TAPE-10, -11 and -27 for the columns where null counts show some cell fails them; a clean column costs no
+    pass over its rows. A cell is blanked when empty or ND, and unparsable when blanked is set but typed is null."""
     checks: list[RowCheck] = []
     for c in present:
-        cell, is_nd = pl.col(f"{c}__text"), pl.col(f"{c}__nd")
-        if c in schema.required:
+        cell = pl.col(f"{c}__text")
+        is_nd = pl.col(f"{c}__nd") if f"{c}__nd" in nd.columns else pl.lit(False)
+        blanks = blanked.get_column(c).null_count()
+        if c in schema.required and blanks:
             checks.append(RowCheck("TAPE-10", c, cell.is_null() | is_nd))
-        else:
+        elif c not in schema.required and blanks > text.get_column(c).null_count():
             checks.append(RowCheck("TAPE-27", c, is_nd))
-        if KINDS[c] not in (Kind.text, Kind.code):
+        if KINDS[c] not in (Kind.text, Kind.code) and typed.get_column(c).null_count() > blanks:
             checks.append(RowCheck("TAPE-11", c, cell.is_not_null() & ~is_nd & pl.col(c).is_null(),
                                    f"expected {_EXPECTED[KINDS[c]]}"))
-    findings, failing = run_row_checks(both, checks, shown=text)
-    nd_counts = {c: dict(sorted(text.filter(nd.get_column(f"{c}__nd")).get_column(c).value_counts().iter_rows()))
-                 for c in present if nd.get_column(f"{c}__nd").any()}
-    return typed, findings, failing, nd_counts
+    return checks
 
 
 _EXPECTED = {

@@ -57,7 +57,8 @@ def _pool_checks(frame: pl.DataFrame, assets: Assets) -> list[RowCheck]:
                  f"the cut-off date is {cut_off.isoformat()}"),
         RowCheck("TAPE-23", "outstanding_balance", balance > pl.col("original_amount")),
         RowCheck("TAPE-24", "interest_rate", (pl.col("interest_rate") < 0) | (pl.col("interest_rate") > 1)),
-        RowCheck("TAPE-25", "obligor_id", pl.col("obligor_id").is_in(_conflicting_obligors(frame))),
+        RowCheck("TAPE-25", "obligor_id", pl.col("obligor_id").is_not_null()
+                 & pl.col("obligor_id").hash().is_in(_conflicting_obligors(frame))),
     ]
     if assets.asset_class == AssetClass.equipment_lease:
         checks += [
@@ -108,13 +109,14 @@ def duplicated(values: pl.Series) -> pl.Series:
 
 
 def _conflicting_obligors(frame: pl.DataFrame) -> pl.Series:
-    """Obligor ids that carry more than one name or USCC (compared by 64-bit hash, which is ample for a tape)."""
-    hashed = frame.select(pl.col("obligor_id").alias("id"), pl.col("obligor_id").hash().alias("key"),
-                          pl.col("obligor_name").hash().alias("name"),
-                          pl.when(pl.col("obligor_uscc").is_not_null()).then(pl.col("obligor_uscc").hash()).alias("uscc"))
-    spread = hashed.group_by("key").agg(pl.col("id").first(), (pl.col("name").min() != pl.col("name").max()).alias("n"),
-                                        (pl.col("uscc").min() != pl.col("uscc").max()).alias("u"))
-    return spread.filter(pl.col("n") | pl.col("u")).get_column("id").implode()
+    """Hashes of the obligor ids that carry more than one name or USCC (64-bit hashes are ample for a tape; carrying
+    the id strings through the grouping would cost as much again)."""
+    return (frame.lazy()
+            .select(pl.col("obligor_id").hash().alias("key"), pl.col("obligor_name").hash().alias("name"),
+                    pl.when(pl.col("obligor_uscc").is_not_null()).then(pl.col("obligor_uscc").hash()).alias("uscc"))
+            .group_by("key").agg((pl.col("name").min() != pl.col("name").max()).alias("n"),
+                                 (pl.col("uscc").min() != pl.col("uscc").max()).alias("u"))
+            .filter(pl.col("n") | pl.col("u")).collect().get_column("key").implode())
 
 
 def total_finding(totals: Totals) -> list[TapeFinding]:

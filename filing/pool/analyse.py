@@ -54,16 +54,18 @@ def analyse_tape(tape: Tape, assets: Assets, tranches: Sequence[Tranche], progre
 
     in_pool = (frame.get_column("outstanding_balance") > 0).fill_null(False)
     pool = enrich(frame, assets)
-    if not in_pool.all():  # filtering copies every column, so only when some balance is missing or not positive
+    whole = in_pool.all()
+    if not whole:  # filtering copies every column, so only when some balance is missing or not positive
         pool = pool.filter(in_pool)
-    result, eligible = apply_eligibility(pool, assets.eligibility)
-    frame = frame.with_columns(
-        pl.Series("eligible", [None] * frame.height, pl.Boolean).scatter(in_pool.arg_true(), eligible))
+    obligors = conc.obligors(pool, list(assets.dishonest_obligors))
+    result, eligible = apply_eligibility(pool, assets.eligibility, obligors)
+    frame = frame.with_columns(eligible if whole else pl.repeat(None, frame.height, dtype=pl.Boolean, eager=True)
+                               .scatter(in_pool.arg_true(), eligible).alias("eligible"))
     _report_step(progress, "eligibility")
 
     tape_total = tape.frame.get_column("outstanding_balance").sum()
-    figures = totals(pool, tape_total, assets.pool_balance, TOLERANCE, tape.rows - pool.height)
-    sections = _pool_sections(pool, assets, has_groups="obligor_group" in tape.columns, progress=progress)
+    figures = totals(pool, obligors.height, tape_total, assets.pool_balance, TOLERANCE, tape.rows - pool.height)
+    sections = _pool_sections(pool, obligors, has_groups="obligor_group" in tape.columns, progress=progress)
     return _report(tape, assets, found + total_finding(figures), passes, frame=frame, totals=figures,
                    eligibility=result, **sections, toll_road=None)
 
@@ -85,19 +87,20 @@ _EMPTY_POOL = dict(weighted_averages=None, distributions={}, top_assets=(), all_
 """The pool sections of a report with no asset to describe (a toll road, or no positive balance)."""
 
 
-def _pool_sections(pool: pl.DataFrame, assets: Assets, has_groups: bool, progress: Progress | None) -> dict:
+def _pool_sections(pool: pl.DataFrame, obligors: pl.DataFrame, has_groups: bool, progress: Progress | None
+                   ) -> dict:
     if pool.height == 0:
         return _EMPTY_POOL
     averages, tables = weighted_averages(pool), distributions(pool)
     _report_step(progress, "statistics")
-    obligors = conc.obligors(pool, list(assets.dishonest_obligors))
     providers = conc.important_providers(obligors, has_groups)
     top = conc.top_assets(pool)
     sections = dict(
         weighted_averages=averages, distributions=tables, top_assets=top,
         all_assets_at_most_1pct=top[0].share <= conc.ASSET_TABLE_THRESHOLD, top_obligors=conc.top_obligors(obligors),
         concentration=conc.concentration(obligors, has_groups), important_providers=providers,
-        important_provider_dishonest=any(p.dishonest for p in providers), affiliates=conc.affiliate_share(pool),
+        important_provider_dishonest=any(p.dishonest for p in providers),
+        affiliates=conc.affiliate_share(pool, obligors),
         dispersion=conc.dispersion(obligors))
     _report_step(progress, "concentration")
     return sections

@@ -12,6 +12,8 @@ from decimal import Decimal
 
 import polars as pl
 
+from filing.pool.lazy import aggregate
+
 TOP_ASSETS = 20
 TOP_OBLIGORS = 10
 IMPORTANT_ALONE = 0.15
@@ -103,14 +105,24 @@ class Dispersion:
 
 
 def obligors(pool: pl.DataFrame, dishonest: list[str]) -> pl.DataFrame:
-    """One row per obligor, largest first (ties by id): balance, share, affiliation and dishonest-list status."""
+    """One row per obligor, largest first (ties by id): balance, share, affiliation and dishonest-list status.
+
+    Grouped by the integer ``obligor_key`` on numbers only; the obligor's texts are then taken from its first row
+    (its first row with a USCC or group), so a million rows are never grouped as strings.
+    """
     listed = pl.Series(dishonest, dtype=pl.String).implode()
     total = pool.get_column("balance").sum()
-    return (pool.group_by("obligor_id")
-            .agg(pl.col("obligor_name").first(), pl.col("obligor_uscc").drop_nulls().first(),
-                 pl.col("obligor_group").drop_nulls().first(), pl.col("group_key").first(), pl.len().alias("count"),
-                 pl.col("outstanding_balance").sum().alias("amount"), pl.col("balance").sum().alias("weight"),
-                 pl.col("affiliated").any())
+    index = pl.col("index")
+    firsts = (pool.lazy().with_row_index("index").group_by("obligor_key")
+              .agg(index.min().alias("first"), index.filter(pl.col("obligor_uscc").is_not_null()).min().alias("uscc"),
+                   index.filter(pl.col("obligor_group").is_not_null()).min().alias("group"), pl.len().alias("count"),
+                   pl.col("outstanding_balance").sum().alias("amount"), pl.col("balance").sum().alias("weight"),
+                   pl.col("affiliated").any())
+              .collect())
+    texts = [pool.get_column(column).gather(firsts.get_column(at)) for column, at in (
+        ("obligor_id", "first"), ("obligor_name", "first"), ("obligor_uscc", "uscc"), ("obligor_group", "group"),
+        ("group_key", "first"))]
+    return (firsts.drop("first", "uscc", "group").with_columns(texts)
             .with_columns((pl.col("weight") / total).alias("share"),
                           (pl.col("obligor_id").is_in(listed) | pl.col("obligor_uscc").is_in(listed).fill_null(False))
                           .alias("dishonest"))
@@ -118,9 +130,12 @@ def obligors(pool: pl.DataFrame, dishonest: list[str]) -> pl.DataFrame:
 
 
 def top_assets(pool: pl.DataFrame) -> tuple[TopAsset, ...]:
+    """The largest assets (ties by id); the rows at or above the 20th largest balance are found first, so only
+    those few are sorted."""
     total = pool.get_column("balance").sum()
-    top = (pool.top_k(TOP_ASSETS, by=["balance", "asset_id"], reverse=[False, True])
-           .sort(["balance", "asset_id"], descending=[True, False]))
+    balance = pl.col("balance")
+    top = (pool.lazy().filter(balance >= balance.top_k(TOP_ASSETS).min())
+           .sort(["balance", "asset_id"], descending=[True, False]).head(TOP_ASSETS).collect())
     return tuple(TopAsset(i, r["row"], r["asset_id"], r["obligor_id"], r["obligor_name"], r["outstanding_balance"],
                           r["balance"] / total, r["interest_rate"], r["remaining_term"], r["affiliated"],
                           r["province"], r["section"])
@@ -159,12 +174,14 @@ def important_providers(table: pl.DataFrame, has_groups: bool) -> tuple[Importan
     return tuple(found)
 
 
-def affiliate_share(pool: pl.DataFrame) -> AffiliateShare:
-    related = pool.filter("affiliated")
-    share = float(related.get_column("balance").sum() / pool.get_column("balance").sum())
-    return AffiliateShare(related.height, related.get_column("obligor_id").n_unique(),
-                          related.get_column("outstanding_balance").sum(), share,
-                          AFFILIATE_DISCLOSURE, share > AFFILIATE_DISCLOSURE)
+def affiliate_share(pool: pl.DataFrame, table: pl.DataFrame) -> AffiliateShare:
+    """Assets of the originator and its affiliates; their obligors counted from the obligor table."""
+    related = pl.col("affiliated")
+    count, amount, weight, total = aggregate(pool, related.sum(), pl.col("outstanding_balance").filter(related).sum(),
+                                             pl.col("balance").filter(related).sum(), pl.col("balance").sum())
+    share = float(weight / total)
+    return AffiliateShare(count, table.get_column("affiliated").sum(), amount, share, AFFILIATE_DISCLOSURE,
+                          share > AFFILIATE_DISCLOSURE)
 
 
 def dispersion(table: pl.DataFrame) -> Dispersion:

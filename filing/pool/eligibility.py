@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from filing.pool.lazy import aggregate
+
 if TYPE_CHECKING:
     from filing.model.deal import Eligibility
 
@@ -39,8 +41,9 @@ def _region_prefix(code: str) -> str:
     return code[:2] if code[2:] == "0000" else code[:4] if code[4:] == "00" else code
 
 
-def _failing(criteria: Eligibility) -> dict[str, tuple[str, pl.Expr]]:
-    """criterion → (limit as text, expression true where the asset fails it or lacks the value)."""
+def _failing(criteria: Eligibility, obligors: pl.DataFrame) -> dict[str, tuple[str, pl.Expr]]:
+    """criterion → (limit as text, expression true where the asset fails it or lacks the value); obligor shares come
+    from the obligor table (``concentration.obligors``)."""
     tests: dict[str, tuple[str, pl.Expr]] = {}
     bounds = (("max_remaining_term_months", "remaining_term", "gt"), ("min_seasoning_months", "seasoning", "lt"),
               ("min_outstanding_balance", "outstanding_balance", "lt"),
@@ -61,25 +64,26 @@ def _failing(criteria: Eligibility) -> dict[str, tuple[str, pl.Expr]]:
     if not criteria.allow_related_parties:
         tests["allow_related_parties"] = ("false", pl.col("affiliated"))
     if criteria.max_obligor_share is not None:
-        share = pl.col("balance").sum().over("obligor_id") / pl.col("balance").sum()
-        tests["max_obligor_share"] = (str(criteria.max_obligor_share), share > float(criteria.max_obligor_share))
+        above = obligors.filter(pl.col("share") > float(criteria.max_obligor_share)).get_column("obligor_key")
+        tests["max_obligor_share"] = (str(criteria.max_obligor_share),
+                                      pl.col("obligor_key").is_in(above.implode(), nulls_equal=True))
     return tests
 
 
-def apply_eligibility(pool: pl.DataFrame, criteria: Eligibility) -> tuple[EligibilityResult, pl.Series]:
-    """Per-criterion exclusions and the eligible mask (one pass over the pool)."""
-    tests = _failing(criteria)
-    masks = pool.select("outstanding_balance", *[expr.fill_null(True).alias(name) for name, (_, expr) in tests.items()])
-    results = []
-    for name, (limit, _) in tests.items():
-        excluded = masks.filter(name).get_column("outstanding_balance")
-        results.append(CriterionResult(name, limit, excluded.len(), excluded.sum()))
-    eligible = (masks.select(~pl.any_horizontal(list(tests))).to_series() if tests
-                else pl.Series([True] * pool.height, dtype=pl.Boolean))
-    balances = pool.get_column("outstanding_balance")
-    return EligibilityResult(int(eligible.sum()), balances.filter(eligible).sum(),
-                             int((~eligible).sum()), balances.filter(~eligible).sum(),
-                             tuple(results)), eligible.rename("eligible")
+def apply_eligibility(pool: pl.DataFrame, criteria: Eligibility, obligors: pl.DataFrame
+                      ) -> tuple[EligibilityResult, pl.Series]:
+    """Per-criterion exclusions and the eligible mask: one query for the masks, one for every count and sum."""
+    tests = _failing(criteria, obligors)
+    masks = (pool.lazy().select("outstanding_balance", *[expr.fill_null(True).alias(name)
+                                                         for name, (_, expr) in tests.items()])
+             .with_columns(eligible=~pl.any_horizontal(list(tests)) if tests else pl.lit(True)).collect())
+    balance = pl.col("outstanding_balance")
+    groups = [pl.col(name) for name in tests] + [pl.col("eligible"), ~pl.col("eligible")]
+    figures = aggregate(masks, *[expr for mask in groups for expr in (mask.sum(), balance.filter(mask).sum())])
+    pairs = list(zip(figures[::2], figures[1::2], strict=True))
+    excluded = tuple(CriterionResult(name, limit, *pair)
+                     for (name, (limit, _)), pair in zip(tests.items(), pairs[:-2], strict=True))
+    return EligibilityResult(*pairs[-2], *pairs[-1], excluded), masks.get_column("eligible")
 
 
 __all__ = ["CriterionResult", "EligibilityResult", "apply_eligibility"]

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from filing.pool.lazy import aggregate
 from filing.pool.schema import INDUSTRY_PATTERN, INDUSTRY_SECTIONS
 
 if TYPE_CHECKING:
@@ -26,14 +27,15 @@ RATE_EDGES = (0, 0.03, 0.04, 0.05, 0.06, 0.08, 0.10)
 
 
 def enrich(frame: pl.DataFrame, assets: Assets) -> pl.DataFrame:
-    """Add the measures every statistic needs, computed once: float balance, months, affiliation, province, section."""
+    """Add the measures every statistic needs, computed once: float balance, months, affiliation, province, section,
+    and ``obligor_key``, an integer per obligor id, so that grouping by obligor never hashes strings again."""
     from filing.model.regions import province_prefixes
 
     cut_off = pl.lit(assets.cut_off_date)
     affiliates = pl.Series(list(assets.originator_affiliates), dtype=pl.String).implode()
     region = pl.col("region_code")
     industry = pl.col("industry_code")
-    return frame.with_columns(
+    return frame.lazy().with_columns(
         pl.col("outstanding_balance").cast(pl.Float64).alias("balance"),
         ((pl.col("maturity_date") - cut_off).dt.total_days() / DAYS_PER_MONTH).alias("remaining_term"),
         ((cut_off - pl.col("origination_date")).dt.total_days() / DAYS_PER_MONTH).alias("seasoning"),
@@ -43,7 +45,8 @@ def enrich(frame: pl.DataFrame, assets: Assets) -> pl.DataFrame:
         .then(region.str.slice(0, 2)).alias("province"),
         pl.when(industry.str.contains(INDUSTRY_PATTERN)).then(industry.str.slice(0, 1)).alias("section"),
         pl.coalesce("obligor_group", "obligor_id").alias("group_key"),
-    )
+        pl.col("obligor_id").cast(pl.Categorical(pl.Categories.random())).to_physical().alias("obligor_key"),
+    ).collect()
 
 
 @dataclass(frozen=True)
@@ -86,16 +89,17 @@ class DistributionRow:
     balance_share: float
 
 
-def totals(pool: pl.DataFrame, tape_total: Decimal, stated: Decimal, tolerance: Decimal, excluded: int) -> Totals:
-    balance = pool.get_column("outstanding_balance")
-    original = pool.get_column("original_amount")
-    total = balance.sum()
+def totals(pool: pl.DataFrame, obligor_count: int, tape_total: Decimal, stated: Decimal, tolerance: Decimal,
+           excluded: int) -> Totals:
+    balance, original = pl.col("outstanding_balance"), pl.col("original_amount")
+    total, original_total, any_original, largest, smallest = aggregate(
+        pool, balance.sum(), original.sum(), original.is_not_null().any(), balance.max(), balance.min())
     difference = tape_total - stated
     return Totals(
-        asset_count=pool.height, obligor_count=pool.get_column("obligor_id").n_unique(), balance=total,
-        original_amount=original.sum() if original.null_count() < original.len() else None,
+        asset_count=pool.height, obligor_count=obligor_count, balance=total,
+        original_amount=original_total if any_original else None,
         average_balance=(total / pool.height).quantize(Decimal("0.01")) if pool.height else total,
-        largest_balance=balance.max() or total, smallest_balance=balance.min() or total,
+        largest_balance=largest or total, smallest_balance=smallest or total,
         tape_total=tape_total, stated_pool_balance=stated, difference=difference,
         matches_stated=abs(difference) <= tolerance, rows_excluded=excluded,
     )
@@ -107,23 +111,22 @@ def weighted_averages(pool: pl.DataFrame) -> WeightedAverages:
         return (value * pl.col("balance")).sum() / weight.sum()
 
     original_term = (pl.col("maturity_date") - pl.col("origination_date")).dt.total_days() / DAYS_PER_MONTH
-    row = pool.select(wa(pl.col("interest_rate")), wa(pl.col("remaining_term")), wa(pl.col("seasoning")),
-                      wa(original_term)).row(0)
+    row = aggregate(pool, wa(pl.col("interest_rate")), wa(pl.col("remaining_term")), wa(pl.col("seasoning")),
+                    wa(original_term))
     return WeightedAverages(*(None if v is None or v != v else float(v) for v in row))
 
 
-def _table(keys: pl.DataFrame, name: str, labels: dict, by_key: bool) -> tuple[DistributionRow, ...]:
-    """Count and balance per key: in key order (buckets) or by balance descending (categories); unknown last.
+def _table(grouped: pl.DataFrame, count: int, total: Decimal, labels: dict, by_key: bool
+           ) -> tuple[DistributionRow, ...]:
+    """Rows of (key, count, balance): in key order (buckets) or by balance descending (categories); unknown last.
 
     ``labels`` maps a key to (zh, en); bucket keys are integers, shown as '01', '02', ...
     """
-    total = keys.get_column("outstanding_balance").sum()
-    grouped = keys.group_by(name).agg(pl.len(), pl.col("outstanding_balance").sum())
     rows = sorted(grouped.iter_rows(), key=lambda r: (r[0] is None, r[0] if by_key else -r[2], str(r[0])))
     return tuple(DistributionRow("unknown" if k is None else f"{k:02d}" if isinstance(k, int) else k,
-                                 *labels.get(k, ("未知", "unknown")), count, amount, count / keys.height,
+                                 *labels.get(k, ("未知", "unknown")), n, amount, n / count,
                                  float(amount / total) if total else 0.0)
-                 for k, count, amount in rows)
+                 for k, n, amount in rows)
 
 
 def _number(value: float) -> str:
@@ -133,12 +136,18 @@ def _number(value: float) -> str:
 
 def _buckets(value: pl.Expr, edges: Sequence[float], unit: tuple[str, str], scale: float = 1
              ) -> tuple[pl.Expr, dict[int, tuple[str, str]]]:
-    """Bucket number (1 for [edge0, edge1), ...; null below the first edge or missing) and its zh/en labels."""
-    index = pl.lit(pl.Series(edges, dtype=pl.Float64)).search_sorted(value, side="right")
+    """Bucket number (1 for [edge0, edge1), ...; null below the first edge or missing) and its zh/en labels.
+
+    A chain of comparisons costs a quarter of ``search_sorted`` on a literal; NaN lands in the last bucket either way.
+    """
+    index = pl.when(value < edges[0]).then(None)
+    for number, edge in enumerate(edges[1:], start=1):
+        index = index.when(value < edge).then(pl.lit(number, pl.Int64))
+    index = index.when(value.is_not_null()).then(pl.lit(len(edges), pl.Int64))
     names = [_number(e * scale) for e in edges] + ["∞"]
     labels = {i + 1: (f"[{names[i]}, {names[i + 1]}){unit[0]}", f"[{names[i]}, {names[i + 1]}){unit[1]}")
               for i in range(len(edges))}
-    return pl.when(index > 0).then(index.cast(pl.Int64)), labels
+    return index, labels
 
 
 BUCKETS = {"balance": (BALANCE_EDGES, ("", ""), 1), "remaining_term": (MONTH_EDGES, (" 个月", " months"), 1),
@@ -148,21 +157,26 @@ BUCKETS = {"balance": (BALANCE_EDGES, ("", ""), 1), "remaining_term": (MONTH_EDG
 def distributions(pool: pl.DataFrame) -> dict[str, tuple[DistributionRow, ...]]:
     """The distribution tables of §4.1.2: balance, remaining term, seasoning, rate, region, industry, related party.
 
-    All keys are computed in one pass into a narrow frame; grouping that is several times faster than grouping the
-    wide pool frame once per table.
+    The pool is grouped twice, by all four buckets and by the three categories at once (a few thousand groups at
+    most); each table then sums those groups, which costs far less than seven passes over a million rows.
     """
     from filing.model.regions import province_name, province_prefixes
 
     buckets = {name: _buckets(pl.col(name), *spec) for name, spec in BUCKETS.items()}
     related = pl.when(pl.col("affiliated")).then(pl.lit("yes")).when(~pl.col("related_party")).then(pl.lit("no"))
-    keys = pool.select(*[key.alias(name) for name, (key, _) in buckets.items()], pl.col("province").alias("region"),
-                       pl.col("section").alias("industry"), related.alias("related_party"), "outstanding_balance")
+    families = ({name: key for name, (key, _) in buckets.items()},
+                {"region": pl.col("province"), "industry": pl.col("section"), "related_party": related})
+    grouped = pl.collect_all([pool.lazy().group_by(**keys).agg(pl.len(), pl.col("outstanding_balance").sum())
+                              for keys in families])
     labels = {name: labels for name, (_, labels) in buckets.items()} | {
         "region": {p: (province_name(p + "0000", "zh"), province_name(p + "0000", "en")) for p in province_prefixes()},
         "industry": INDUSTRY_SECTIONS,
         "related_party": {"yes": ("关联方", "related party"), "no": ("非关联方", "unrelated")},
     }
-    return {name: _table(keys, name, labels[name], by_key=name in buckets) for name in labels}
+    total = pool.get_column("outstanding_balance").sum()
+    return {name: _table(groups.group_by(name).agg(pl.col("len").sum(), pl.col("outstanding_balance").sum()),
+                         pool.height, total, labels[name], by_key=name in buckets)
+            for keys, groups in zip(families, grouped, strict=True) for name in keys}
 
 
 __all__ = ["enrich", "totals", "weighted_averages", "distributions", "Totals", "WeightedAverages",

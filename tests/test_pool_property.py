@@ -80,3 +80,46 @@ def test_report_is_consistent(rows, max_share):
     assert all(c.excluded_count <= e.ineligible_count for c in e.criteria)
     shares = [a.share for a in report.top_assets]
     assert shares == sorted(shares, reverse=True) and report.all_assets_at_most_1pct == (shares[0] <= 0.01)
+
+
+CELL = st.one_of(st.sampled_from(["ND1", "ND5", "nd2", " ND3", ""]),
+                 st.text(alphabet=" \t\u3000\rabcXYZ中1", max_size=4))
+TEXT_COLUMNS = {"obligor_name": False, "region_code": True, "currency": True}
+"""Text columns of the generated tape → whether they are codes (upper-cased)."""
+
+
+def cleaned(cells: list[str], code: bool, required: bool) -> tuple[list[str | None], int]:
+    """The plain rules, cell by cell: a column holding a cell that starts or ends with a space or tab, or is an
+    empty string, has every cell stripped; empty and ND cells are blank; codes are upper-cased. Returns the values
+    and the count of blank (required) or ND (optional) cells."""
+    raw = [None if c == "" else c for c in cells]  # an empty CSV field is read as missing
+    dirty = any(c is not None and (c == "" or c[0] in " \t" or c[-1] in " \t") for c in raw)
+    text = [None if c is None else (c.strip() if dirty else c) or None for c in raw]
+    values = [None if c is None or c in ("ND1", "ND2", "ND3", "ND4", "ND5") else c.upper() if code else c
+              for c in text]
+    counted = sum(v is None for v in values) if required else sum(t is not None and v is None
+                                                                 for t, v in zip(text, values, strict=True))
+    return values, counted
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(columns=st.fixed_dictionaries({c: st.lists(CELL, min_size=3, max_size=3) for c in TEXT_COLUMNS}))
+def test_text_cells_are_cleaned_like_the_plain_rules(columns):
+    """The reader decides which columns to strip and which to upper-case from cheap whole-column tests; the result
+    must be what the per-cell rules give."""
+    header = ["asset_id", "obligor_id", "outstanding_balance", "origination_date", "maturity_date", *TEXT_COLUMNS]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for i in range(3):
+        writer.writerow([f"A{i}", "O1", "1.00", "2026-01-01", "2027-01-01", *(columns[c][i] for c in TEXT_COLUMNS)])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "tape.csv"
+        path.write_text(buffer.getvalue(), encoding="utf-8")
+        tape = read_tape(path, "trade_receivables")
+    counts = {(f.code, f.column): f.count for f in tape.findings}
+    for column, code in TEXT_COLUMNS.items():
+        required = column == "obligor_name"
+        values, counted = cleaned(columns[column], code, required)
+        assert tape.frame.get_column(column).to_list() == values, column
+        assert counts.get(("TAPE-10" if required else "TAPE-27", column), 0) == counted, column

@@ -13,6 +13,7 @@ from decimal import Decimal
 import polars as pl
 
 from filing.pool.lazy import aggregate
+from filing.pool.stats import province, section
 
 TOP_ASSETS = 20
 TOP_OBLIGORS = 10
@@ -135,7 +136,9 @@ def top_assets(pool: pl.DataFrame) -> tuple[TopAsset, ...]:
     total = pool.get_column("balance").sum()
     balance = pl.col("balance")
     top = (pool.lazy().filter(balance >= balance.top_k(TOP_ASSETS).min())
-           .sort(["balance", "asset_id"], descending=[True, False]).head(TOP_ASSETS).collect())
+           .sort(["balance", "asset_id"], descending=[True, False]).head(TOP_ASSETS)
+           .with_columns(province(pl.col("region_code")).alias("province"),
+                         section(pl.col("industry_code")).alias("section")).collect())
     return tuple(TopAsset(i, r["row"], r["asset_id"], r["obligor_id"], r["obligor_name"], r["outstanding_balance"],
                           r["balance"] / total, r["interest_rate"], r["remaining_term"], r["affiliated"],
                           r["province"], r["section"])

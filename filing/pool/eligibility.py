@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from filing.pool.lazy import aggregate
+from filing.pool.stats import section
 
 if TYPE_CHECKING:
     from filing.model.deal import Eligibility
@@ -56,7 +57,7 @@ def _failing(criteria: Eligibility, obligors: pl.DataFrame) -> dict[str, tuple[s
             tests[name] = (str(limit), value > bound if op == "gt" else value < bound)
     if criteria.excluded_industries:
         tests["excluded_industries"] = (", ".join(criteria.excluded_industries),
-                                        pl.col("section").is_in(criteria.excluded_industries))
+                                        section(pl.col("industry_code")).is_in(criteria.excluded_industries))
     if criteria.excluded_regions:
         prefixes = sorted({_region_prefix(code) for code in criteria.excluded_regions})
         tests["excluded_regions"] = (", ".join(criteria.excluded_regions),

@@ -27,26 +27,33 @@ RATE_EDGES = (0, 0.03, 0.04, 0.05, 0.06, 0.08, 0.10)
 
 
 def enrich(frame: pl.DataFrame, assets: Assets) -> pl.DataFrame:
-    """Add the measures every statistic needs, computed once: float balance, months, affiliation, province, section,
-    and ``obligor_key``, an integer per obligor id, so that grouping by obligor never hashes strings again."""
-    from filing.model.regions import province_prefixes
-
+    """Add the measures every statistic needs, computed once: float balance, months, affiliation, and
+    ``obligor_key``, an integer per obligor id, so that grouping by obligor never hashes strings again."""
     cut_off = pl.lit(assets.cut_off_date)
     affiliates = pl.Series(list(assets.originator_affiliates), dtype=pl.String).implode()
-    region = pl.col("region_code")
-    industry = pl.col("industry_code")
     return frame.lazy().with_columns(
         pl.col("outstanding_balance").cast(pl.Float64).alias("balance"),
         ((pl.col("maturity_date") - cut_off).dt.total_days() / DAYS_PER_MONTH).alias("remaining_term"),
         ((cut_off - pl.col("origination_date")).dt.total_days() / DAYS_PER_MONTH).alias("seasoning"),
         (pl.col("related_party").fill_null(False) | pl.col("obligor_id").is_in(affiliates)
          | pl.col("obligor_uscc").is_in(affiliates).fill_null(False)).alias("affiliated"),
-        pl.when(region.str.contains(r"^[0-9]{6}$") & region.str.slice(0, 2).is_in(sorted(province_prefixes())))
-        .then(region.str.slice(0, 2)).alias("province"),
-        pl.when(industry.str.contains(INDUSTRY_PATTERN)).then(industry.str.slice(0, 1)).alias("section"),
         pl.coalesce("obligor_group", "obligor_id").alias("group_key"),
         pl.col("obligor_id").cast(pl.Categorical(pl.Categories.random())).to_physical().alias("obligor_key"),
     ).collect()
+
+
+def province(region: pl.Expr) -> pl.Expr:
+    """The GB/T 2260 province prefix of a six-digit region code; null for anything else. Applied after grouping
+    where it can be: a tape has a few distinct codes, and matching a million of them is the costly part."""
+    from filing.model.regions import province_prefixes
+
+    prefix = region.str.slice(0, 2)
+    return pl.when(region.str.contains(r"^[0-9]{6}$") & prefix.is_in(sorted(province_prefixes()))).then(prefix)
+
+
+def section(industry: pl.Expr) -> pl.Expr:
+    """The GB/T 4754 section letter of an industry code; null for anything else (see ``province`` on cost)."""
+    return pl.when(industry.str.contains(INDUSTRY_PATTERN)).then(industry.str.slice(0, 1))
 
 
 @dataclass(frozen=True)
@@ -157,27 +164,32 @@ BUCKETS = {"balance": (BALANCE_EDGES, ("", ""), 1), "remaining_term": (MONTH_EDG
 def distributions(pool: pl.DataFrame) -> dict[str, tuple[DistributionRow, ...]]:
     """The distribution tables of §4.1.2: balance, remaining term, seasoning, rate, region, industry, related party.
 
-    The pool is grouped twice, by all four buckets and by the three categories at once (a few thousand groups at
-    most); each table then sums those groups, which costs far less than seven passes over a million rows.
+    The pool is grouped twice, by all four buckets and by the raw codes behind the three categories (a few
+    thousand groups at most); each table then sums those groups, which costs far less than seven passes over a
+    million rows, and provinces and sections are derived from the few distinct codes.
     """
     from filing.model.regions import province_name, province_prefixes
 
     buckets = {name: _buckets(pl.col(name), *spec) for name, spec in BUCKETS.items()}
+    sums = (pl.len(), pl.col("outstanding_balance").sum())
+    by_bucket, by_code = pl.collect_all([
+        pool.lazy().group_by(**{name: key for name, (key, _) in buckets.items()}).agg(*sums),
+        pool.lazy().group_by("region_code", "industry_code", "affiliated", "related_party").agg(*sums)])
     related = pl.when(pl.col("affiliated")).then(pl.lit("yes")).when(~pl.col("related_party")).then(pl.lit("no"))
-    families = ({name: key for name, (key, _) in buckets.items()},
-                {"region": pl.col("province"), "industry": pl.col("section"), "related_party": related})
-    grouped = pl.collect_all([pool.lazy().group_by(**keys).agg(pl.len(), pl.col("outstanding_balance").sum())
-                              for keys in families])
+    by_category = by_code.select(province(pl.col("region_code")).alias("region"),
+                                 section(pl.col("industry_code")).alias("industry"), related.alias("related_party"),
+                                 "len", "outstanding_balance")
     labels = {name: labels for name, (_, labels) in buckets.items()} | {
         "region": {p: (province_name(p + "0000", "zh"), province_name(p + "0000", "en")) for p in province_prefixes()},
         "industry": INDUSTRY_SECTIONS,
         "related_party": {"yes": ("关联方", "related party"), "no": ("非关联方", "unrelated")},
     }
     total = pool.get_column("outstanding_balance").sum()
-    return {name: _table(groups.group_by(name).agg(pl.col("len").sum(), pl.col("outstanding_balance").sum()),
+    return {name: _table((by_bucket if name in buckets else by_category).group_by(name)
+                         .agg(pl.col("len").sum(), pl.col("outstanding_balance").sum()),
                          pool.height, total, labels[name], by_key=name in buckets)
-            for keys, groups in zip(families, grouped, strict=True) for name in keys}
+            for name in labels}
 
 
-__all__ = ["enrich", "totals", "weighted_averages", "distributions", "Totals", "WeightedAverages",
-           "DistributionRow", "DAYS_PER_MONTH"]
+__all__ = ["enrich", "province", "section", "totals", "weighted_averages", "distributions", "Totals",
+           "WeightedAverages", "DistributionRow", "DAYS_PER_MONTH"]

@@ -1,8 +1,8 @@
 """Aggregates over a pool frame in one lazy query.
 
-Eager ``DataFrame.select`` runs polars' in-memory engine; a lazy query collects with the streaming engine, which on
-the million-row benchmark tape does the same work with about 40% less CPU, and many figures in one query read the
-columns once.
+Eager ``DataFrame.select`` runs polars' in-memory engine; a lazy query collects with the streaming engine, which for
+the reductions and groupings used here costs less CPU on the million-row benchmark tape (a million-row group-by about
+40% less), and many figures in one query read the columns once. ``unique`` is the exception: eager is cheaper.
 """
 
 from __future__ import annotations

@@ -97,8 +97,9 @@ def asset_term_covers_tokens(ctx: Context) -> Iterator[Hit]:
       severity=Severity.blocker, confidence=Confidence.official_copy, source=f"{SSE_G1} §3.7.1 and §4.1.2, {MIRROR}",
       message="{detail}", message_zh="{detail_zh}")
 def tranches_consistent(ctx: Context) -> Iterator[Hit]:
-    """What: tranche maturities fall after the launch and the cut-off, seniorities are distinct, and the tokens,
-    converted at the deal's exchange rates, do not exceed the pool balance.
+    """What: tranche maturities fall after the launch and the cut-off, no expected maturity is later than its legal
+    maturity, the offering closes no earlier than it launches, seniorities are distinct, and the tokens, converted at
+    the deal's exchange rates, do not exceed the pool balance.
     Why: the circular must match the securities' terms to the assets; a token that promises more than the pool or
     matures before it is sold cannot be filed as described.
     Source: SSE Guideline No. 1, official copy."""
@@ -112,6 +113,17 @@ def tranches_consistent(ctx: Context) -> Iterator[Hit]:
                           detail=f"tranche {tranche.id} matures on {tranche.legal_maturity}, "
                                  f"not after the {label} {day}",
                           detail_zh=f"{tranche.id} 档法定到期日 {tranche.legal_maturity} 不晚于{label_zh} {day}")
+        if tranche.expected_maturity is not None and tranche.expected_maturity > tranche.legal_maturity:
+            yield hit(f"token.tranches[{index}].expected_maturity",
+                      detail=f"tranche {tranche.id} is expected to mature on {tranche.expected_maturity}, after its "
+                             f"legal maturity {tranche.legal_maturity}",
+                      detail_zh=f"{tranche.id} 档预期到期日 {tranche.expected_maturity} 晚于法定到期日 "
+                                f"{tranche.legal_maturity}")
+    offering = deal.offering
+    if offering.close_date is not None and offering.close_date < offering.launch_date:
+        yield hit("offering.close_date",
+                  detail=f"the offering closes on {offering.close_date}, before it launches on {offering.launch_date}",
+                  detail_zh=f"发行截止日 {offering.close_date} 早于发行启动日 {offering.launch_date}")
     seniorities = [t.seniority for t in tranches]
     if len(set(seniorities)) != len(seniorities):
         yield hit("token.tranches", detail="two tranches share a seniority", detail_zh="两档代币的清偿顺序相同")

@@ -160,13 +160,17 @@ def _plain(node: Any, file: str) -> Any:
     return walk(node)
 
 
-def _position(tree: Any, loc: tuple) -> tuple[int | None, int | None]:
-    """Follow a pydantic error location through the YAML tree as far as it exists; 1-based line and column."""
+def _position(tree: Any, loc: tuple, at_key: bool = False) -> tuple[int | None, int | None]:
+    """Follow a pydantic error location through the YAML tree as far as it exists; 1-based line and column.
+
+    A scalar is located at its value; a mapping or list, an empty value (whose "value position" is where the next
+    key starts) and, with `at_key`, the last step (an unknown field) at the key."""
     node, line, column = tree, 1, 1
-    for part in loc:
+    for index, part in enumerate(loc):
         if isinstance(node, CommentedMap) and part in node:
-            line, column = node.lc.value(part) if not isinstance(node[part], (CommentedMap, CommentedSeq)) \
-                else node.lc.key(part)
+            keyed = isinstance(node[part], (CommentedMap, CommentedSeq)) or node[part] is None \
+                or (at_key and index == len(loc) - 1)
+            line, column = node.lc.key(part) if keyed else node.lc.value(part)
             line, column = line + 1, column + 1
             node = node[part]
         elif isinstance(node, CommentedSeq) and isinstance(part, int) and part < len(node):
@@ -216,7 +220,7 @@ def _locate(path: Path, tree: Any, error: dict) -> Problem:
     """A pydantic error as a located problem, in the catalogue's words when it has them (so also in Chinese)."""
     loc = tuple(error["loc"])
     kind, context = error["type"], error.get("ctx") or {}
-    line, column = _position(tree, loc)
+    line, column = _position(tree, loc, at_key=kind == "extra_forbidden")
     where = {"path": _path_text(loc), "line": line, "column": column}
     if kind == "extra_forbidden":
         field = _one_line(loc[-1])

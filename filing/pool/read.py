@@ -159,10 +159,40 @@ def detect_encoding(raw: bytes, path: Path) -> str:
         return "utf-8"
     except UnicodeDecodeError as utf8:
         try:
-            raw.decode("gb18030")
-            return "gb18030"
+            text = raw.decode("gb18030")
         except UnicodeDecodeError as gb:
             raise _encoding_error(raw, path, utf8, gb) from None
+        _refuse_mojibake(text, path)
+        return "gb18030"
+
+
+def _refuse_mojibake(text: str, path: Path) -> None:
+    """GB18030 accepts almost any byte pair, so a Latin-1 or Windows-1252 file decodes "successfully": each accented
+    letter and the ASCII letter after it become one rare ideograph (Müller → M黮ler). Chinese text keeps to the
+    GB2312 repertoire almost entirely; a file whose non-ASCII characters mostly fall outside it is refused, located
+    at the first such character, rather than read as garbled names."""
+    try:
+        text.encode("gb2312")
+        return  # the common case, at C speed
+    except UnicodeEncodeError:
+        pass
+    wide = [i for i, c in enumerate(text) if c > "\x7f"]
+    rare = [i for i in wide if not _in_gb2312(text[i])]
+    if len(rare) >= 3 and 2 * len(rare) > len(wide):
+        first = rare[0]
+        line, column = text.count("\n", 0, first) + 1, first - text.rfind("\n", 0, first)
+        raise InputError.single(path, f"TAPE-02 the tape is not UTF-8, and read as GB18030 {len(rare)} of its "
+                                      f"{len(wide)} non-ASCII characters would be rare ideographs (the first is "
+                                      f"{text[first]!r}): it looks like Latin-1 or Windows-1252 text; save it as "
+                                      "UTF-8", line=line, column=column)
+
+
+def _in_gb2312(character: str) -> bool:
+    try:
+        character.encode("gb2312")
+        return True
+    except UnicodeEncodeError:
+        return False
 
 
 def _locate(raw: bytes, offset: int) -> tuple[int, int]:

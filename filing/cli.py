@@ -101,6 +101,8 @@ def rules_explain(context: typer.Context, code: Annotated[str, typer.Argument(he
     try:
         item = filing.rulebook().get(code)
     except KeyError:
+        if fmt is Format.json:  # one JSON object on stdout, as for every input error
+            term.input_failed(InputError.of(code, "cli.no_rule", code=code), fmt)
         term.error(term.t("cli.no_rule", code=code), term.t("hint.rules_list"))
         raise typer.Exit(2) from None
     if fmt is Format.json:

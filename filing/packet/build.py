@@ -25,7 +25,8 @@ from filing.packet.assemble import assemble
 from filing.packet.data import PacketData, Verdict
 from filing.packet.environment import LANGS, TemplateProblem, make_environment
 from filing.packet.fonts import FontsMissing, find_faces
-from filing.packet.manifest import MANIFEST, SIGNATURE, build_manifest, read_key, sign_manifest
+from filing.packet.manifest import (KEY_ENV, MANIFEST, SIGNATURE, build_manifest, read_key, sign_manifest,
+                                    signing_account)
 from filing.packet.parity import ParityIssue, check_parity
 from filing.packet.pdf import PdfJob, exit_with_parent, render_pdf, warm_up
 from filing.packet.render import DOCUMENTS, RenderOptions, render_documents
@@ -69,6 +70,12 @@ def build_packet(loaded: LoadedDeal, out_dir: str | Path, *, langs: tuple[str, .
     """Analyse the deal, then write its packet to ``out_dir`` (see ``build_from_data``); ``progress`` hears of the
     pool, the chain suite and each document rendered."""
     start = time.perf_counter()
+    out_dir = Path(out_dir)
+    _languages(langs)  # the arguments are judged before the pool, the chain suite and the documents take minutes
+    _check_target(out_dir)
+    key = read_key(Path(sign_key_file) if sign_key_file else None)
+    if key is not None:
+        signing_account(key, str(sign_key_file or KEY_ENV))
     data = assemble(loaded, progress)
     assembled = time.perf_counter()
     result = build_from_data(data, out_dir, langs=langs, sign_key_file=sign_key_file, draft=draft, zip=zip,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -36,21 +37,30 @@ def read_key(key_file: Path | None) -> str | None:
     if key_file is None:
         return os.environ.get(KEY_ENV) or None
     try:
+        if not stat.S_ISREG(key_file.stat().st_mode):  # a pipe or device would block the read or never end
+            raise InputError.single(key_file, "cannot read the key file: not a regular file (a folder, pipe or device)")
         lines = key_file.read_text(encoding="utf-8").splitlines()
     except OSError as error:
         raise InputError.single(key_file, f"cannot read the key file: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise InputError.single(key_file, "the key file is not text; it holds the key as 64 hex digits") from None
     for line in lines:
         if line.strip() and not line.lstrip().startswith("#"):
             return line.strip()
     raise InputError.single(key_file, "the key file holds no key (only blank or # comment lines)")
 
 
-def sign_manifest(manifest: bytes, key: str, key_source: str) -> bytes:
-    """``manifest.sig.json``: EIP-191 version 0x45 ("personal_sign") signature of the manifest's exact bytes."""
+def signing_account(key: str, key_source: str) -> Any:
+    """The account of a signing key; InputError naming where the key came from (never the key) when it is not one."""
     try:
-        account = Account.from_key(key)
+        return Account.from_key(key)
     except (ValueError, TypeError):
         raise InputError.single(key_source, "not a valid Ethereum private key (64 hex digits, 0x optional)") from None
+
+
+def sign_manifest(manifest: bytes, key: str, key_source: str) -> bytes:
+    """``manifest.sig.json``: EIP-191 version 0x45 ("personal_sign") signature of the manifest's exact bytes."""
+    account = signing_account(key, key_source)
     signed = Account.sign_message(encode_defunct(primitive=manifest), account.key)
     return dump_json({"scheme": "eip191-personal-sign", "file": MANIFEST, "signer": account.address,
                       "manifest_sha256": hashlib.sha256(manifest).hexdigest(),

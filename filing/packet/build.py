@@ -25,8 +25,15 @@ from filing.packet.assemble import assemble
 from filing.packet.data import PacketData, Verdict
 from filing.packet.environment import LANGS, TemplateProblem, make_environment
 from filing.packet.fonts import FontsMissing, find_faces
-from filing.packet.manifest import (KEY_ENV, MANIFEST, SIGNATURE, build_manifest, read_key, sign_manifest,
-                                    signing_account)
+from filing.packet.manifest import (
+    KEY_ENV,
+    MANIFEST,
+    SIGNATURE,
+    build_manifest,
+    read_key,
+    sign_manifest,
+    signing_account,
+)
 from filing.packet.parity import ParityIssue, check_parity
 from filing.packet.pdf import PdfJob, exit_with_parent, render_pdf, warm_up
 from filing.packet.render import DOCUMENTS, RenderOptions, render_documents

@@ -25,6 +25,8 @@ def create(asset_class: str, directory: Path, today: datetime.date | None = None
     except ValueError:
         raise InputError.single("ASSET_CLASS", f"unknown asset class '{asset_class}'; use one of "
                                                f"{', '.join(c.value for c in AssetClass)}") from None
+    if directory.exists() and not directory.is_dir():
+        raise InputError.single(str(directory), "exists and is not a folder; choose a new folder for the deal")
     if directory.exists() and any(directory.iterdir()):
         raise InputError.single(str(directory), "the folder is not empty; choose a new folder for the deal")
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir() / "scaffold"),
@@ -32,9 +34,12 @@ def create(asset_class: str, directory: Path, today: datetime.date | None = None
     deal = environment.get_template("deal.yaml.j2").render(
         asset_class=kind.value, tape="tape.xlsx", cashflow_basis=CASHFLOW_BASIS[kind],
         today=(today or datetime.date.today()).isoformat())
-    with atomic_folder(directory) as staging:
-        (staging / "deal.yaml").write_text(deal, encoding="utf-8")
-        _tape_template(kind, staging / "tape.xlsx")
+    try:
+        with atomic_folder(directory) as staging:
+            (staging / "deal.yaml").write_text(deal, encoding="utf-8")
+            _tape_template(kind, staging / "tape.xlsx")
+    except OSError as error:  # a parent that is a file, a read-only place
+        raise InputError.single(str(directory), f"cannot create the folder: {error.strerror}") from None
     return [directory / "deal.yaml", directory / "tape.xlsx"]
 
 

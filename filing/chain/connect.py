@@ -17,6 +17,7 @@ import ast
 import functools
 import os
 import re
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,6 +115,9 @@ def load_key(key_file: Path | None = None, env: str = KEY_ENV) -> DeployKey:
     if key_file is not None:
         where = str(key_file)
         try:
+            if not stat.S_ISREG(Path(key_file).stat().st_mode):  # a pipe or device would block or never end
+                raise InputError.single(where, "cannot read the key file: not a regular file (a folder, pipe or "
+                                               "device)")
             text = Path(key_file).read_text(encoding="utf-8").strip()
         except (OSError, UnicodeDecodeError) as error:
             reason = error.strerror if isinstance(error, OSError) else "not UTF-8 text"

@@ -87,6 +87,9 @@ def read_document(path: Path) -> Any:
     yaml.allow_duplicate_keys = False
     # Dates stay text here so that an impossible date (2026-02-30) is a located field error, not a parser crash.
     yaml.constructor.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+    too_deep = _flow_too_deep(name, text)
+    if too_deep is not None:
+        raise too_deep
     try:
         tree = yaml.load(text)
     except MarkedYAMLError as error:
@@ -116,6 +119,25 @@ def _line_column(text: str, offset: int) -> tuple[int, int]:
     """1-based line and column of a character offset."""
     breaks = list(_LINE_BREAK.finditer(text, 0, offset))
     return len(breaks) + 1, offset - (breaks[-1].end() if breaks else 0) + 1
+
+
+_FLOW = re.compile(r"[\[\]{}]")
+
+
+def _flow_too_deep(name: str, text: str) -> InputError | None:
+    """A document opening more than MAX_DEPTH flow lists or mappings, refused before ruamel sees it, at the bracket
+    that goes past: ruamel's scanner looks ahead to the end of every open flow collection, so its cost grows with the
+    square of the nesting (20,000 '[' take seconds, a 2 MB file of them hours), and once py_ecc has raised the
+    recursion limit to 100,000 (filing build, review and contract import it) no RecursionError stops it first.
+    Brackets inside quotes and comments count too: a deal never holds a hundred unclosed ones."""
+    depth = 0
+    for bracket in _FLOW.finditer(text):
+        depth = max(depth + (1 if bracket[0] in "[{" else -1), 0)
+        if depth > MAX_DEPTH:
+            line, column = _line_column(text, bracket.start())
+            problem = f"lists or mappings nested more than {MAX_DEPTH} levels deep; a deal file needs a handful"
+            return InputError.of(name, "yaml.syntax", problem=problem, line=line, column=column)
+    return None
 
 
 def _too_deep(name: str, text: str) -> InputError:

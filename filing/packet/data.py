@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,25 @@ DATA_FILES = {"deal": "data/deal.json", "pool": "data/pool.json", "findings": "d
 
 def dump_json(value: Any) -> bytes:
     return (json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2) + "\n").encode()
+
+
+MAX_JSON_DEPTH = 100
+_JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def load_json(raw: bytes | str) -> Any:
+    """``json.loads`` of a file that came from outside (a packet's), refusing with ValueError more than
+    MAX_JSON_DEPTH nested arrays or objects before parsing: json recurses in C, and once py_ecc has raised the
+    recursion limit to 100,000 (every command that signs or verifies imports it) a file of 90,000 '[' overflowed
+    the stack and killed the reviewer."""
+    data = raw.encode() if isinstance(raw, str) else raw
+    depth = 0
+    for token in _JSON_TOKEN.finditer(data):
+        if token.end() - token.start() == 1:  # a bracket; strings are skipped whole
+            depth += 1 if data[token.start()] in b"[{" else -1
+            if depth > MAX_JSON_DEPTH:
+                raise ValueError(f"arrays or objects nested more than {MAX_JSON_DEPTH} levels deep")
+    return json.loads(data)
 
 
 @dataclass(frozen=True)
@@ -98,7 +118,7 @@ class PacketData:
 
         def load(key: str) -> Any:
             path = packet / DATA_FILES[key]
-            return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+            return load_json(path.read_text(encoding="utf-8")) if path.exists() else None
 
         tape = packet / DATA_FILES["tape"]
         return cls((packet / DATA_FILES["deal"]).read_text(encoding="utf-8"), load("findings"), load("pool"),

@@ -9,12 +9,12 @@ reviewer read outside the packet, and links are reported instead of followed.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from filing.packet.data import load_json
 from filing.packet.manifest import MANIFEST, SIGNATURE
 from filing.review.report import Check, Issue, check
 
@@ -58,7 +58,7 @@ def read_json(root: Path, name: str) -> tuple[Any, Issue | None]:
         exists = (root / name).exists() or (root / name).is_symlink()
         return None, Issue(name, "is a link or special file, not read") if exists else None
     try:
-        return json.loads(path.read_bytes()), None
+        return load_json(path.read_bytes()), None
     except (ValueError, UnicodeDecodeError) as error:
         return None, Issue(name, f"is not readable JSON: {error}")
 
@@ -70,7 +70,7 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Issue]]:
         return None, [Issue(MANIFEST, "is a symbolic link, not a file of the packet")]
     raw = path.read_bytes()
     try:
-        data = json.loads(raw)
+        data = load_json(raw)
         files = {str(item["path"]): Entry(int(item["size"]), str(item["sha256"]).lower()) for item in data["files"]}
     except (ValueError, TypeError, KeyError, UnicodeDecodeError) as error:
         return None, [Issue(MANIFEST, f"cannot be read as a packet manifest: {type(error).__name__}: {error}")]

@@ -9,13 +9,12 @@ an anchor the check can only warn that the signer is unvouched for.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from eth_utils import is_address, to_checksum_address
 
-from filing.packet.data import dump_json
+from filing.packet.data import dump_json, load_json
 from filing.packet.manifest import MANIFEST, SIGNATURE, recover_signer
 from filing.review.integrity import Manifest, packet_file
 from filing.review.report import Check, Issue, Status, check
@@ -38,7 +37,7 @@ def read_signature(root: Path) -> tuple[SignatureFile | None, list[Issue]]:
         return None, [Issue(SIGNATURE, "the packet is not signed (no manifest signature)")]
     raw = path.read_bytes()
     try:
-        data = json.loads(raw)
+        data = load_json(raw)
         signed = SignatureFile(str(data["signer"]), str(data["signature"]), str(data["manifest_sha256"]))
         scheme, file = data["scheme"], data["file"]
     except (ValueError, TypeError, KeyError, UnicodeDecodeError) as error:

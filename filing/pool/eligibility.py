@@ -42,7 +42,7 @@ def _region_prefix(code: str) -> str:
     return code[:2] if code[2:] == "0000" else code[:4] if code[4:] == "00" else code
 
 
-def _failing(criteria: Eligibility, obligors: pl.DataFrame) -> dict[str, tuple[str, pl.Expr]]:
+def _failing(criteria: Eligibility, pool: pl.DataFrame, obligors: pl.DataFrame) -> dict[str, tuple[str, pl.Expr]]:
     """criterion → (limit as text, expression true where the asset fails it or lacks the value); obligor shares come
     from the obligor table (``concentration.obligors``)."""
     tests: dict[str, tuple[str, pl.Expr]] = {}
@@ -56,8 +56,12 @@ def _failing(criteria: Eligibility, obligors: pl.DataFrame) -> dict[str, tuple[s
             bound = float(limit) if column != "outstanding_balance" else pl.lit(limit, pl.Decimal(38, 2))
             tests[name] = (str(limit), value > bound if op == "gt" else value < bound)
     if criteria.excluded_industries:
+        # judged on the few distinct codes; a code with no section lacks the value, so it fails too
+        industries = pool.select(pl.col("industry_code").unique())
+        excluded = industries.filter(section(pl.col("industry_code")).is_in(criteria.excluded_industries)
+                                     .fill_null(True)).to_series()
         tests["excluded_industries"] = (", ".join(criteria.excluded_industries),
-                                        section(pl.col("industry_code")).is_in(criteria.excluded_industries))
+                                        pl.col("industry_code").is_in(excluded.implode()))
     if criteria.excluded_regions:
         prefixes = sorted({_region_prefix(code) for code in criteria.excluded_regions})
         tests["excluded_regions"] = (", ".join(criteria.excluded_regions),
@@ -74,7 +78,7 @@ def _failing(criteria: Eligibility, obligors: pl.DataFrame) -> dict[str, tuple[s
 def apply_eligibility(pool: pl.DataFrame, criteria: Eligibility, obligors: pl.DataFrame
                       ) -> tuple[EligibilityResult, pl.Series]:
     """Per-criterion exclusions and the eligible mask: one query for the masks, one for every count and sum."""
-    tests = _failing(criteria, obligors)
+    tests = _failing(criteria, pool, obligors)
     masks = (pool.lazy().select("outstanding_balance", *[expr.fill_null(True).alias(name)
                                                          for name, (_, expr) in tests.items()])
              .with_columns(eligible=~pl.any_horizontal(list(tests)) if tests else pl.lit(True)).collect())

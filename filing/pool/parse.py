@@ -102,17 +102,20 @@ def _stripped(raw: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
         [pl.when(t.str.len_bytes() == 0).then(None).otherwise(t).alias(c) for c, t in text.items()])
 
 
-def _cased(text: pl.DataFrame, columns: list[str]) -> set[str]:
-    """The code columns with some value that upper-casing changes, judged on their distinct values: a tape repeats a
-    few codes a million times, and finding them costs a fraction of copying a million upper-cased strings."""
-    distinct = (text.get_column(c).unique() for c in columns)
-    return {c for c, values in zip(columns, distinct, strict=True) if (values.str.to_uppercase() != values).any()}
+def _codes(text: pl.DataFrame, columns: list[str]) -> tuple[dict[str, pl.Series], set[str]]:
+    """The distinct values of each code column as parsed, and the columns with some value that upper-casing changes.
+
+    A tape repeats a few codes a million times: finding the distinct ones costs a fraction of copying a million
+    upper-cased strings, and the checks then judge each code once (``Tape.codes``).
+    """
+    distinct = {c: text.get_column(c).drop_nulls().unique() for c in columns}
+    cased = {c for c, values in distinct.items() if (values.str.to_uppercase() != values).any()}
+    return {c: values.str.to_uppercase().unique() if c in cased else values for c, values in distinct.items()}, cased
 
 
-def _typed(text: pl.DataFrame, present: list[str], percent: frozenset[str]) -> pl.DataFrame:
-    """Parse with the fast parsers; re-parse with the tolerant ones only the columns where some cell was missed."""
-    cased = _cased(text, [c for c in present if KINDS[c] is Kind.code])
-
+def _typed(text: pl.DataFrame, present: list[str], percent: frozenset[str], cased: set[str]) -> pl.DataFrame:
+    """Parse with the fast parsers; re-parse with the tolerant ones only the columns where some cell was missed.
+    Code columns are upper-cased only if ``cased``."""
     def parse(c: str, tolerant: bool) -> pl.Expr | None:
         kind = KINDS[c]
         if kind is Kind.rate:
@@ -134,11 +137,13 @@ def _typed(text: pl.DataFrame, present: list[str], percent: frozenset[str]) -> p
 
 
 def parse_columns(raw: pl.DataFrame, schema: TapeSchema, percent_columns: frozenset[str]
-                  ) -> tuple[pl.DataFrame, list[TapeFinding], pl.Series, dict[str, dict[str, int]]]:
+                  ) -> tuple[pl.DataFrame, list[TapeFinding], pl.Series, dict[str, dict[str, int]],
+                             dict[str, pl.Series]]:
     """Parse the raw text frame (canonical names, plus ``row``) into typed columns.
 
     Returns the typed frame (every schema column present; absent optional ones all null), the findings (TAPE-10
-    required value missing, TAPE-11 unparsable, TAPE-27 ND code used), the per-row failure mask and ND counts.
+    required value missing, TAPE-11 unparsable, TAPE-27 ND code used), the per-row failure mask, ND counts and the
+    distinct values of each code column present.
     """
     present = [c for c in schema.columns if c in raw.columns]
     text = _stripped(raw, present)
@@ -147,7 +152,8 @@ def parse_columns(raw: pl.DataFrame, schema: TapeSchema, percent_columns: frozen
     nd = text.select([pl.col(c).is_in(ND_CODES).alias(f"{c}__nd") for c in with_nd])
     blanked = text.with_columns([pl.when(nd.get_column(f"{c}__nd")).then(None).otherwise(pl.col(c)).alias(c)
                                  for c in with_nd])
-    typed = _typed(blanked, present, percent_columns)
+    codes, cased = _codes(blanked, [c for c in present if KINDS[c] is Kind.code])
+    typed = _typed(blanked, present, percent_columns, cased)
     typed = typed.with_columns([pl.lit(None, DTYPES[KINDS[c]]).alias(c) for c in schema.columns if c not in present])
     typed = typed.select("row", *schema.columns)
 
@@ -156,7 +162,7 @@ def parse_columns(raw: pl.DataFrame, schema: TapeSchema, percent_columns: frozen
         _cell_checks(schema, present, text, blanked, typed, nd), shown=text)
     nd_counts = {c: dict(sorted(text.filter(nd.get_column(f"{c}__nd")).get_column(c).value_counts().iter_rows()))
                  for c in with_nd}
-    return typed, findings, failing, nd_counts
+    return typed, findings, failing, nd_counts, codes
 
 
 def _cell_checks(schema: TapeSchema, present: list[str], text: pl.DataFrame, blanked: pl.DataFrame,

@@ -46,6 +46,8 @@ class Tape:
     frame: pl.DataFrame = field(repr=False, compare=False)
     failing: pl.Series = field(repr=False, compare=False)
     """True on rows with a parse finding (blocker or warning)."""
+    codes: dict[str, pl.Series] = field(repr=False, compare=False)
+    """Code column (USCC, region, industry, currency) → its distinct values, so checks judge each code once."""
 
     @property
     def rows(self) -> int:
@@ -74,12 +76,12 @@ def read_tape(path: str | Path, asset_class: AssetClass | str, sheet: str | None
     if raw.height == 0:
         raise InputError.of(path, "tape.no_rows", line=2)
     percent = frozenset(c for c, h in columns.items() if header_is_percent(h))
-    frame, findings, failing, nd_counts = parse_columns(raw, SCHEMAS[asset_class], percent)
+    frame, findings, failing, nd_counts, codes = parse_columns(raw, SCHEMAS[asset_class], percent)
     if unrecognised:
         findings.append(TapeFinding("TAPE-28", ", ".join(unrecognised), len(unrecognised),
                                     detail="ignored: " + ", ".join(unrecognised)))
     return Tape(path, asset_class, fmt, encoding, sheet_used, headers, columns, unrecognised, nd_counts,
-                tuple(findings), frame, failing)
+                tuple(findings), frame, failing, codes)
 
 
 def _read_raw(path: Path, sheet: str | None) -> tuple[pl.DataFrame, str, str | None, str | None]:

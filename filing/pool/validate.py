@@ -34,21 +34,27 @@ def validate(tape: Tape, assets: Assets, tranches: Sequence[Tranche]) -> tuple[l
         findings, failing = run_row_checks(frame, _toll_checks(frame, assets.cut_off_date))
         findings += _missing_months(frame)
         return findings, failing
-    findings, failing = run_row_checks(frame, _pool_checks(frame, assets))
+    findings, failing = run_row_checks(frame, _pool_checks(frame, tape.codes, assets))
     findings += _tranche_currency(assets.currency, tranches)
     return findings, failing
 
 
-def _pool_checks(frame: pl.DataFrame, assets: Assets) -> list[RowCheck]:
+def _pool_checks(frame: pl.DataFrame, codes: dict[str, pl.Series], assets: Assets) -> list[RowCheck]:
+    """The row checks of a pool tape; code checks judge the distinct codes (``Tape.codes``) and test membership."""
+    def distinct(column: str) -> pl.Series:
+        return codes.get(column, pl.Series(column, [], dtype=pl.String))
+
     balance, cut_off = pl.col("outstanding_balance"), assets.cut_off_date
+    industries = distinct("industry_code")
     checks = [
         RowCheck("TAPE-12", "outstanding_balance", balance <= 0),
         RowCheck("TAPE-29", "original_amount", pl.col("original_amount") < 0),
         RowCheck("TAPE-13", "maturity_date", pl.col("maturity_date") <= pl.col("origination_date")),
         RowCheck("TAPE-14", "asset_id", pl.lit(duplicated(frame.get_column("asset_id")))),
-        *_uscc_checks(frame.get_column("obligor_uscc")),
-        RowCheck("TAPE-17", "region_code", pl.col("region_code").is_in(_bad_regions(frame.get_column("region_code")))),
-        RowCheck("TAPE-18", "industry_code", ~pl.col("industry_code").str.contains(INDUSTRY_PATTERN)),
+        *_uscc_checks(distinct("obligor_uscc")),
+        RowCheck("TAPE-17", "region_code", pl.col("region_code").is_in(_bad_regions(distinct("region_code")))),
+        RowCheck("TAPE-18", "industry_code", pl.col("industry_code").is_in(
+            industries.filter(~industries.str.contains(INDUSTRY_PATTERN)).implode())),
         RowCheck("TAPE-19", "currency", pl.col("currency") != assets.currency,
                  f"the deal currency is {assets.currency}"),
         RowCheck("TAPE-21", "origination_date", pl.col("origination_date") > cut_off,
@@ -100,9 +106,10 @@ def duplicated(values: pl.Series) -> pl.Series:
     hashes finds the few candidates in a sixth of that, and the candidates are then compared as strings, so a hash
     collision cannot produce a false finding.
     """
-    ordered = values.hash().sort()
+    hashed = values.hash()
+    ordered = hashed.sort()
     repeated = ordered.filter(ordered == ordered.shift(1)).unique()
-    candidates = values.hash().is_in(repeated.implode()) & values.is_not_null()
+    candidates = hashed.is_in(repeated.implode()) & values.is_not_null()
     if not candidates.any():
         return candidates
     return candidates.scatter(candidates.arg_true(), values.filter(candidates).is_duplicated())

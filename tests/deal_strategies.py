@@ -29,6 +29,7 @@ from ruamel.yaml import YAML
 
 from filing.model import deal as model
 from filing.model import identifiers, jurisdictions, regions, types
+from filing.rules import rulebook
 
 # --- identifiers and codes, valid by their real algorithms ------------------------------------------------------------
 
@@ -207,6 +208,8 @@ FIXUPS = {model.Entity: _entity, model.Approval: _approval, model.Investors: _in
 """The model's cross-field validators, satisfied after generation."""
 UNIQUE = {(model.Token, "tranches"): (lambda t: t["id"], lambda t: t["symbol"])}
 """Lists whose items the model wants unique by these keys."""
+FIELDS = {(model.Override, "rule"): st.sampled_from([item.code for item in rulebook().rules])}
+"""Fields whose valid values a validator looks up elsewhere: an override names a rule the rulebook has."""
 
 
 @functools.cache
@@ -214,7 +217,7 @@ def model_trees(cls: type[BaseModel]) -> st.SearchStrategy[dict]:
     """Plain trees (dicts, lists, scalars) that `cls` accepts; optional fields are sometimes left out."""
     required, optional = {}, {}
     for name, field in cls.model_fields.items():
-        strategy = value_strategy(field.annotation, field.metadata)
+        strategy = FIELDS[cls, name] if (cls, name) in FIELDS else value_strategy(field.annotation, field.metadata)
         if (cls, name) in UNIQUE:
             item = model_trees(get_args(field.annotation)[0])
             strategy = st.lists(item, min_size=1, max_size=3, unique_by=UNIQUE[cls, name])

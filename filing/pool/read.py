@@ -179,7 +179,7 @@ def _refuse_mojibake(text: str, path: Path) -> None:
     except UnicodeEncodeError:
         pass
     wide = [i for i, c in enumerate(text) if c > "\x7f"]
-    rare = [i for i in wide if not _in_gb2312(text[i])]
+    rare = [i for i in wide if _rare_pair(text[i])]
     if len(rare) >= 3 and 2 * len(rare) > len(wide):
         first = rare[0]
         line, column = text.count("\n", 0, first) + 1, first - text.rfind("\n", 0, first)
@@ -189,12 +189,16 @@ def _refuse_mojibake(text: str, path: Path) -> None:
                                       "UTF-8", line=line, column=column)
 
 
-def _in_gb2312(character: str) -> bool:
+def _rare_pair(character: str) -> bool:
+    """A character GB18030 makes of two bytes but GB2312 lacks: what an accented Latin-1 letter and the byte after it
+    become. Four-byte GB18030 characters need digits as second and fourth bytes, which Latin-1 text rarely has."""
+    if len(character.encode("gb18030")) != 2:
+        return False
     try:
         character.encode("gb2312")
-        return True
-    except UnicodeEncodeError:
         return False
+    except UnicodeEncodeError:
+        return True
 
 
 def _locate(raw: bytes, offset: int) -> tuple[int, int]:

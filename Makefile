@@ -35,6 +35,7 @@ example: setup
 	  --sign-key-file examples/trade-receivables/test-key.txt
 
 test: setup
+	$(PY) -m ruff check .
 	$(PY) -m pytest -q -n 2 --dist loadfile
 
 fuzz: setup

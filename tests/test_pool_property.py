@@ -123,3 +123,53 @@ def test_text_cells_are_cleaned_like_the_plain_rules(columns):
         values, counted = cleaned(columns[column], code, required)
         assert tape.frame.get_column(column).to_list() == values, column
         assert counts.get(("TAPE-10" if required else "TAPE-27", column), 0) == counted, column
+
+
+PADDED = st.tuples(st.sampled_from(["", " ", "\t"]), st.sampled_from(["", " ", "\t"]))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dates=st.lists(st.tuples(PADDED, st.sampled_from(["2027-01-05", "2027-13-45", "x", "ND1", ""])),
+                      min_size=3, max_size=3),
+       amounts=st.lists(st.tuples(PADDED, st.sampled_from(["5.00", "12.5", "abc", "ND2", ""])), min_size=3,
+                        max_size=3))
+def test_parsed_cells_are_read_like_the_plain_rules(dates, amounts):
+    """A column whose every cell parses skips the whitespace and ND tests; padded, blank, ND and bad cells must still
+    give what stripping, blanking and parsing cell by cell give."""
+    def cells(drawn):
+        return [(a + value + b) if value or a or b else "" for (a, b), value in drawn]
+
+    def expected(raw, parse, required):
+        values, _ = cleaned(raw, False, required)
+        blanks = sum(v is None for v in values)
+        parsed = [None if v is None else parse(v) for v in values]
+        return parsed, blanks, sum(p is None for p in parsed) - blanks
+
+    columns = {"maturity_date": cells(dates), "original_amount": cells(amounts)}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["asset_id", "obligor_id", "obligor_name", "outstanding_balance", "origination_date", *columns])
+    for i in range(3):
+        writer.writerow([f"A{i}", "O1", "N", "1.00", "2026-01-01", *(columns[c][i] for c in columns)])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "tape.csv"
+        path.write_text(buffer.getvalue(), encoding="utf-8")
+        tape = read_tape(path, "trade_receivables")
+    counts = {(f.code, f.column): f.count for f in tape.findings}
+    for column, parse, required in (("maturity_date", _iso, True), ("original_amount", _amount, False)):
+        values, blanks, unparsable = expected(columns[column], parse, required)
+        assert tape.frame.get_column(column).to_list() == values, column
+        assert counts.get(("TAPE-11", column), 0) == unparsable, column
+        if required:
+            assert counts.get(("TAPE-10", column), 0) == blanks, column
+
+
+def _iso(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _amount(text: str) -> Decimal | None:
+    return Decimal(text).quantize(Decimal("0.01")) if text.replace(".", "", 1).isdigit() else None

@@ -113,27 +113,40 @@ def _codes(text: pl.DataFrame, columns: list[str]) -> tuple[dict[str, pl.Series]
     return {c: values.str.to_uppercase().unique() if c in cased else values for c, values in distinct.items()}, cased
 
 
-def _typed(text: pl.DataFrame, present: list[str], percent: frozenset[str], cased: set[str]) -> pl.DataFrame:
-    """Parse with the fast parsers; re-parse with the tolerant ones only the columns where some cell was missed.
-    Code columns are upper-cased only if ``cased``."""
-    def parse(c: str, tolerant: bool) -> pl.Expr | None:
-        kind = KINDS[c]
-        if kind is Kind.rate:
-            parser = None if tolerant else (lambda t: _rate(t, c in percent))
-        elif kind is Kind.code and c not in cased:
-            parser = PARSERS[Kind.text][tolerant]
-        else:
-            parser = PARSERS[kind][tolerant]
-        return None if parser is None else parser(pl.col(c)).cast(DTYPES[kind]).alias(c)
+def _parser(c: str, tolerant: bool, percent: frozenset[str], cased: set[str]) -> pl.Expr | None:
+    """The fast or tolerant parser of column ``c``; code columns are upper-cased only if in ``cased``."""
+    kind = KINDS[c]
+    if kind is Kind.rate:
+        parser = None if tolerant else (lambda t: _rate(t, c in percent))
+    elif kind is Kind.code and c not in cased:
+        parser = PARSERS[Kind.text][tolerant]
+    else:
+        parser = PARSERS[kind][tolerant]
+    return None if parser is None else parser(pl.col(c)).cast(DTYPES[kind]).alias(c)
 
-    typed = text.select("row", *[parse(c, False) for c in present])
-    before = text.select(pl.col(present).null_count()).row(0, named=True)
-    after = typed.select(pl.col(present).null_count()).row(0, named=True)
-    retry = [c for c in present if after[c] > before[c] and parse(c, True) is not None]
+
+def _typed(text: pl.DataFrame, present: list[str], percent: frozenset[str], cased: set[str]) -> pl.DataFrame:
+    """Parse with the fast parsers; re-parse with the tolerant ones only the columns where some cell was missed."""
+    typed = text.select("row", *[_parser(c, False, percent, cased) for c in present])
+    retry = [c for c in present if typed.get_column(c).null_count() > text.get_column(c).null_count()
+             and _parser(c, True, percent, cased) is not None]
     if retry:
-        tolerant = text.select([parse(c, True) for c in retry])
+        tolerant = text.select([_parser(c, True, percent, cased) for c in retry])
         typed = typed.with_columns([pl.coalesce(pl.col(c), tolerant.get_column(c)).alias(c) for c in retry])
     return typed
+
+
+_STRICT = (Kind.amount, Kind.number, Kind.date, Kind.flag, Kind.frequency)
+"""Kinds whose fast parser is a strict cast or lookup: it misses every empty, blank or ND cell and any cell with a
+trailing space or tab, and reads a cell with leading spaces (dates only) as it reads the stripped cell."""
+
+
+def _settled(raw: pl.DataFrame, present: list[str]) -> pl.DataFrame:
+    """The strict-kind columns whose every cell the fast parser reads, parsed straight from the raw text: such a
+    column has nothing to strip, no blank and no ND cell, so it skips the whole-column tests below."""
+    strict = [c for c in present if KINDS[c] in _STRICT]
+    first = raw.select([_parser(c, False, frozenset(), set()) for c in strict])
+    return first.select([c for c in strict if first.get_column(c).null_count() == raw.get_column(c).null_count()])
 
 
 def parse_columns(raw: pl.DataFrame, schema: TapeSchema, percent_columns: frozenset[str]
@@ -146,14 +159,16 @@ def parse_columns(raw: pl.DataFrame, schema: TapeSchema, percent_columns: frozen
     distinct values of each code column present.
     """
     present = [c for c in schema.columns if c in raw.columns]
-    text = _stripped(raw, present)
-    with_nd = [c for c, found in zip(present, aggregate(text, *[pl.col(c).is_in(ND_CODES).any() for c in present]),
+    settled = _settled(raw, present)
+    rest = [c for c in present if c not in settled.columns]
+    text = _stripped(raw, rest).with_columns([raw.get_column(c) for c in settled.columns])
+    with_nd = [c for c, found in zip(rest, aggregate(text, *[pl.col(c).is_in(ND_CODES).any() for c in rest]),
                                      strict=True) if found]
     nd = text.select([pl.col(c).is_in(ND_CODES).alias(f"{c}__nd") for c in with_nd])
     blanked = text.with_columns([pl.when(nd.get_column(f"{c}__nd")).then(None).otherwise(pl.col(c)).alias(c)
                                  for c in with_nd])
-    codes, cased = _codes(blanked, [c for c in present if KINDS[c] is Kind.code])
-    typed = _typed(blanked, present, percent_columns, cased)
+    codes, cased = _codes(blanked, [c for c in rest if KINDS[c] is Kind.code])
+    typed = _typed(blanked, rest, percent_columns, cased).with_columns(settled.get_columns())
     typed = typed.with_columns([pl.lit(None, DTYPES[KINDS[c]]).alias(c) for c in schema.columns if c not in present])
     typed = typed.select("row", *schema.columns)
 

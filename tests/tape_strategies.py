@@ -38,7 +38,10 @@ _months = dates.flatmap(lambda d: st.sampled_from([f"{d:%Y-%m}", f"{d:%Y/%m}", f
 _industries = st.sampled_from("ABCDEFGHIJKLMNOPQRST").flatmap(
     lambda letter: st.sampled_from([letter, letter + "01", letter.lower()]))
 _obligor_ids = st.integers(0, 20).map(lambda n: f"OB{n:04d}")
-_names = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")), min_size=1, max_size=20)
+_COMPANY = "深圳前海华讯供应链管理有限公司上海同创工程技术北京科发展集团股份广州建设投资（）() Ltd."
+_names = st.text(_COMPANY, min_size=1, max_size=20) | st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")), min_size=1, max_size=20)
+"""Company names as Chinese tapes hold them, or any printable text."""
 
 VALID_CELLS: dict[str, st.SearchStrategy] = {
     "asset_id": st.integers(0, 10**6).map(lambda n: f"A{n}"), "obligor_id": _obligor_ids, "obligor_name": _names,
@@ -116,7 +119,8 @@ def mutated_tables(draw, asset_class: AssetClass) -> Table:
         column = draw(st.integers(0, max(width - 1, 0)))
         if kind == "cells" and rows and width:
             for row in draw(st.lists(st.sampled_from(rows), min_size=1, max_size=len(rows))):
-                row[column] = draw(JUNK_CELLS)
+                if column < len(row):  # a ragged row may be short
+                    row[column] = draw(JUNK_CELLS)
         elif kind == "drop" and width:
             del headers[column]
             rows = [row[:column] + row[column + 1:] for row in rows]
@@ -185,13 +189,19 @@ def parquet_bytes(table: Table) -> bytes:
 TEXT_ENCODINGS = ("utf-8", "utf-8-sig", "gb18030")
 
 
-def _also_utf8(data: bytes) -> bool:
-    """Whether GB18030 bytes also decode as UTF-8, to other text (`outstanding_balance(元)` alone is D4 AA, UTF-8
-    for U+052A): the reader decides for UTF-8 by design, so such a file is written as UTF-8 instead."""
+def _reads_as_gb18030(data: bytes) -> bool:
+    """Whether GB18030 bytes are read back as GB18030 under the reader's documented rules: they must not also
+    decode as UTF-8 (`outstanding_balance(元)` alone is D4 AA, UTF-8 for U+052A), and their text must keep to GB2312
+    as Chinese exports do (rare ideographs are taken for a Latin-1 file). Other tables are written as UTF-8."""
+    text = data.decode("gb18030")
     try:
-        return data.decode("utf-8") != data.decode("gb18030")
-    except UnicodeDecodeError:
+        text.encode("gb2312")
+    except UnicodeEncodeError:
         return False
+    try:
+        return data.decode("utf-8") == text
+    except UnicodeDecodeError:
+        return True
 
 
 @st.composite
@@ -202,7 +212,7 @@ def valid_tapes(draw, asset_class: AssetClass) -> bytes:
     if form == "csv":
         encoding = draw(st.sampled_from(TEXT_ENCODINGS))
         data = csv_bytes(table, encoding, draw(st.sampled_from(",;\t")), draw(st.sampled_from(["\n", "\r\n"])))
-        return data.decode("gb18030").encode("utf-8") if encoding == "gb18030" and _also_utf8(data) else data
+        return data if encoding != "gb18030" or _reads_as_gb18030(data) else data.decode("gb18030").encode("utf-8")
     return xlsx_bytes(table, typed=form == "xlsx-typed") if form.startswith("xlsx") else parquet_bytes(table)
 
 

@@ -102,15 +102,24 @@ def _stripped(raw: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
         [pl.when(t.str.len_bytes() == 0).then(None).otherwise(t).alias(c) for c, t in text.items()])
 
 
-def _codes(text: pl.DataFrame, columns: list[str]) -> tuple[dict[str, pl.Series], set[str]]:
+def _codes(distinct: dict[str, pl.Series]) -> tuple[dict[str, pl.Series], set[str]]:
     """The distinct values of each code column as parsed, and the columns with some value that upper-casing changes.
 
     A tape repeats a few codes a million times: finding the distinct ones costs a fraction of copying a million
     upper-cased strings, and the checks then judge each code once (``Tape.codes``).
     """
-    distinct = {c: text.get_column(c).drop_nulls().unique() for c in columns}
     cased = {c for c, values in distinct.items() if (values.str.to_uppercase() != values).any()}
     return {c: values.str.to_uppercase().unique() if c in cased else values for c, values in distinct.items()}, cased
+
+
+def _plain_codes(raw: pl.DataFrame, present: list[str]) -> dict[str, pl.Series]:
+    """Code column → its distinct values, for the code columns whose distinct values show nothing to strip or blank
+    (no empty value, none starting or ending with a space or tab, no ND code): judging the few distinct codes spares
+    those columns the whole-column tests."""
+    distinct = {c: raw.get_column(c).drop_nulls().unique() for c in present if KINDS[c] is Kind.code}
+    return {c: values for c, values in distinct.items()
+            if not (values.str.starts_with(" ") | values.str.ends_with(" ") | values.str.starts_with("\t")
+                    | values.str.ends_with("\t") | (values.str.len_bytes() == 0) | values.is_in(ND_CODES)).any()}
 
 
 def _parser(c: str, tolerant: bool, percent: frozenset[str], cased: set[str]) -> pl.Expr | None:
@@ -159,16 +168,17 @@ def parse_columns(raw: pl.DataFrame, schema: TapeSchema, percent_columns: frozen
     distinct values of each code column present.
     """
     present = [c for c in schema.columns if c in raw.columns]
-    settled = _settled(raw, present)
-    rest = [c for c in present if c not in settled.columns]
-    text = _stripped(raw, rest).with_columns([raw.get_column(c) for c in settled.columns])
+    settled, plain = _settled(raw, present), _plain_codes(raw, present)
+    rest = [c for c in present if c not in settled.columns and c not in plain]
+    text = _stripped(raw, rest).with_columns([raw.get_column(c) for c in (*settled.columns, *plain)])
     with_nd = [c for c, found in zip(rest, aggregate(text, *[pl.col(c).is_in(ND_CODES).any() for c in rest]),
                                      strict=True) if found]
     nd = text.select([pl.col(c).is_in(ND_CODES).alias(f"{c}__nd") for c in with_nd])
     blanked = text.with_columns([pl.when(nd.get_column(f"{c}__nd")).then(None).otherwise(pl.col(c)).alias(c)
                                  for c in with_nd])
-    codes, cased = _codes(blanked, [c for c in rest if KINDS[c] is Kind.code])
-    typed = _typed(blanked, rest, percent_columns, cased).with_columns(settled.get_columns())
+    codes, cased = _codes(plain | {c: blanked.get_column(c).drop_nulls().unique() for c in rest
+                                   if KINDS[c] is Kind.code})
+    typed = _typed(blanked, [*rest, *plain], percent_columns, cased).with_columns(settled.get_columns())
     typed = typed.with_columns([pl.lit(None, DTYPES[KINDS[c]]).alias(c) for c in schema.columns if c not in present])
     typed = typed.select("row", *schema.columns)
 

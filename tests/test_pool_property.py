@@ -109,7 +109,7 @@ def test_text_cells_are_cleaned_like_the_plain_rules(columns):
     must be what the per-cell rules give."""
     header = ["asset_id", "obligor_id", "outstanding_balance", "origination_date", "maturity_date", *TEXT_COLUMNS]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\r\n")  # quotes a cell holding \r, which "\n" rows would end as CRLF
     writer.writerow(header)
     for i in range(3):
         writer.writerow([f"A{i}", "O1", "1.00", "2026-01-01", "2027-01-01", *(columns[c][i] for c in TEXT_COLUMNS)])

@@ -74,6 +74,12 @@ class InputError(Exception):
         return cls([Problem.of(file, key, **where_and_params)])
 
 
+def one_line(text: object) -> str:
+    """Text from an input file as a message quotes it: line breaks and control characters escaped, so that every
+    problem stays one `file:line:column: path: message` line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(text))
+
+
 class Invalid(ValueError):
     """A ValueError whose text is a catalogue entry: a validator raises it, and the loader that catches it (through
     pydantic) can still say it in Chinese. ``str()`` is the English text."""

@@ -21,7 +21,7 @@ from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 from ruamel.yaml.reader import ReaderError
 
 from filing import i18n
-from filing.errors import InputError, Invalid, Problem
+from filing.errors import InputError, Invalid, Problem, one_line
 from filing.model.deal import Deal
 
 MAX_DEAL_BYTES = 2_000_000
@@ -207,14 +207,8 @@ def _position(tree: Any, loc: tuple, at_key: bool = False) -> tuple[int | None, 
 def _path_text(loc: tuple) -> str:
     text = ""
     for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{_one_line(part)}" if text else _one_line(part))
+        text += f"[{part}]" if isinstance(part, int) else (f".{one_line(part)}" if text else one_line(part))
     return text
-
-
-def _one_line(name: object) -> str:
-    """A key from the file as a message shows it: line breaks and control characters escaped, so that every
-    problem stays one `file:line:column: path: message` line."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(name))
 
 
 def _field_names(loc: tuple) -> list[str]:
@@ -245,7 +239,7 @@ def _locate(path: Path, tree: Any, error: dict) -> Problem:
     line, column = _position(tree, loc, at_key=kind == "extra_forbidden")
     where = {"path": _path_text(loc), "line": line, "column": column}
     if kind == "extra_forbidden":
-        field = _one_line(loc[-1])
+        field = one_line(loc[-1])
         close = difflib.get_close_matches(field, _field_names(loc[:-1]), n=1)
         if close:
             return Problem.of(path, "deal.unknown_field_close", field=field, close=close[0], **where)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from filing.errors import Invalid
+from filing.errors import Invalid, one_line
 from filing.model import identifiers, jurisdictions, regions
 
 
@@ -23,7 +23,7 @@ def _to_decimal(value: object) -> object:
         try:
             return Decimal(text)
         except InvalidOperation:
-            raise Invalid("field.not_a_number", value=value) from None
+            raise Invalid("field.not_a_number", value=one_line(value)) from None
     return value
 
 

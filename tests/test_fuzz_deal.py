@@ -43,6 +43,7 @@ def test_fuzz_valid_deals_load_and_check(tree, fmt, encoding):
 @budget(40)
 @given(tree=mutated_deals(), fmt=st.sampled_from(DEAL_FORMATS))
 @example(tree={"schema_version": "1.0", "a\nb\x85": 1}, fmt="json")  # an unknown field's name broke the line
+@example(tree={"schema_version": "1.0", "assets": {"pool_balance": "1\r2"}}, fmt="json")  # so did a bad number
 def test_fuzz_mutated_deals_fail_located(tree, fmt):
     load_and_check(dump(tree, fmt).encode())
 

@@ -1,45 +1,56 @@
 """Toolkit for the CSRC filing of tokenized asset-backed securities issued overseas using domestic assets.
 
-The public API: load a deal, check it against the rulebook; the pool, chain, packet and review stages build on it.
+The public API: the stages (`filing.stages`: load, analyse, chain, check, assemble, build) and the types between
+them. Names are imported on first use, so that `filing --version` or `filing check` does not pay for the EVM or the
+PDF renderer.
 """
 
 from __future__ import annotations
 
 from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
-
-from filing.analysis import analyse
-from filing.errors import InputError, Problem
-from filing.model import Deal, LoadedDeal, json_schema, load_deal
-from filing.pool import PoolReport
-from filing.rules import CheckReport, Context, Finding, Severity, rulebook
+from typing import TYPE_CHECKING
 
 try:
     __version__ = version("filing")
 except PackageNotFoundError:  # running from a checkout without installation
     __version__ = "0.0.0+checkout"
 
+if TYPE_CHECKING:
+    from filing.model import LoadedDeal
+    from filing.pool import PoolReport
+    from filing.rules import Verdict
 
-_LAZY = {"check_contract": "filing.chain", "deploy_contracts": "filing.chain"}
-"""Public names whose modules pull in web3; imported on first use so that `filing check` does not pay for them."""
+_LAZY = {
+    "InputError": "filing.errors", "Problem": "filing.errors",
+    "Deal": "filing.model", "LoadedDeal": "filing.model", "load_deal": "filing.model", "json_schema": "filing.model",
+    "PoolReport": "filing.pool",
+    "Finding": "filing.findings", "Severity": "filing.findings", "Verdict": "filing.findings",
+    "CheckReport": "filing.rules", "rulebook": "filing.rules",
+    "analyse": "filing.stages", "stages": "filing",
+}
 
 
 def __getattr__(name: str):
+    if name == "stages":
+        return import_module("filing.stages")
     if name in _LAZY:
         return getattr(import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'filing' has no attribute {name!r}")
 
 
-def check_deal(loaded: LoadedDeal, pool: PoolReport | None = None) -> CheckReport:
-    """Run the rulebook over a deal (and its pool report, when the tape was analysed)."""
-    return rulebook().run(Context(loaded.deal, pool))
+def check_deal(loaded: LoadedDeal, pool: PoolReport | None = None, evidence=None) -> Verdict:
+    """The one verdict over a deal, its pool report and the chain evidence (each when given): `stages.check`."""
+    from filing.stages import check
+
+    return check(loaded.deal, pool, evidence)
 
 
-def check_pool(loaded: LoadedDeal, pool: PoolReport) -> CheckReport:
+def check_pool(loaded: LoadedDeal, pool: PoolReport) -> Verdict:
     """Only the rules that read the pool report: what `filing pool` reports."""
-    return rulebook().run(Context(loaded.deal, pool), select=lambda rule: rule.needs_pool)
+    from filing.stages import check_pool as pool_rules
+
+    return pool_rules(loaded.deal, pool)
 
 
-__all__ = ["__version__", "InputError", "Problem", "Deal", "LoadedDeal", "load_deal", "json_schema", "check_deal",
-           "check_pool", "analyse", "PoolReport", "CheckReport", "Finding", "Severity", "rulebook", "check_contract",
-           "deploy_contracts"]
+__all__ = ["__version__", "check_deal", "check_pool", *_LAZY]

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 import filing
-from filing import i18n, scaffold
+from filing import i18n, scaffold, stages
 from filing.errors import InputError
 from filing.pool.summary import pool_summary
 from filing.progress import within
@@ -33,7 +33,7 @@ def _terminal(context: typer.Context) -> Terminal:
 
 def _load(term: Terminal, path: Path, fmt: Format) -> filing.LoadedDeal:
     try:
-        return filing.load_deal(path)
+        return stages.load(path)
     except InputError as error:
         term.input_failed(error, fmt)
 
@@ -42,17 +42,31 @@ def _analyse(term: Terminal, loaded: filing.LoadedDeal, fmt: Format) -> filing.P
     """The pool stage, with its progress bar."""
     with term.progress() as progress:
         try:
-            return filing.analyse(loaded, within(progress, "pool"))
+            return stages.analyse(loaded, within(progress, "pool"))
         except InputError as error:
             term.input_failed(error, fmt)
 
 
 @app.command()
-def check(context: typer.Context, deal: DealArgument, fmt: FormatOption = Format.text) -> None:
-    """Check a deal against the rulebook (and its tape's pool analytics): blockers, warnings and citations."""
+def check(context: typer.Context, deal: DealArgument,
+          no_chain: Annotated[bool, typer.Option("--no-chain", help="skip the chain stage: the CHAIN rules are then "
+                                                                    "listed as not evaluated")] = False,
+          fmt: FormatOption = Format.text) -> None:
+    """Check a deal against the rulebook: its tape's pool analytics and the reference token's scenario suite on the
+    embedded chain included, the same verdict `filing build` and `filing review` state."""
+    from filing.chain import ChainError
+
     term = _terminal(context)
     loaded = _load(term, deal, fmt)
-    report = filing.check_deal(loaded, _analyse(term, loaded, fmt))
+    pool = _analyse(term, loaded, fmt)
+    evidence = None
+    if not no_chain:
+        try:
+            with term.progress() as progress:
+                evidence = stages.chain(loaded, progress=within(progress, "chain"))
+        except ChainError as error:
+            term.chain_failed(error, fmt, 2)
+    report = stages.check(loaded.deal, pool, evidence)
     if fmt is Format.json:
         print_json(report.to_dict() | {"deal": loaded.deal.deal_id, "deal_sha256": loaded.sha256()})
     else:
@@ -66,7 +80,7 @@ def pool(context: typer.Context, deal: DealArgument, fmt: FormatOption = Format.
     term = _terminal(context)
     loaded = _load(term, deal, fmt)
     analysed = _analyse(term, loaded, fmt)
-    report = filing.check_pool(loaded, analysed)
+    report = stages.check_pool(loaded.deal, analysed)
     if fmt is Format.json:
         print_json(report.to_dict() | {"pool": analysed.to_dict()})
     else:
@@ -158,14 +172,14 @@ def contract_check(
 ) -> None:
     """Without --rpc: deploy the reference token from the deal on the embedded chain and run the scenario suite.
     With --rpc: check the deployed tokens read-only; with --fork as well: run the full suite on an anvil fork."""
-    from filing.chain import ChainError, check_contract
+    from filing.chain import ChainError
 
     term = _terminal(context)
     loaded = _load(term, deal, fmt)
     try:
         with term.progress() as progress:
-            report = check_contract(loaded, rpc=rpc, addresses=address or None, fork=fork,
-                                    manifest_sha256=manifest_sha256, agent=agent, progress=within(progress, "chain"))
+            report = stages.contract(loaded, rpc=rpc, addresses=address or None, fork=fork,
+                                     manifest_sha256=manifest_sha256, agent=agent, progress=within(progress, "chain"))
     except InputError as error:
         term.input_failed(error, fmt)
     except ChainError as error:
@@ -294,13 +308,13 @@ def build(
 ) -> None:
     """Build the filing packet: documents in Chinese and English (PDF, HTML, DOCX), data, manifest and signature."""
     from filing.chain import ChainError
-    from filing.packet import PacketError, build_packet
+    from filing.packet import PacketError
 
     term = _terminal(context)
     loaded = _load(term, deal, fmt)
     try:
         with term.progress() as progress:
-            result = build_packet(loaded, output, langs=tuple(code.strip() for code in lang.split(",") if code.strip()),
+            result = stages.build(loaded, output, langs=tuple(code.strip() for code in lang.split(",") if code.strip()),
                                   sign_key_file=sign_key_file, draft=draft, zip=zip_, templates=templates,
                                   pdf_a=pdf_a, progress=progress)
     except InputError as error:
@@ -310,9 +324,10 @@ def build(
     except PacketError as error:
         term.input_failed(InputError.of(deal, "packet.documents_failed", error=error), fmt)
     if fmt is Format.json:
-        print_json({"ok": result.exit_code == 0, "findings": list(result.verdict.findings),
-                    "packet": str(result.out_dir) if result.written else None, "written": result.written,
-                    "draft": result.draft, "verdict": result.verdict.to_dict(), "pages": result.pages,
+        print_json(result.verdict.to_dict() | {
+                    "ok": result.exit_code == 0, "packet": str(result.out_dir) if result.written else None,
+                    "written": result.written, "draft": result.draft, "verdict": result.verdict.headline(),
+                    "pages": result.pages,
                     "signer": result.signer, "zip": str(result.zip_path) if result.zip_path else None,
                     "parity": [issue.to_dict() for issue in result.parity], "files": result.files})
     else:

@@ -26,8 +26,8 @@ from rich.table import Table
 
 from filing import i18n
 from filing.errors import InputError, Problem
+from filing.findings import Severity, Verdict
 from filing.progress import Progress
-from filing.rules import CheckReport, Severity
 
 
 class Format(StrEnum):
@@ -134,7 +134,7 @@ class Terminal:
     def verdict(self, ok: bool) -> str:
         return f"[bold green]{self.t('cli.pass')}[/]" if ok else f"[bold red]{self.t('cli.fail')}[/]"
 
-    def check_report(self, report: CheckReport, title: str) -> None:
+    def check_report(self, report: Verdict, title: str) -> None:
         """Findings grouped by severity, each with its rule, path, message and citation, then a one-line verdict."""
         for severity in Severity:
             rows = [f for f in report.findings if f.severity is severity]
@@ -223,8 +223,8 @@ class Terminal:
     def build(self, result: Any) -> None:
         """The blockers and parity differences, then the packet's verdict line."""
         for finding in result.verdict.blockers:
-            self.detail(f"{self.severity('blocker')} {finding['rule']} {escape(finding['path'])}: "
-                        f"{self.say(finding['message'], finding.get('message_zh'))}")
+            self.detail(f"{self.severity('blocker')} {finding.rule} {escape(finding.path)}: "
+                        f"{self.say(finding.message, finding.message_zh)}")
         for issue in result.parity:
             self.detail(f"[yellow]{self.t('cli.parity')}[/] {escape(str(issue))}")
         if not result.written:

@@ -1,13 +1,22 @@
 """The chain stage: deploy the reference token from a deal, recognise deployed tokens, prove the overseas-only
-constraint with a scenario suite, and cross-check every token against the deal (design.md, issue 4); the rulebook's
-CHAIN rules (`filing.rules.chain`) judge what it saw."""
+constraint with a scenario suite, and cross-check every token against the deal (design.md); the evidence it returns
+is judged by the rulebook's CHAIN rules (`filing.rules.chain`) in the deal's one check (`filing.stages`).
 
-from filing.chain.check import check_contract, check_embedded, check_on_chain, deploy_contracts
-from filing.chain.connect import ChainError, DeployKey, Reverted, embedded_chain, load_key, rpc_chain
-from filing.chain.deploy import DeployedTranche, TokenTerms, deploy_deal, tranche_terms
-from filing.chain.report import ChainEvidence, ContractReport
-from filing.chain.scenarios import ScenarioResult
+The public names are imported on first use: web3 and the EVM load only when a chain is used, not when a packet's
+recorded evidence (`filing.chain.report`) is read."""
 
-__all__ = ["ChainError", "ChainEvidence", "ContractReport", "DeployKey", "DeployedTranche", "Reverted",
-           "ScenarioResult", "TokenTerms", "check_contract", "check_embedded", "check_on_chain", "deploy_contracts",
-           "deploy_deal", "embedded_chain", "load_key", "rpc_chain", "tranche_terms"]
+from importlib import import_module
+
+_PUBLIC = {"ChainError": "connect", "DeployKey": "connect", "Reverted": "connect", "embedded_chain": "connect",
+           "load_key": "connect", "rpc_chain": "connect", "DeployedTranche": "deploy", "TokenTerms": "deploy",
+           "deploy_deal": "deploy", "tranche_terms": "deploy", "ChainEvidence": "report", "ContractReport": "report",
+           "ScenarioResult": "report", "deploy_contracts": "check", "probe_contract": "check",
+           "probe_embedded": "check", "probe_tokens": "check"}
+
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name: str):
+    if name in _PUBLIC:
+        return getattr(import_module(f"filing.chain.{_PUBLIC[name]}"), name)
+    raise AttributeError(f"module 'filing.chain' has no attribute {name!r}")

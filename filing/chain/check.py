@@ -1,4 +1,5 @@
-"""The chain check: pick the chain and the actors, run cross-check and scenarios per tranche, build the report.
+"""The chain stage: pick the chain and the actors, run cross-check and scenarios per tranche, return the evidence
+(`ChainEvidence`), which the rulebook's CHAIN rules judge in the deal's one check (`filing.stages`).
 
 Three modes (design.md): without an RPC URL the reference token is deployed from the deal on the embedded chain and
 the full suite runs; with an RPC URL the deployed tokens are checked read-only; with `fork` a local anvil forks the
@@ -18,7 +19,7 @@ from filing.chain.connect import ChainError, Reverted, embedded_chain, is_embedd
 from filing.chain.crosscheck import config_checks, document_check
 from filing.chain.deploy import DeployedTranche, deploy_deal, tranche_terms
 from filing.chain.node import anvil, impersonate
-from filing.chain.report import ChainEvidence, ContractReport, TrancheReport
+from filing.chain.report import ChainEvidence, TrancheReport
 from filing.chain.scenarios import Actors, ScenarioResult, read_only_suite, run_suite, synthetic_wallet
 from filing.errors import InputError
 from filing.model.deal import Deal
@@ -28,10 +29,10 @@ from filing.progress import Progress, advance
 SENDERS = 3
 
 
-def check_on_chain(web3: Web3, deal: Deal, addresses: list[str], *, mode: str, actors: Actors | None = None,
+def probe_tokens(web3: Web3, deal: Deal, addresses: list[str], *, mode: str, actors: Actors | None = None,
                    manifest_sha256: str | None = None, require_document: bool = True,
-                   detect: bool = True, progress: Progress | None = None) -> ContractReport:
-    """Check the tokens at `addresses` (one per tranche, in order) against the deal. With `actors` the full
+                   detect: bool = True, progress: Progress | None = None) -> ChainEvidence:
+    """Probe the tokens at `addresses` (one per tranche, in order) against the deal. With `actors` the full
     scenario suite runs (the chain must let `actors` send); without, only read-only scenarios. `progress` hears of
     each tranche as its checks and scenarios start."""
     now = web3.eth.get_block("latest")["timestamp"]
@@ -54,8 +55,7 @@ def check_on_chain(web3: Web3, deal: Deal, addresses: list[str], *, mode: str, a
             results, problems[tranche.id] = _full_suite(adapter, terms, tranche.id, actors, now, detect)
             scenarios += results
     advance(progress, "findings", len(addresses), len(addresses))
-    evidence = ChainEvidence(mode, web3.eth.chain_id, tranches, scenarios, problems, require_document)
-    return ContractReport.judge(deal, evidence)
+    return ChainEvidence(mode, web3.eth.chain_id, tranches, scenarios, problems, require_document)
 
 
 def _full_suite(adapter: TokenAdapter, terms: Any, tranche: str, actors: Actors, now: int,
@@ -75,16 +75,16 @@ def embedded_actors(web3: Web3) -> tuple[str, str, Actors]:
     return accounts[0], accounts[1], Actors(accounts[1], accounts[2:2 + SENDERS])
 
 
-def check_embedded(deal: Deal, *, web3: Web3 | None = None, artifact: Artifact | None = None,
+def probe_embedded(deal: Deal, *, web3: Web3 | None = None, artifact: Artifact | None = None,
                    manifest_sha256: str | None = None, detect: bool = True,
-                   progress: Progress | None = None) -> ContractReport:
+                   progress: Progress | None = None) -> ChainEvidence:
     """Deploy the reference token (or `artifact` with the same constructor) from the deal on a fresh embedded chain
     (or on `web3`, e.g. a plain anvil node with unlocked accounts) and run the full suite."""
     web3 = web3 or embedded_chain()
     admin, agent, actors = embedded_actors(web3)
     advance(progress, "deploy", 0, len(deal.token.tranches))
     deployed = deploy_deal(web3, deal, admin, agent, artifact=artifact, manifest_sha256=manifest_sha256)
-    return check_on_chain(web3, deal, [d.address for d in deployed],
+    return probe_tokens(web3, deal, [d.address for d in deployed],
                           mode="embedded" if is_embedded(web3) else "node", actors=actors,
                           manifest_sha256=manifest_sha256, require_document=manifest_sha256 is not None,
                           detect=detect, progress=progress)
@@ -116,19 +116,19 @@ def _addresses(loaded: LoadedDeal, addresses: list[str] | None) -> list[str]:
     return [Web3.to_checksum_address(str(t.address)) for t in tranches]
 
 
-def check_contract(loaded: LoadedDeal, rpc: str | None = None, addresses: list[str] | None = None,
+def probe_contract(loaded: LoadedDeal, rpc: str | None = None, addresses: list[str] | None = None,
                    fork: bool = False, manifest_sha256: str | None = None,
-                   agent: str | None = None, progress: Progress | None = None) -> ContractReport:
-    """The chain check of a deal (see the module docstring for the three modes). Raises InputError for missing or
-    malformed addresses and ChainError when the node or anvil cannot be used."""
+                   agent: str | None = None, progress: Progress | None = None) -> ChainEvidence:
+    """The chain stage's evidence on a deal (the module docstring says the three modes). Raises InputError for
+    missing or malformed addresses and ChainError when the node or anvil cannot be used."""
     if rpc is None:
         if fork or addresses:
             raise InputError.single(loaded.source, "--fork and --address need --rpc")
-        return check_embedded(loaded.deal, manifest_sha256=manifest_sha256, progress=progress)
+        return probe_embedded(loaded.deal, manifest_sha256=manifest_sha256, progress=progress)
     tokens = _addresses(loaded, addresses)
     upstream = rpc_chain(rpc)
     if not fork:
-        return check_on_chain(upstream, loaded.deal, tokens, mode="rpc", manifest_sha256=manifest_sha256,
+        return probe_tokens(upstream, loaded.deal, tokens, mode="rpc", manifest_sha256=manifest_sha256,
                               progress=progress)
     agent = Web3.to_checksum_address(agent) if agent else None
     if agent is None:
@@ -141,7 +141,7 @@ def check_contract(loaded: LoadedDeal, rpc: str | None = None, addresses: list[s
     senders = [synthetic_wallet(f"sender.{i}") for i in range(SENDERS)]
     with anvil(fork_url=rpc) as (_url, web3):
         impersonate(web3, [agent, *senders])
-        return check_on_chain(web3, loaded.deal, tokens, mode="fork", actors=Actors(agent, senders),
+        return probe_tokens(web3, loaded.deal, tokens, mode="fork", actors=Actors(agent, senders),
                               manifest_sha256=manifest_sha256, progress=progress)
 
 
@@ -154,5 +154,5 @@ def deploy_contracts(loaded: LoadedDeal, rpc: str, key_file: Path | None,
     return deploy_deal(web3, loaded.deal, key, agent, manifest_sha256=manifest_sha256)
 
 
-__all__ = ["ChainError", "Reverted", "check_contract", "check_embedded", "check_on_chain", "deploy_contracts",
-           "embedded_actors", "find_agent"]
+__all__ = ["ChainError", "Reverted", "deploy_contracts", "embedded_actors", "find_agent", "probe_contract",
+           "probe_embedded", "probe_tokens"]

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from filing.chain.adapters import TokenAdapter
 from filing.chain.deploy import TokenTerms
 from filing.chain.report import ConfigCheck
-from filing.rules.chain import MANIFEST_FIELD
+from filing.chain.weakness import MANIFEST_FIELD
 
 DAY = 86_400
 

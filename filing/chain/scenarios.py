@@ -12,7 +12,7 @@ Each scenario records what was expected, what happened and why (the decoded reve
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 
 from eth_utils import keccak
 from web3 import Web3
@@ -20,8 +20,8 @@ from web3 import Web3
 from filing.chain.adapters import ZERO, TokenAdapter, Unsupported
 from filing.chain.connect import ChainError, Reverted
 from filing.chain.deploy import MAINLAND_NUMERIC, TokenTerms, is_eligible
-from filing.model.jurisdictions import normalise_jurisdiction
-from filing.rules.chain import (
+from filing.chain.report import ScenarioResult
+from filing.chain.weakness import (
     COUNTRY_ZERO,
     ELIGIBILITY,
     FALSE_REFUSAL,
@@ -30,42 +30,13 @@ from filing.rules.chain import (
     MAINLAND_RECEIVER,
     SENDER_CHECK,
 )
+from filing.model.jurisdictions import normalise_jurisdiction
 
 HK, MO, TW, SG = 344, 446, 158, 702
 YEAR = 365 * 86_400
 
 UNRELATED_CODES = {1: "paused", 8: "insufficient balance", 9: "cap exceeded", 10: "matured"}
 """Restriction codes that refuse for a reason other than the investor: a refusal with one of them proves nothing."""
-
-
-@dataclass(frozen=True)
-class ScenarioResult:
-    """One attempted operation and its outcome."""
-
-    tranche: str
-    name: str
-    action: str
-    """mint, transfer, transfer_from, forced_transfer, or read (a configuration probe)."""
-    jurisdiction: int | None
-    expected: str
-    """'allowed' or 'refused'."""
-    actual: str
-    """'allowed', 'refused', or 'error' (the node failed; counts as not passed)."""
-    passed: bool
-    weakness: str
-    reason: str | None = None
-    code: int | None = None
-    """ERC-1404 restriction code (from the revert, else from `detectTransferRestriction` before the attempt)."""
-    error: str | None = None
-    """Name of the custom error the refusal carried."""
-    detected: int | None = None
-    """What `detectTransferRestriction` said before the attempt (None: not asked or not available)."""
-    mined: bool = False
-    """A transaction was mined, because a later scenario needs its state change; otherwise the operation was proved
-    by the very call (same sender, calldata and state) that a transaction would make, without a block."""
-
-    def to_dict(self) -> dict[str, object]:
-        return asdict(self)
 
 
 @dataclass

@@ -20,9 +20,8 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from filing.errors import InputError
-from filing.model.load import LoadedDeal
-from filing.packet.assemble import assemble
-from filing.packet.data import PacketData, Verdict
+from filing.findings import Verdict
+from filing.packet.data import PacketData
 from filing.packet.environment import LANGS, TemplateProblem, make_environment
 from filing.packet.fonts import FontsMissing, find_faces
 from filing.packet.manifest import (
@@ -70,25 +69,15 @@ class BuildResult:
         return 0 if self.verdict.ok and self.written else 1
 
 
-def build_packet(loaded: LoadedDeal, out_dir: str | Path, *, langs: tuple[str, ...] = LANGS,
-                 sign_key_file: str | Path | None = None, draft: bool = False, zip: bool = False,
-                 templates: str | Path | None = None, pdf_a: bool = False,
-                 progress: Progress | None = None) -> BuildResult:
-    """Analyse the deal, then write its packet to ``out_dir`` (see ``build_from_data``); ``progress`` hears of the
-    pool, the chain suite and each document rendered."""
-    start = time.perf_counter()
-    out_dir = Path(out_dir)
-    _languages(langs)  # the arguments are judged before the pool, the chain suite and the documents take minutes
-    _check_target(out_dir)
+def precheck(out_dir: str | Path, *, langs: tuple[str, ...] = LANGS, sign_key_file: str | Path | None = None,
+             **_options: object) -> None:
+    """Judge the build's arguments (languages, target folder, signing key) before the stages take their minutes:
+    InputError naming the option or file."""
+    _languages(langs)
+    _check_target(Path(out_dir))
     key = read_key(Path(sign_key_file) if sign_key_file else None)
     if key is not None:
         signing_account(key, str(sign_key_file or KEY_ENV))
-    data = assemble(loaded, progress)
-    assembled = time.perf_counter()
-    result = build_from_data(data, out_dir, langs=langs, sign_key_file=sign_key_file, draft=draft, zip=zip,
-                             templates=templates, pdf_a=pdf_a, progress=progress)
-    result.timings.update(assemble=assembled - start, total=time.perf_counter() - start)
-    return result
 
 
 def build_from_data(data: PacketData, out_dir: str | Path, *, langs: tuple[str, ...] = LANGS,
@@ -99,7 +88,7 @@ def build_from_data(data: PacketData, out_dir: str | Path, *, langs: tuple[str, 
     start = time.perf_counter()
     out_dir = Path(out_dir)
     langs = _languages(langs)
-    verdict = data.verdict()
+    verdict = data.verdict
     if not verdict.ok and not draft:
         return BuildResult(out_dir, verdict, draft, written=False)
     key = read_key(Path(sign_key_file) if sign_key_file else None)
@@ -108,10 +97,10 @@ def build_from_data(data: PacketData, out_dir: str | Path, *, langs: tuple[str, 
     files, pages, parity, timings = render_packet(data, langs=langs, draft=draft, templates=templates, pdf_a=pdf_a,
                                                   created=created, progress=within(progress, "documents"))
     files |= data.files()
-    manifest = build_manifest(files, tool=_tool(), rulebook_version=data.findings["rulebook_version"],
+    manifest = build_manifest(files, tool=_tool(), rulebook_version=verdict.rulebook_version,
                               deal={"id": data.deal["deal_id"], "sha256": data.deal_sha256}, langs=list(langs),
                               draft=draft, pdf_a=pdf_a, created=created.isoformat(),
-                              templates=_template_overrides(templates), verdict=verdict.to_dict(),
+                              templates=_template_overrides(templates), verdict=verdict.headline(),
                               parity=[issue.to_dict() for issue in parity])
     hashes = {path: hashlib.sha256(content).hexdigest() for path, content in sorted(files.items())}
     extra = {MANIFEST: manifest}

@@ -8,14 +8,21 @@ clock. The JSON is written with sorted keys and a trailing newline so the same d
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from filing.pool.checks import TAPE_CHECKS
+from filing.chain.report import ContractReport
+from filing.findings import Verdict
 
+if TYPE_CHECKING:
+    from filing.pool import PoolReport
+
+ANALYSIS_COLUMNS = ("row", "passes_checks", "eligible")
+"""Columns the pool stage adds to the tape it stores; they are its output, not the tape's content."""
 DATA_FILES = {"deal": "data/deal.json", "pool": "data/pool.json", "findings": "data/findings.json",
               "contract": "data/contract.json", "tape": "data/tape.parquet"}
 
@@ -44,38 +51,18 @@ def load_json(raw: bytes | str) -> Any:
 
 
 @dataclass(frozen=True)
-class Verdict:
-    """Findings across the rulebook, the tape checks and the contract check, in design.md's JSON shape; any blocker
-    among them stops a final build."""
-
-    findings: tuple[dict[str, str], ...]
-    """``{"rule", "severity", "path", "message"}`` of every finding that is not overridden."""
-
-    @property
-    def blockers(self) -> tuple[dict[str, str], ...]:
-        return tuple(f for f in self.findings if f["severity"] == "blocker")
-
-    @property
-    def ok(self) -> bool:
-        return not self.blockers
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "blockers": len(self.blockers),
-                "warnings": sum(1 for f in self.findings if f["severity"] == "warning")}
-
-
-def _finding(rule: str, severity: str, path: str, message: str, message_zh: str) -> dict[str, str]:
-    return {"rule": rule, "severity": severity, "path": path, "message": message, "message_zh": message_zh}
-
-
-@dataclass(frozen=True)
 class PacketData:
+    """The packet's data files as typed values: written by the build, read by the renderer, the reviewer and diff."""
+
     deal_json: str
     """``LoadedDeal.canonical_json()``: the exact text stored as data/deal.json."""
-    findings: dict[str, Any]
-    """``CheckReport.to_dict()`` plus ``rules``: every rule of the rulebook, so the checklist needs no code."""
+    verdict: Verdict
+    """The one verdict over deal, pool and chain findings (data/findings.json)."""
+    rules: tuple[dict[str, Any], ...] = ()
+    """Every rule's facts (code, titles, severity, confidence, source), so the checklist needs no code."""
     pool: dict[str, Any] | None = None
-    contract: dict[str, Any] | None = None
+    contract: ContractReport | None = None
+    """The chain evidence and its CHAIN findings (data/contract.json)."""
     tape_parquet: bytes | None = None
 
     @property
@@ -86,20 +73,10 @@ class PacketData:
     def deal_sha256(self) -> str:
         return hashlib.sha256(self.deal_json.encode()).hexdigest()
 
-    def verdict(self) -> Verdict:
-        found = [_finding(f["rule"], f["severity"], f["path"], f["message"], f["message_zh"])
-                 for f in self.findings["findings"] if not f["overridden"]]
-        found += [_finding(f["code"], f["severity"], f"tape.{f['column']}", f"{f['title']} ({f['count']} rows)",
-                           f"{TAPE_CHECKS[f['code']][1]}（{f['count']} 行）")
-                  for f in (self.pool or {}).get("findings", [])]
-        if self.contract is not None:
-            found += [_finding("CHAIN-SCENARIO", "blocker", f"token.tranches[{s['tranche']}]",
-                               f"{s['name']}: expected {s['expected']}, got {s['actual']}",
-                               f"{s['name']}：预期 {s['expected']}，实际 {s['actual']}")
-                      for s in self.contract["scenarios"] if not s["passed"]]
-            found += [_finding(f["rule"], f["severity"], f["path"], f["message"], f["message_zh"])
-                      for f in self.contract["findings"] if not f["overridden"]]
-        return Verdict(tuple(found))
+    @property
+    def findings(self) -> dict[str, Any]:
+        """data/findings.json: the verdict and the rulebook's rules."""
+        return self.verdict.to_dict() | {"rules": list(self.rules)}
 
     def files(self) -> dict[str, bytes]:
         """Relative path → bytes of every data file present (pool, contract and tape only when produced)."""
@@ -107,19 +84,33 @@ class PacketData:
         if self.pool is not None:
             out[DATA_FILES["pool"]] = dump_json(self.pool)
         if self.contract is not None:
-            out[DATA_FILES["contract"]] = dump_json(self.contract)
+            out[DATA_FILES["contract"]] = dump_json(self.contract.to_dict())
         if self.tape_parquet is not None:
             out[DATA_FILES["tape"]] = self.tape_parquet
         return out
 
     @classmethod
     def read(cls, packet: Path) -> PacketData:
-        """The data of an existing packet, to rebuild its documents and compare."""
+        """The data of an existing packet; ValueError (or KeyError, TypeError) when a file is not what the build
+        writes."""
 
         def load(key: str) -> Any:
             path = packet / DATA_FILES[key]
             return load_json(path.read_text(encoding="utf-8")) if path.exists() else None
 
-        tape = packet / DATA_FILES["tape"]
-        return cls((packet / DATA_FILES["deal"]).read_text(encoding="utf-8"), load("findings"), load("pool"),
-                   load("contract"), tape.read_bytes() if tape.exists() else None)
+        findings, contract, tape = load("findings"), load("contract"), packet / DATA_FILES["tape"]
+        return cls((packet / DATA_FILES["deal"]).read_text(encoding="utf-8"), Verdict.from_dict(findings),
+                   tuple(findings.get("rules") or ()), load("pool"),
+                   ContractReport.from_dict(contract) if contract is not None else None,
+                   tape.read_bytes() if tape.exists() else None)
+
+
+def tape_parquet(pool: PoolReport) -> bytes:
+    """The tape as the packet stores it: the columns the tape file had (and the stage's own), rows in file order,
+    Parquet written without statistics-dependent or clock metadata. A column the tape lacked is not stored, so the
+    re-analysis of the stored tape sees the same columns and gives the same figures."""
+    kept = [c for c in pool.frame.columns if c in pool.tape.columns or c in ANALYSIS_COLUMNS]
+    buffer = io.BytesIO()
+    pool.frame.select(kept).sort("row").write_parquet(buffer, compression="zstd", compression_level=3,
+                                                      statistics=False)
+    return buffer.getvalue()

@@ -95,17 +95,18 @@ def build_context(env: SandboxedEnvironment, data: PacketData, options: RenderOp
     deal = data.deal
     model = Deal.model_validate_json(data.deal_json)
     glossary = load_glossary(env)
-    verdict = data.verdict()
-    onchain = {t["tranche"]: t for t in (data.contract or {}).get("tranches", [])}
+    verdict = data.verdict
+    contract = data.contract.to_dict() if data.contract else None
+    onchain = {t["tranche"]: t for t in (contract or {}).get("tranches", [])}
     tranches = [t | {"address": onchain.get(t["id"], {}).get("address") or t["address"],
                      "checks": onchain.get(t["id"], {}).get("checks", []),
                      "cap_base_units": f"{int(Decimal(t['principal']) * 10 ** t['decimals']):,}"}
                 for t in deal["token"]["tranches"]]
     context = {
-        "deal": deal, "pool": data.pool, "findings": data.findings, "contract": data.contract,
+        "deal": deal, "pool": data.pool, "findings": data.findings, "contract": contract,
         "langs": list(options.langs), "glossary": glossary, "draft": options.draft, "timestamp": options.timestamp,
         "tool_version": options.tool_version, "deal_sha256": data.deal_sha256,
-        "verdict": verdict.to_dict(), "tranches": tranches,
+        "verdict": verdict.headline(), "tranches": tranches,
         "total_principal": sum(Decimal(t["principal"]) for t in deal["token"]["tranches"]),
         "officers": [{"name": o["name"], "role_key": f"role_{o['role']}"} for o in deal["filer"]["officers"]],
         "disqualifiers": [{"item": f"dq_{k}", **deal["filer"]["disqualifiers"][k]} for k in DISQUALIFIERS],
@@ -124,8 +125,8 @@ def build_context(env: SandboxedEnvironment, data: PacketData, options: RenderOp
                       for spec in DOCUMENTS],
         "data_files": [{"path": path, "contents": f"data_{key}"} for key, path in DATA_FILES.items()],
     }
-    context |= _contract(data.contract)
-    context |= _checklist(data.findings, data.contract)
+    context |= _contract(contract)
+    context |= _checklist(data)
     context["svg"] = {code: _charts(glossary[code], deal, context["cash"]) for code in options.langs}
     return context
 
@@ -169,27 +170,14 @@ def _contract(contract: dict[str, Any] | None) -> dict[str, Any]:
             "contract_findings": [f | {"message_en": f["message"]} for f in contract["findings"]]}
 
 
-def _checklist(findings: dict[str, Any], contract: dict[str, Any] | None) -> dict[str, Any]:
-    """Each rule's verdict: not evaluated, failed (a finding that counts), overridden, or passed. The contract check
-    judges the chain rules, so their findings are in the contract report, and without one they were not evaluated."""
-    by_rule: dict[str, list[dict[str, Any]]] = {}
-    for finding in findings["findings"] + (contract or {}).get("findings", []):
-        by_rule.setdefault(finding["rule"], []).append(finding)
-    rows = []
-    for rule in findings["rules"]:
-        hits = by_rule.get(rule["code"], [])
-        if rule["code"] in findings["not_evaluated"] or (rule.get("needs_chain") and contract is None):
-            verdict = "verdict_not_evaluated"
-        elif any(not f["overridden"] for f in hits):
-            verdict = f"verdict_{hits[0]['severity']}"
-        elif hits:
-            verdict = "verdict_overridden"
-        else:
-            verdict = "verdict_pass"
-        rows.append({"code": rule["code"], "title_en": rule["title"], "title_zh": rule["title_zh"],
-                     "severity": rule["severity"], "verdict": verdict, "confidence": f"confidence_{rule['confidence']}",
-                     "source": rule["source"]})
-    finding_rows = [f | {"message_en": f["message"]} for f in findings["findings"]]
+def _checklist(data: PacketData) -> dict[str, Any]:
+    """Each rule's line as the one verdict states it (`Verdict.status`): not evaluated, failed, overridden or
+    passed; the codes the verdict and the review emit themselves are not checks and are not listed."""
+    rows = [{"code": rule["code"], "title_en": rule["title"], "title_zh": rule["title_zh"],
+             "severity": rule["severity"], "verdict": f"verdict_{data.verdict.status(rule['code'])}",
+             "confidence": f"confidence_{rule['confidence']}", "source": rule["source"]}
+            for rule in data.rules if not rule.get("emitted_by")]
+    finding_rows = [f | {"message_en": f["message"]} for f in data.findings["findings"]]
     return {"checklist": rows, "finding_rows": finding_rows}
 
 

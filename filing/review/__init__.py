@@ -9,6 +9,7 @@ from eth_utils import is_address, to_checksum_address
 
 import filing
 from filing.errors import InputError
+from filing.findings import Verdict as DealVerdict
 from filing.progress import Progress, advance, within
 from filing.review.diff import Change, PacketDiff, changes, diff_packets
 from filing.review.integrity import Manifest, check_integrity, read_manifest
@@ -17,7 +18,6 @@ from filing.review.report import Check, Issue, ReviewReport, Status, Verdict
 from filing.review.revalidate import revalidate
 from filing.review.safezip import DEFAULT_LIMITS, ZipLimits, opened_packet
 from filing.review.signature import check_signature
-from filing.rules import CheckReport
 
 
 def review_packet(packet: str | Path, *, rpc: str | None = None, rebuild: bool = False,
@@ -57,10 +57,10 @@ def review_packet(packet: str | Path, *, rpc: str | None = None, rebuild: bool =
             checks += chain.checks
             findings += chain.findings
     return ReviewReport(str(packet), manifest.sha256 if manifest else None, recovered, tuple(checks),
-                        tuple(findings), _facts(manifest, revalidated.report))
+                        tuple(findings), _facts(manifest, revalidated.report), revalidated.report)
 
 
-def _facts(manifest: Manifest | None, report: CheckReport | None) -> dict:
+def _facts(manifest: Manifest | None, report: DealVerdict | None) -> dict:
     recorded = manifest.data if manifest else {}
     return {"deal": (recorded.get("deal") or {}).get("id"),
             "tool_version": {"packet": (recorded.get("tool") or {}).get("version"), "review": filing.__version__},

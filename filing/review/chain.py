@@ -13,14 +13,16 @@ from dataclasses import dataclass
 
 from web3 import Web3
 
-from filing.chain import ChainError, ContractReport, check_contract, rpc_chain
+from filing import stages
 from filing.chain.adapters import adapter_for
+from filing.chain.connect import ChainError, rpc_chain
+from filing.chain.report import ContractReport
+from filing.chain.weakness import MANIFEST_FIELD
 from filing.errors import InputError
+from filing.findings import Finding, Severity
 from filing.model.load import LoadedDeal
 from filing.review.integrity import Manifest
 from filing.review.report import Check, Issue, check
-from filing.rules.chain import MANIFEST_FIELD
-from filing.rules.registry import Finding, Severity
 
 MANIFEST_RULES = ("CHAIN-11", "CHAIN-12")
 """The chain findings about that hash; they belong to the ``chain-manifest`` check, not to ``chain-contract``."""
@@ -49,7 +51,7 @@ def review_chain(loaded: LoadedDeal | None, manifest: Manifest | None, signer: s
                            [])
     try:
         web3 = rpc_chain(rpc)
-        report = check_contract(loaded, rpc=rpc, manifest_sha256=manifest.sha256 if manifest else None)
+        report = stages.contract(loaded, rpc=rpc, manifest_sha256=manifest.sha256 if manifest else None)
     except ChainError as error:
         raise InputError.single("--rpc", f"the node cannot be used: {error}") from None
     except InputError as error:
@@ -61,13 +63,12 @@ def review_chain(loaded: LoadedDeal | None, manifest: Manifest | None, signer: s
 
 
 def _contract_check(report: ContractReport) -> Check:
-    findings = [f for f in report.findings if f.rule not in MANIFEST_RULES and f.overridden_by is None]
+    findings = [f for f in report.findings if f.rule not in MANIFEST_RULES and f.counts]
     blockers = [f for f in findings if f.severity is Severity.blocker]
     failed = [s for s in report.scenarios if not s.passed]
     evidence = [f"{len(report.tranches)} token(s) on chain {report.chain_id} ({report.standard}), mode {report.mode}",
                 f"{len(report.scenarios) - len(failed)} of {len(report.scenarios)} scenario(s) passed"]
     issues = [Issue(f.path, f"{f.rule}: {f.message}") for f in blockers]
-    issues += [Issue(s.tranche, f"scenario {s.name}: expected {s.expected}, got {s.actual}") for s in failed]
     if issues:
         return check("chain-contract", evidence, issues)
     warnings = [f for f in findings if f.severity is Severity.warning]

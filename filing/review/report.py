@@ -7,11 +7,13 @@ is the worst state of any check, so the rulebook's blockers and warnings reach i
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from filing.rules.registry import Finding
+from filing.findings import Finding, Severity
+from filing.findings import Verdict as DealVerdict
+from filing.rules import rulebook
 
 
 class Status(StrEnum):
@@ -72,6 +74,8 @@ class ReviewReport:
     """The rulebook's findings on the packet's data under the current rulebook (and the chain check's, with --rpc)."""
     facts: dict[str, Any] = field(default_factory=dict)
     """Versions and identifiers the report shows: deal id, tool and rulebook versions, recorded and current."""
+    deal_verdict: DealVerdict | None = None
+    """The one verdict on the packet's deal, re-judged from its data: what `filing check` and the build state."""
 
     @property
     def verdict(self) -> Verdict:
@@ -82,13 +86,25 @@ class ReviewReport:
     def ok(self) -> bool:
         return self.verdict is not Verdict.failed
 
-    def check_findings(self) -> list[dict[str, Any]]:
-        """Each issue of a check that did not pass, in the design's finding shape (rule REVIEW-<CHECK>)."""
-        return [{"rule": f"REVIEW-{c.name.upper()}", "severity": "blocker" if c.status is Status.failed else "warning",
-                 "path": i.path, "message": i.message} for c in self.checks for i in c.issues]
+    def check_findings(self) -> list[Finding]:
+        """Each issue of a check that did not pass, as a finding of its registered code (REVIEW-<CHECK>, a warning
+        where the check only warns). The `rules` check restates the deal's verdict, whose findings are listed
+        themselves, so it adds none."""
+        book = rulebook()
+        found = []
+        for item in self.checks:
+            if item.name == "rules":
+                continue
+            for issue in item.issues:
+                finding = book.get(f"REVIEW-{item.name.upper()}").finding(issue.path, message=issue.message)
+                found.append(finding if item.status is Status.failed else replace(finding, severity=Severity.warning))
+        return found
 
     def to_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "verdict": str(self.verdict), "packet": self.packet,
                 "manifest_sha256": self.manifest_sha256, "signer": self.signer, **self.facts,
                 "checks": [c.to_dict() for c in self.checks],
-                "findings": self.check_findings() + [f.to_dict() for f in self.findings]}
+                "deal_verdict": self.deal_verdict.headline() | {
+                    "blocker_codes": self.deal_verdict.codes(Severity.blocker),
+                    "warning_codes": self.deal_verdict.codes(Severity.warning)} if self.deal_verdict else None,
+                "findings": [f.to_dict() for f in (*self.check_findings(), *self.findings)]}

@@ -17,18 +17,17 @@ from typing import Any
 
 import polars as pl
 
-from filing.analysis import analyse
+from filing import stages
+from filing.chain.report import ChainEvidence
 from filing.errors import InputError, Problem
-from filing.model.load import LoadedDeal, load_deal
-from filing.packet.data import DATA_FILES
+from filing.findings import Severity, Verdict
+from filing.model.load import LoadedDeal
+from filing.packet.data import ANALYSIS_COLUMNS, DATA_FILES
 from filing.pool import PoolReport
 from filing.review.diff import Change, changes, records
 from filing.review.integrity import Manifest, packet_file, read_json
 from filing.review.report import Check, Issue, check
-from filing.rules import CheckReport, Context, Finding, Severity, rulebook
 
-ANALYSIS_COLUMNS = ("row", "passes_checks", "eligible")
-"""Columns the pool stage adds to the tape it stores; they are its output, not the tape's content."""
 CONTAINER_FIELDS = ("tape.file", "tape.format", "tape.encoding", "tape.sheet", "tape.headers", "tape.columns",
                     "tape.unrecognised")
 """Pool-report fields describing the original tape file (name, format, encoding, headers), which the packet
@@ -40,8 +39,8 @@ MAX_ISSUES = 40
 class Revalidation:
     checks: list[Check]
     loaded: LoadedDeal | None
-    report: CheckReport | None
-    """The current rulebook's findings on the packet's deal and tape."""
+    report: Verdict | None
+    """The current rulebook's verdict on the packet's deal, tape and recorded chain evidence."""
 
 
 def revalidate(root: Path, manifest: Manifest | None) -> Revalidation:
@@ -61,7 +60,7 @@ def _revalidate(root: Path, manifest: Manifest | None) -> Revalidation:
     deal_check, loaded = _check_deal(root, manifest)
     pool_check, pool = _check_pool(root, loaded)
     findings_check, report = _check_findings(root, loaded, pool)
-    return Revalidation([deal_check, pool_check, findings_check, _check_rules(root, report)], loaded, report)
+    return Revalidation([deal_check, pool_check, findings_check, _check_rules(report)], loaded, report)
 
 
 def _located(problems: list[Problem], root: Path) -> list[Issue]:
@@ -94,7 +93,7 @@ def _check_deal(root: Path, manifest: Manifest | None) -> tuple[Check, LoadedDea
     if path is None:
         return check("deal", [], [Issue(DATA_FILES["deal"], "the packet holds no deal")]), None
     try:
-        loaded = load_deal(path)
+        loaded = stages.load(path)
     except InputError as error:
         return check("deal", ["data/deal.json does not load under the current model"],
                      _located(error.problems, root)), None
@@ -151,26 +150,40 @@ def _analyse_packet_tape(loaded: LoadedDeal, tape: Path) -> PoolReport:
         frame.drop([c for c in ANALYSIS_COLUMNS if c in frame.columns]).write_parquet(copy)
         assets = loaded.deal.assets.model_copy(update={"tape": str(copy), "tape_sheet": None})
         deal = loaded.deal.model_copy(update={"assets": assets})
-        return analyse(LoadedDeal(deal, loaded.source))
+        return stages.analyse(LoadedDeal(deal, loaded.source))
+
+
+def _evidence(root: Path) -> tuple[ChainEvidence | None, Issue | None]:
+    """The chain evidence the packet recorded (data/contract.json), which the current CHAIN rules judge again."""
+    recorded, unreadable = read_json(root, DATA_FILES["contract"])
+    if unreadable is not None or recorded is None:
+        return None, unreadable
+    try:
+        return ChainEvidence.from_dict(recorded), None
+    except (KeyError, TypeError, ValueError) as error:
+        return None, Issue(DATA_FILES["contract"], f"is not a chain evidence record: {type(error).__name__}: {error}")
 
 
 def _check_findings(root: Path, loaded: LoadedDeal | None, pool: PoolReport | None
-                    ) -> tuple[Check, CheckReport | None]:
+                    ) -> tuple[Check, Verdict | None]:
     recorded, unreadable = read_json(root, DATA_FILES["findings"])
     if loaded is None:
         return check("findings", [], [Issue(DATA_FILES["findings"], "not re-run: the deal does not load")]), None
-    report = rulebook().run(Context(loaded.deal, pool))
+    evidence_record, evidence_issue = _evidence(root)
+    report = stages.check(loaded.deal, pool, evidence_record)
     evidence = [f"rulebook {report.rulebook_version} re-run: {len(report.findings)} finding(s)"
-                + ("" if pool is not None else " (without the pool report, which could not be re-run)")]
+                + ("" if pool is not None else " (without the pool report, which could not be re-run)")
+                + ("" if evidence_record is not None else " (without chain evidence)")]
+    issues = [evidence_issue] if evidence_issue else []
     if not isinstance(recorded, dict) or not isinstance(recorded.get("findings"), list):
-        return check("findings", evidence, [unreadable or Issue(DATA_FILES["findings"], "is missing or not a "
-                                                                                        "findings report")]), report
+        missing = unreadable or Issue(DATA_FILES["findings"], "is missing or not a findings report")
+        return check("findings", evidence, issues + [missing]), report
     evidence.append(f"{DATA_FILES['findings']} records {len(recorded['findings'])} finding(s) under rulebook "
                     f"{recorded.get('rulebook_version')}")
-    issues = compare_findings(records(recorded, "findings"), [f.to_dict() for f in report.findings])
-    if recorded.get("not_evaluated") != report.not_evaluated:
+    issues += compare_findings(records(recorded, "findings"), [f.to_dict() for f in report.findings])
+    if recorded.get("not_evaluated") != list(report.not_evaluated):
         issues.append(Issue(DATA_FILES["findings"], f"rules not evaluated: recorded {recorded.get('not_evaluated')},"
-                                                    f" re-run {report.not_evaluated}"))
+                                                    f" re-run {list(report.not_evaluated)}"))
     return check("findings", evidence, issues), report
 
 
@@ -179,7 +192,8 @@ def _finding_key(finding: dict[str, Any]) -> tuple[str, str]:
 
 
 def compare_findings(recorded: list[dict[str, Any]], current: list[dict[str, Any]]) -> list[Issue]:
-    """Findings added, removed or changed (severity, message, override), matched by rule and path."""
+    """Findings added, removed or changed in any field (severity, both messages, source, confidence, parameters,
+    override), matched by rule and path: the Chinese text governs, so it is compared as closely as the English."""
     old = {_finding_key(f): f for f in recorded if isinstance(f, dict)}
     new = {_finding_key(f): f for f in current}
     issues = [Issue(path, f"finding {rule} {path}: added on re-run: {new[(rule, path)]['message']}")
@@ -188,41 +202,25 @@ def compare_findings(recorded: list[dict[str, Any]], current: list[dict[str, Any
                            f"{old[(rule, path)].get('message')}")
                for rule, path in sorted(old.keys() - new.keys())]
     for key in sorted(old.keys() & new.keys()):
-        for field in ("severity", "message", "overridden"):
-            if old[key].get(field) != new[key][field]:
+        for field in sorted(set(old[key]) | set(new[key])):
+            if old[key].get(field) != new[key].get(field):
                 issues.append(Issue(key[1], f"finding {key[0]} {key[1]}: {field} recorded {_show(old[key].get(field))}"
-                                            f", re-run gives {_show(new[key][field])}"))
+                                            f", re-run gives {_show(new[key].get(field))}"))
     return issues
 
 
-def _check_rules(root: Path, report: CheckReport | None) -> Check:
-    """The deal's own verdict today: current blockers (and the recorded chain check's) fail, warnings warn.
-
-    The rulebook's findings are listed in full in the report, so this check names only their codes."""
-    contract, unreadable = read_json(root, DATA_FILES["contract"])
-    contract = contract if isinstance(contract, dict) else {}
-    chain_blockers = [] if unreadable is None else [unreadable.message]
-    chain_blockers += [f"{f.get('rule')}: {f.get('message')}" for f in records(contract, "findings")
-                       if f.get("severity") == "blocker"]
-    chain_blockers += [f"scenario {s.get('name')} failed" for s in records(contract, "scenarios")
-                       if not s.get("passed", True)]
+def _check_rules(report: Verdict | None) -> Check:
+    """The deal's own verdict today, re-judged from the packet's data (deal, tape, chain evidence): blockers fail,
+    warnings warn. The findings themselves are listed in the report, so this check names only their codes."""
     if report is None:
         return check("rules", [], [Issue(DATA_FILES["findings"], "the rulebook could not be run")])
-    blockers = [f for f in report.findings if f.counts_as_blocker]
-    warnings = [f for f in report.findings if f.severity is Severity.warning and f.overridden_by is None]
-    evidence = [f"{len(blockers)} blocker(s), {len(warnings)} warning(s) under rulebook {report.rulebook_version}",
-                f"recorded contract check: {'absent' if not contract else ('ok' if contract.get('ok') else 'failed')}"]
-    if blockers or chain_blockers:
-        issues = [Issue(DATA_FILES["contract"], b) for b in chain_blockers]
-        if blockers:
-            issues.insert(0, Issue(DATA_FILES["deal"], f"{len(blockers)} blocker(s) under the current rulebook: "
-                                                       f"{_codes(blockers)}"))
-        return check("rules", evidence, issues)
+    blockers, warnings = report.codes(Severity.blocker), report.codes(Severity.warning)
+    evidence = [f"{report.count(Severity.blocker)} blocker(s), {report.count(Severity.warning)} warning(s), "
+                f"{report.overridden} overridden under rulebook {report.rulebook_version}"]
+    if blockers:
+        issue = f"{report.count(Severity.blocker)} blocker(s) under the current rulebook: {', '.join(blockers)}"
+        return check("rules", evidence, [Issue(DATA_FILES["deal"], issue)])
     if warnings:
-        return check("rules", evidence, [Issue(DATA_FILES["deal"], f"{len(warnings)} warning(s) under the current "
-                                                                    f"rulebook: {_codes(warnings)}")], warn=True)
+        issue = f"{report.count(Severity.warning)} warning(s) under the current rulebook: {', '.join(warnings)}"
+        return check("rules", evidence, [Issue(DATA_FILES["deal"], issue)], warn=True)
     return check("rules", evidence, [])
-
-
-def _codes(findings: list[Finding]) -> str:
-    return ", ".join(sorted({f.rule for f in findings}))

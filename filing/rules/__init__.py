@@ -3,17 +3,29 @@ what the contract check saw on chain."""
 
 from functools import cache
 
-from filing.rules import chain, disclosure, guideline, hongkong, identifiers, negative_list, notice42, tape
-from filing.rules.registry import CheckReport, Confidence, Context, Finding, Rule, Rulebook, Severity
+from filing.findings import Confidence, Finding, Severity, Verdict
+from filing.rules import (
+    chain,
+    disclosure,
+    guideline,
+    hongkong,
+    identifiers,
+    negative_list,
+    notice42,
+    overrides,
+    review,
+    tape,
+)
+from filing.rules.registry import CheckReport, Context, Rule, Rulebook
 
-RULEBOOK_VERSION = "2026.11.2"
+RULEBOOK_VERSION = "2026.12.1"
 
 
 @cache
 def rulebook() -> Rulebook:
     return Rulebook(RULEBOOK_VERSION, [guideline, notice42, negative_list, disclosure, hongkong, identifiers, tape,
-                                      chain])
+                                      chain, overrides, review])
 
 
 __all__ = ["rulebook", "RULEBOOK_VERSION", "CheckReport", "Confidence", "Context", "Finding", "Rule", "Rulebook",
-           "Severity"]
+           "Severity", "Verdict"]

@@ -3,7 +3,7 @@ judged against the deal.
 
 The chain stage (`filing.chain`) deploys or finds each tranche's token, reads its terms and runs the scenario suite,
 and hands that evidence to these rules as `Context.chain`. They run in the contract check (`filing contract check`,
-and the packet build and review that call it), never in `filing check`, which has no chain to look at. The
+`filing check`, the packet build and the review, which all run the chain stage or read its recorded evidence). The
 overseas-only rules rest on Notice 42 as rule CN-N42-02 reads it, an inference, hence `secondary`.
 """
 
@@ -12,23 +12,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from filing.chain.weakness import (
+    COUNTRY_ZERO,
+    ELIGIBILITY,
+    FALSE_REFUSAL,
+    FORCED_BYPASS,
+    INCONCLUSIVE,
+    MAINLAND_RECEIVER,
+    MANIFEST_FIELD,
+    SENDER_CHECK,
+)
 from filing.rules.notice42 import NOTICE_42
 from filing.rules.registry import Confidence, Context, Hit, Severity, hit, rule
 
 if TYPE_CHECKING:
     from filing.chain.report import ChainEvidence, ConfigCheck
 
-# What a failed scenario reveals; the scenario suite tags every scenario with the weakness it probes.
-MAINLAND_RECEIVER = "mainland_receiver"
-SENDER_CHECK = "sender_check"
-FORCED_BYPASS = "forced_bypass"
-COUNTRY_ZERO = "country_zero"
-ELIGIBILITY = "eligibility"
-FALSE_REFUSAL = "false_refusal"
-INCONCLUSIVE = "inconclusive"
-
-MANIFEST_FIELD = "document[filing.manifest]"
-"""The tranche check that holds the ERC-1643 `filing.manifest` document hash."""
 TERMS = ("symbol", "decimals", "cap", "maturity")
 
 OVERSEAS_ONLY = f"{NOTICE_42}, ban on serving domestic entities (secondary), read as in rule CN-N42-02 (an inference)"

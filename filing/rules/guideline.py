@@ -37,7 +37,7 @@ def abs_token_backed_by_domestic_assets(ctx: Context) -> Iterator[Hit]:
       severity=Severity.blocker, confidence=Confidence.official_copy,
       source=f"{GUIDELINE}, definition ('issued offshore'); {REPRODUCED}; Notice 42 onshore ban (secondary)",
       message="{field} is the mainland (CN); the tokens must be issued offshore",
-      message_zh="{field} 为中国境内（CN）；代币须在境外发行")
+      message_zh="{field} 为中国境内（CN）；代币须在境外发行", overridable=False)
 def issued_offshore(ctx: Context) -> Iterator[Hit]:
     """What: the issuing entity and the venue are outside the mainland (Hong Kong, Macao and Taiwan count as outside).
     Why: the Guideline covers tokens issued offshore; onshore issuance is banned by Notice 42.

@@ -15,6 +15,9 @@ ONSHORE_ROLES = {"venue", "distributor", "tokenisation_platform", "it_service", 
 RMB_CODES = {"CNY", "CNH"}
 FORBIDDEN_TERMS = re.compile(r"虚拟货币|虚拟资产|加密货币|加密资产|现实世界资产|资产代币化|RWA|"
                              r"virtual[ -]currenc|virtual[ -]asset|crypto|real[ -]world[ -]asset", re.IGNORECASE)
+APPROVAL_NUMBER = re.compile(r"^[\u4e00-\u9fff]{2,12}[〔\[［(（]\d{4}[〕\]］)）]\d{1,4}号$")
+"""A document number as Chinese official documents carry it (发文字号, GB/T 9704: issuer's code, year in 〔〕, serial
+and 号), e.g. 银复〔2026〕12号; free text such as "N/A" or "pending" records no approval."""
 ROUTE_OF_PRODUCT = {"abs": "abs_token_guideline", "equity": "overseas_listing", "debt": "foreign_debt"}
 
 
@@ -23,7 +26,8 @@ ROUTE_OF_PRODUCT = {"abs": "abs_token_guideline", "equity": "overseas_listing", 
       severity=Severity.blocker, confidence=Confidence.secondary,
       source=f"{NOTICE_42}, onshore ban on RWA tokenisation and related intermediary and IT services (text quoted by "
              "加密沙律 and 经济观察报, 2026-02-09)",
-      message="{who} is in the mainland and has no approval reference", message_zh="{who}位于中国境内且无批准文号")
+      message="{who} is in the mainland and has no approval number", message_zh="{who}位于中国境内且无批准文号",
+      overridable=False)
 def no_onshore_services(ctx: Context) -> Iterator[Hit]:
     """What: no trading venue, distributor, tokenisation platform, IT service provider or custodian of the deal is in
     the mainland unless it holds an approval.
@@ -31,7 +35,7 @@ def no_onshore_services(ctx: Context) -> Iterator[Hit]:
     activity, with a carve-out only for approved business on specific financial infrastructure.
     Source: Notice 42 as quoted in secondary reproductions."""
     for index, provider in enumerate(ctx.deal.service_providers):
-        if provider.role in ONSHORE_ROLES and provider.jurisdiction == "CN" and not provider.approval_ref:
+        if provider.role in ONSHORE_ROLES and provider.jurisdiction == "CN" and not approved(provider.approval_ref):
             yield hit(f"service_providers[{index}].jurisdiction", who=f"the {provider.role} {provider.name}")
 
 
@@ -40,7 +44,7 @@ def no_onshore_services(ctx: Context) -> Iterator[Hit]:
       severity=Severity.blocker, confidence=Confidence.secondary,
       source=f"{NOTICE_42}, ban on serving domestic entities (secondary); no explicit "
              "'investors must be non-PRC' sentence was found, the restriction is inferred from the onshore bans",
-      message="{detail}", message_zh="{detail_zh}")
+      message="{detail}", message_zh="{detail_zh}", overridable=False)
 def mainland_investors_excluded(ctx: Context) -> Iterator[Hit]:
     """What: the token contract requires an allowlist, the mainland (CN) is an excluded jurisdiction and not an allowed
     one, and investors' residence is checked at onboarding.
@@ -67,14 +71,15 @@ def mainland_investors_excluded(ctx: Context) -> Iterator[Hit]:
       title_zh="未经批准不得使用锚定人民币的稳定币结算",
       severity=Severity.blocker, confidence=Confidence.secondary,
       source=f"{NOTICE_42}, RMB-pegged stablecoins offshore need approval (Xinhua report reproduced, 2026-02-06)",
-      message="the settlement asset {name} is pegged to {peg} and has no approval reference",
-      message_zh="结算资产 {name} 锚定 {peg} 且无批准文号")
+      message="the settlement asset {name} is pegged to {peg} and has no approval number",
+      message_zh="结算资产 {name} 锚定 {peg} 且无批准文号", overridable=False)
 def no_rmb_stablecoin(ctx: Context) -> Iterator[Hit]:
     """What: the settlement asset is not pegged to the renminbi (CNY or CNH) unless an approval is recorded.
     Why: Notice 42 forbids issuing RMB-pegged stablecoins offshore without the authorities' approval.
     Source: Notice 42 via the Xinhua report, reproduced (secondary)."""
     settlement = ctx.deal.token.settlement_asset
-    if settlement.type == "stablecoin" and settlement.peg_currency in RMB_CODES and not settlement.approval_ref:
+    pegged = settlement.type == "stablecoin" and settlement.peg_currency in RMB_CODES
+    if pegged and not approved(settlement.approval_ref):
         yield hit("token.settlement_asset.peg_currency", name=settlement.name, peg=settlement.peg_currency)
 
 
@@ -168,3 +173,8 @@ def fx_registration_and_repatriation(ctx: Context) -> Iterator[Hit]:
     if not ctx.deal.proceeds.repatriation_plan:
         yield hit("proceeds.repatriation_plan", detail="the proceeds have no repatriation plan",
                   detail_zh="募集资金未制定调回境内计划")
+
+
+def approved(reference: str | None) -> bool:
+    """Whether an approval reference is a document number in the recognised form (APPROVAL_NUMBER)."""
+    return bool(reference and APPROVAL_NUMBER.match(reference.strip()))

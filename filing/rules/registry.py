@@ -1,8 +1,10 @@
-"""Rules as small functions that yield hits, and the findings they become.
+"""Rules as small functions that yield hits, the findings they become, and the one verdict over them.
 
 A rule knows its code, severity, how sure we are of its source, and its message in both languages with named
-parameters; a finding points at the model path it is about. Overrides recorded in the deal turn a finding into an
-overridden one, never into nothing.
+parameters; a finding points at the model path it is about. Every message of every stage has a rule: the deal and
+pool rules run over the deal, the chain rules over the chain stage's evidence, and a few codes are emitted by the
+verdict itself (overrides) or by the review. Overrides recorded in the deal turn a finding into an overridden one,
+never into nothing, and never for a hard ban.
 """
 
 from __future__ import annotations
@@ -12,34 +14,15 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
-from enum import StrEnum
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from filing.findings import Confidence, Finding, Severity, Verdict, Waiver, code_key, ordered
 from filing.model.deal import Deal, Override
 
 if TYPE_CHECKING:
     from filing.chain.report import ChainEvidence
     from filing.pool.report import PoolReport
-
-
-class Severity(StrEnum):
-    blocker = "blocker"
-    warning = "warning"
-    info = "info"
-
-
-class Confidence(StrEnum):
-    """How sure we are of the text a rule rests on (regulatory.md legend)."""
-
-    official = "official"
-    """The regulator's own page."""
-    official_copy = "official-copy"
-    """The official wording, reproduced by a news site or a repository that links the original."""
-    secondary = "secondary"
-    """A law-firm note, news summary or commentary."""
-    not_found = "not-found"
-    """No public copy was found; the rule is a placeholder for what counsel must confirm."""
 
 
 @dataclass(frozen=True)
@@ -85,17 +68,27 @@ class Rule:
     doc: str
     needs_pool: bool = False
     needs_chain: bool = False
-    """Judged by the contract check on what it saw on chain (`Context.chain`), not by the deal check."""
+    """Judged on what the chain stage saw (`Context.chain`); without it the rule was not evaluated."""
+    overridable: bool = True
+    """False for a hard ban: an override naming the rule is itself a blocker and the findings keep counting."""
+    emitted_by: str | None = None
+    """'verdict' or 'review' for codes those stages emit themselves; such a rule's check is never run."""
+
+    def finding(self, path: str, **params: Any) -> Finding:
+        """This rule's finding at `path`, its messages filled from `params`."""
+        return Finding(self.code, self.severity, path, self.message.format(**params),
+                       self.message_zh.format(**params), self.confidence, self.source, params)
 
     def explain(self) -> dict[str, Any]:
         return {"code": self.code, "title": self.title, "title_zh": self.title_zh, "severity": str(self.severity),
                 "confidence": str(self.confidence), "source": self.source, "needs_pool": self.needs_pool,
-                "needs_chain": self.needs_chain, "text": self.doc}
+                "needs_chain": self.needs_chain, "overridable": self.overridable, "emitted_by": self.emitted_by,
+                "text": self.doc}
 
 
 def rule(code: str, *, title: str, title_zh: str, severity: Severity, confidence: Confidence, source: str,
-         message: str, message_zh: str, needs_pool: bool = False, needs_chain: bool = False
-         ) -> Callable[[Check], Rule]:
+         message: str, message_zh: str, needs_pool: bool = False, needs_chain: bool = False,
+         overridable: bool = True, emitted_by: str | None = None) -> Callable[[Check], Rule]:
     """Declare a rule; the function's docstring says what it checks, why, and the source."""
 
     def declare(check: Check) -> Rule:
@@ -103,55 +96,16 @@ def rule(code: str, *, title: str, title_zh: str, severity: Severity, confidence
         if not doc:
             raise TypeError(f"rule {code} needs a docstring")
         return Rule(code, title, title_zh, severity, confidence, source, message, message_zh, check, doc, needs_pool,
-                    needs_chain)
+                    needs_chain, overridable, emitted_by)
 
     return declare
 
 
-@dataclass(frozen=True)
-class Finding:
-    rule: str
-    severity: Severity
-    path: str
-    message: str
-    message_zh: str
-    confidence: Confidence
-    source: str
-    overridden_by: Override | None = None
+CheckReport = Verdict
+"""The name the rulebook's result had before the one verdict; kept for callers of the 2026.11 API."""
 
-    @property
-    def counts_as_blocker(self) -> bool:
-        return self.severity is Severity.blocker and self.overridden_by is None
-
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"rule": self.rule, "severity": str(self.severity), "path": self.path,
-                                "message": self.message, "message_zh": self.message_zh,
-                                "confidence": str(self.confidence), "source": self.source,
-                                "overridden": self.overridden_by is not None}
-        if self.overridden_by:
-            data["override"] = {"reason": self.overridden_by.reason, "approved_by": self.overridden_by.approved_by}
-        return data
-
-
-@dataclass(frozen=True)
-class CheckReport:
-    findings: list[Finding]
-    not_evaluated: list[str]
-    """Codes of rules that need the pool report when none was given."""
-    rulebook_version: str
-
-    @property
-    def ok(self) -> bool:
-        return not any(f.counts_as_blocker for f in self.findings)
-
-    def count(self, severity: Severity) -> int:
-        return sum(1 for f in self.findings if f.severity is severity and f.overridden_by is None)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "rulebook_version": self.rulebook_version,
-                "summary": {s.value: self.count(s) for s in Severity} | {
-                    "overridden": sum(1 for f in self.findings if f.overridden_by)},
-                "findings": [f.to_dict() for f in self.findings], "not_evaluated": self.not_evaluated}
+UNKNOWN_OVERRIDE = "OVR-01"
+HARD_BAN_OVERRIDE = "OVR-02"
 
 
 class Rulebook:
@@ -164,30 +118,51 @@ class Rulebook:
         if repeated:
             raise ValueError(f"rule codes declared twice: {sorted(repeated)}")
         self.version = version
-        self.rules = sorted(rules, key=lambda r: _code_key(r.code))
+        self.rules = sorted(rules, key=lambda r: code_key(r.code))
+        self._by_code = {r.code: r for r in self.rules}
 
     def get(self, code: str) -> Rule:
-        for candidate in self.rules:
-            if candidate.code == code.upper():
-                return candidate
-        raise KeyError(code)
+        return self._by_code[code.upper()]
 
-    def run(self, context: Context, select: Callable[[Rule], bool] = lambda _: True) -> CheckReport:
-        """Run every (selected) rule; pool rules without a pool report are listed as not evaluated. Chain rules run
-        only on the contract check's evidence: without it they are another command's (`filing contract check`)."""
+    def run(self, context: Context, select: Callable[[Rule], bool] = lambda _: True) -> Verdict:
+        """Every (selected) rule over what the context holds, then the verdict. A pool or chain rule whose stage
+        did not run (no pool report, no chain evidence) is listed as not evaluated."""
         findings: list[Finding] = []
         not_evaluated = []
         for candidate in filter(select, self.rules):
-            if candidate.needs_chain and context.chain is None:
+            if candidate.emitted_by:
                 continue
-            if candidate.needs_pool and context.pool is None:
+            if (candidate.needs_pool and context.pool is None) or (candidate.needs_chain and context.chain is None):
                 not_evaluated.append(candidate.code)
                 continue
             findings.extend(_findings_of(candidate, context))
-        findings = _apply_overrides(findings, context.deal.overrides)
-        order = {Severity.blocker: 0, Severity.warning: 1, Severity.info: 2}
-        findings.sort(key=lambda f: (order[f.severity], _code_key(f.rule), f.path))
-        return CheckReport(findings, not_evaluated, self.version)
+        return self.verdict(findings, context.deal.overrides, not_evaluated, select)
+
+    def verdict(self, findings: Iterable[Finding], overrides: list[Override], not_evaluated: Iterable[str] = (),
+                select: Callable[[Rule], bool] = lambda _: True) -> Verdict:
+        """The one verdict: overrides applied to the findings they match, except a hard ban's; an override naming
+        no rule of this rulebook, or a hard ban, is a blocker of its own (OVR-01, OVR-02)."""
+        waivers: list[tuple[Override, Waiver]] = []
+        problems: list[Finding] = []
+        for index, override in enumerate(overrides):
+            target = self._by_code.get(override.rule)
+            path = f"overrides[{index}].rule"
+            if target is None:
+                problems.append(self.get(UNKNOWN_OVERRIDE).finding(path, code=override.rule))
+            elif not target.overridable:
+                problems.append(self.get(HARD_BAN_OVERRIDE).finding(path, code=override.rule, title=target.title,
+                                                                    title_zh=target.title_zh))
+            else:
+                waivers.append((override, Waiver(override.reason, override.approved_by)))
+
+        def waived(finding: Finding) -> Finding:
+            for override, waiver in waivers:
+                if override.rule == finding.rule and finding.path.startswith(override.path):
+                    return replace(finding, overridden_by=waiver)
+            return finding
+
+        emitted = [p for p in problems if select(self.get(p.rule))]
+        return Verdict(ordered([waived(f) for f in findings] + emitted), self.version, tuple(not_evaluated))
 
 
 def _rules_in(value: Any) -> list[Rule]:
@@ -206,22 +181,7 @@ def _findings_of(candidate: Rule, context: Context) -> Iterator[Finding]:
     except Exception as error:  # noqa: BLE001 - reported as a finding, fail closed
         detail = traceback.format_exception_only(type(error), error)[-1].strip()
         yield Finding(candidate.code, Severity.blocker, "", f"the rule could not be evaluated: {detail}",
-                      f"规则无法评估：{detail}", candidate.confidence, candidate.source)
+                      f"规则无法评估：{detail}", candidate.confidence, candidate.source, {"error": detail})
         return
     for found in hits:
-        yield Finding(candidate.code, candidate.severity, found.path, candidate.message.format(**found.params),
-                      candidate.message_zh.format(**found.params), candidate.confidence, candidate.source)
-
-
-def _apply_overrides(findings: list[Finding], overrides: list[Override]) -> list[Finding]:
-    def matching(finding: Finding) -> Override | None:
-        for override in overrides:
-            if override.rule == finding.rule and finding.path.startswith(override.path):
-                return override
-        return None
-
-    return [replace(f, overridden_by=matching(f)) for f in findings]
-
-
-def _code_key(code: str) -> tuple:
-    return tuple(int(part) if part.isdigit() else part for part in code.split("-"))
+        yield candidate.finding(found.path, **found.params)

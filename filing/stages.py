@@ -1,0 +1,128 @@
+"""The stages every front end calls: load, analyse, chain, check, assemble, build.
+
+Why one module: `filing check`, `filing build`, the packet's cover page and checklist, `filing review`, `filing diff`,
+`filing serve` and the benchmarks must give one deal one answer. Each stage is a typed function; the chain stage
+returns evidence, and one `check(deal, pool, evidence)` runs every rule and applies the overrides once. Stages
+import the layers below them (model, pool, chain, rules, packet); nothing below imports this module.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from filing.errors import InputError
+from filing.findings import Verdict
+from filing.model import Deal, LoadedDeal, load_deal
+from filing.packet.data import PacketData, tape_parquet
+from filing.pool import PoolReport, analyse_pool
+from filing.pool.cashflow import ProjectionError, project_cashflows
+from filing.progress import Progress, within
+from filing.rules import Context, rulebook
+
+if TYPE_CHECKING:
+    from filing.chain.report import ChainEvidence, ContractReport
+    from filing.packet.build import BuildResult
+
+__all__ = ["load", "analyse", "chain", "check", "check_pool", "contract", "judge_chain", "assemble", "build",
+           "with_cashflows"]
+
+
+def load(path: str | Path) -> LoadedDeal:
+    """The deal file, validated; InputError names the file, line, column and field of every problem."""
+    return load_deal(path)
+
+
+def analyse(loaded: LoadedDeal, progress: Progress | None = None) -> PoolReport:
+    """Analyse the deal's tape and project its cash flows; InputError when the tape cannot be read, or when the tape
+    or the deal's terms leave nothing to project (a toll road with months of history, notes that mature before the
+    cut-off), naming the tape column or the deal field."""
+    pool = analyse_pool(loaded, progress)
+    try:
+        return with_cashflows(pool, loaded.deal)
+    except ProjectionError as error:
+        file, path = (loaded.tape_path, error.column) if error.column else (loaded.source, error.field)
+        raise InputError.single(file, f"the cash flows cannot be projected: {error}", path=path or "") from None
+
+
+def with_cashflows(pool: PoolReport, deal: Deal) -> PoolReport:
+    """The pool report with the base and stress projections over the assets that pass the checks and are eligible
+    (the pool the tokens are sold against); with no such asset there is nothing to project."""
+    usable = pl.col("passes_checks")
+    if "eligible" in pool.frame.columns:
+        usable = usable & pl.col("eligible").fill_null(False)
+    frame = pool.frame.filter(usable) if not pool.frame.is_empty() else pool.frame
+    if pool.cashflows is not None or frame.is_empty():
+        return pool
+    try:
+        projection = project_cashflows(frame, deal.assets.asset_class, deal.assets.cut_off_date, deal.token.tranches,
+                                       deal.cashflow, deal.assets.concession_end, pool_currency=deal.assets.currency)
+    except ProjectionError:
+        if frame.height < pool.frame.height:
+            return pool  # rows the checks set aside broke it (a gap in a toll history): their findings say why
+        raise
+    return dataclasses.replace(pool, cashflows=projection)
+
+
+def chain(loaded: LoadedDeal, *, rpc: str | None = None, addresses: list[str] | None = None, fork: bool = False,
+          manifest_sha256: str | None = None, agent: str | None = None,
+          progress: Progress | None = None) -> ChainEvidence:
+    """What the tokens do on chain: without `rpc` the reference token deployed from the deal on the embedded chain;
+    with `rpc` the deployed tokens read-only, or on an anvil fork of it with `fork`. InputError for bad addresses,
+    ChainError when the node or anvil cannot be used."""
+    from filing.chain import probe_contract  # web3 and the EVM load only when the chain stage runs
+
+    return probe_contract(loaded, rpc=rpc, addresses=addresses, fork=fork, manifest_sha256=manifest_sha256,
+                          agent=agent, progress=progress)
+
+
+def check(deal: Deal, pool: PoolReport | None = None, evidence: ChainEvidence | None = None) -> Verdict:
+    """Every rule over the deal, its pool report and the chain evidence, with the deal's overrides applied: the one
+    verdict. Rules whose stage did not run are listed as not evaluated."""
+    return rulebook().run(Context(deal, pool, evidence))
+
+
+def check_pool(deal: Deal, pool: PoolReport) -> Verdict:
+    """Only the rules that read the pool report: what `filing pool` reports."""
+    return rulebook().run(Context(deal, pool), select=lambda rule: rule.needs_pool)
+
+
+def judge_chain(deal: Deal, evidence: ChainEvidence) -> ContractReport:
+    """The contract report: the chain evidence with the CHAIN rules' findings (overrides applied)."""
+    from filing.chain.report import ContractReport
+
+    judged = rulebook().run(Context(deal, chain=evidence), select=lambda rule: rule.needs_chain)
+    return ContractReport.of(deal.deal_id, evidence, judged.findings)
+
+
+def contract(loaded: LoadedDeal, **options: Any) -> ContractReport:
+    """The chain stage and its judgement: what `filing contract check` reports (options as for `chain`)."""
+    return judge_chain(loaded.deal, chain(loaded, **options))
+
+
+def assemble(loaded: LoadedDeal, progress: Progress | None = None) -> PacketData:
+    """Pool report, chain evidence, the verdict over all of them and the canonical tape, from one loaded deal:
+    everything the documents are rendered from, so they can be rebuilt from a packet's `data/` alone."""
+    pool = analyse(loaded, within(progress, "pool"))
+    evidence = chain(loaded, progress=within(progress, "chain"))
+    verdict = check(loaded.deal, pool, evidence)
+    return PacketData(deal_json=loaded.canonical_json(), verdict=verdict, pool=pool.to_dict(),
+                      contract=judge_chain(loaded.deal, evidence), tape_parquet=tape_parquet(pool))
+
+
+def build(loaded: LoadedDeal, out_dir: str | Path, *, progress: Progress | None = None,
+          **options: Any) -> BuildResult:
+    """Assemble the deal, then write its packet to `out_dir` (options as for `filing.packet.build_from_data`); the
+    arguments are judged before the pool, the chain suite and the documents take their minutes."""
+    from filing.packet.build import build_from_data, precheck
+
+    precheck(out_dir, **options)
+    return build_from_data(assemble(loaded, progress), out_dir, progress=progress, **options)
+
+
+def rulebook_rules() -> list[dict[str, Any]]:
+    """Every rule's facts (no text), as the checklist lists them."""
+    return [{key: value for key, value in rule.explain().items() if key != "text"} for rule in rulebook().rules]

@@ -22,8 +22,9 @@ from pathlib import Path
 from web3 import Web3
 
 import filing
+from filing import stages
 from filing.chain.artifacts import load_artifact
-from filing.chain.check import check_embedded
+from filing.chain.check import probe_embedded
 from filing.chain.connect import embedded_chain
 from filing.chain.deploy import tranche_terms
 from filing.chain.node import anvil
@@ -57,7 +58,7 @@ def baseline(web3: Web3, deal: filing.Deal) -> None:
 
 
 def suite(web3: Web3 | None, deal: filing.Deal) -> None:
-    report = check_embedded(deal, web3=web3)
+    report = stages.judge_chain(deal, probe_embedded(deal, web3=web3))
     assert report.ok, [s for s in report.scenarios if not s.passed]
 
 
@@ -72,7 +73,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     runs = parser.parse_args().runs
     deal = filing.load_deal(EXAMPLE).deal
-    scenarios = check_embedded(deal).scenarios  # also warms imports and caches before timing
+    scenarios = probe_embedded(deal).scenarios  # also warms imports and caches before timing
     mined = sum(getattr(s, "mined", False) for s in scenarios)
     load = os.getloadavg()[0]
     print(f"chain benchmark: {EXAMPLE.parent.name}, {len(deal.token.tranches)} tranches, {len(scenarios)} scenarios "

@@ -51,7 +51,7 @@ def main() -> None:
         return
 
     import filing
-    from filing.packet.assemble import assemble
+    from filing.stages import assemble
 
     start = time.perf_counter()
     data = assemble(filing.load_deal(EXAMPLE / "deal.yaml"))

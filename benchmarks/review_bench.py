@@ -28,11 +28,11 @@ TEST_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
 
 def build_example(folder: Path) -> Path:
     import filing
-    from filing.packet import build_packet
+    from filing import stages
 
     key = folder / "key.txt"
     key.write_text(TEST_KEY + "\n")
-    build_packet(filing.load_deal(ROOT / "examples" / "trade-receivables" / "deal.yaml"), folder / "packet",
+    stages.build(filing.load_deal(ROOT / "examples" / "trade-receivables" / "deal.yaml"), folder / "packet",
                  sign_key_file=key)
     return folder / "packet"
 

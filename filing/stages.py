@@ -9,6 +9,7 @@ import the layers below them (model, pool, chain, rules, packet); nothing below 
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from filing.packet.build import BuildResult
 
 __all__ = ["load", "analyse", "chain", "check", "check_pool", "contract", "judge_chain", "assemble", "build",
-           "with_cashflows"]
+           "packet_data", "with_cashflows"]
 
 
 def load(path: str | Path) -> LoadedDeal:
@@ -107,10 +108,16 @@ def assemble(loaded: LoadedDeal, progress: Progress | None = None) -> PacketData
     """Pool report, chain evidence, the verdict over all of them and the canonical tape, from one loaded deal:
     everything the documents are rendered from, so they can be rebuilt from a packet's `data/` alone."""
     pool = analyse(loaded, within(progress, "pool"))
-    evidence = chain(loaded, progress=within(progress, "chain"))
-    verdict = check(loaded.deal, pool, evidence)
-    return PacketData(deal_json=loaded.canonical_json(), verdict=verdict, pool=pool.to_dict(),
-                      contract=judge_chain(loaded.deal, evidence), tape_parquet=tape_parquet(pool))
+    return packet_data(loaded, pool, chain(loaded, progress=within(progress, "chain")))
+
+
+def packet_data(loaded: LoadedDeal, pool: PoolReport, evidence: ChainEvidence | None) -> PacketData:
+    """The packet's data from stages already run: the verdict over pool and chain evidence, both kept."""
+    rules = tuple({key: value for key, value in rule.explain().items() if key != "text"} for rule in rulebook().rules)
+    return PacketData(deal_json=loaded.canonical_json(), verdict=check(loaded.deal, pool, evidence), rules=rules,
+                      pool=json.loads(json.dumps(pool.to_dict(), default=str)),
+                      contract=judge_chain(loaded.deal, evidence) if evidence else None,
+                      tape_parquet=tape_parquet(pool))
 
 
 def build(loaded: LoadedDeal, out_dir: str | Path, *, progress: Progress | None = None,
@@ -121,8 +128,3 @@ def build(loaded: LoadedDeal, out_dir: str | Path, *, progress: Progress | None 
 
     precheck(out_dir, **options)
     return build_from_data(assemble(loaded, progress), out_dir, progress=progress, **options)
-
-
-def rulebook_rules() -> list[dict[str, Any]]:
-    """Every rule's facts (no text), as the checklist lists them."""
-    return [{key: value for key, value in rule.explain().items() if key != "text"} for rule in rulebook().rules]

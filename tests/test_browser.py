@@ -25,7 +25,8 @@ from PIL import Image, ImageChops
 from playwright.sync_api import Browser, Page, sync_playwright
 
 import filing
-from filing.packet import DOCUMENTS, build_packet
+from filing import stages
+from filing.packet import DOCUMENTS
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "trade-receivables"
 CHROMIUM = shutil.which("chromium")
@@ -40,7 +41,7 @@ CELL, COLUMNS = 32, 20
 @pytest.fixture(scope="module")
 def packet(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("browser") / "packet"
-    build_packet(filing.load_deal(EXAMPLE / "deal.yaml"), out)
+    stages.build(filing.load_deal(EXAMPLE / "deal.yaml"), out)
     return out
 
 

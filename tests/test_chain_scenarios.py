@@ -9,7 +9,8 @@ import pytest
 from chain_support import WEAK, compile_test_contracts, deal_without_allowed_list, one_tranche
 
 import filing
-from filing.chain import ContractReport, check_contract, check_embedded
+from filing import stages
+from filing.chain import ContractReport, probe_embedded
 from filing.chain.artifacts import load_artifact
 from filing.chain.deploy import is_eligible, tranche_terms
 from filing.chain.scenarios import read_only_suite
@@ -22,14 +23,19 @@ def loaded() -> filing.LoadedDeal:
     return filing.load_deal(EXAMPLE)
 
 
+def embedded(deal, **options) -> ContractReport:
+    """The reference token (or another artifact) deployed from `deal` on the embedded chain, judged."""
+    return stages.judge_chain(deal, probe_embedded(deal, **options))
+
+
 @pytest.fixture(scope="module")
 def reference_report(loaded: filing.LoadedDeal) -> ContractReport:
-    return check_contract(loaded)  # the full three-tranche example
+    return stages.contract(loaded)  # the full three-tranche example
 
 
 @pytest.fixture(scope="module")
 def open_report() -> ContractReport:
-    return check_embedded(deal_without_allowed_list())
+    return embedded(deal_without_allowed_list())
 
 
 @pytest.fixture(scope="session")
@@ -100,7 +106,7 @@ def test_expectation_helper_never_allows_mainland_or_zero() -> None:
 @pytest.mark.parametrize(("variant", "rule"), [("ReceiverOnlyToken", "CHAIN-02"), ("ForcedSkipToken", "CHAIN-03"),
                                                ("CountryZeroToken", "CHAIN-04")])
 def test_weak_variants_fail(weak_artifacts: Path, loaded: filing.LoadedDeal, variant: str, rule: str) -> None:
-    report = check_embedded(one_tranche(loaded.deal), artifact=load_artifact(variant, weak_artifacts))
+    report = embedded(one_tranche(loaded.deal), artifact=load_artifact(variant, weak_artifacts))
     assert not report.ok
     rules = {f.rule for f in report.findings}
     assert rule in rules and filing.rulebook().get(rule).severity.value == "blocker"
@@ -111,10 +117,10 @@ def test_weak_variants_fail(weak_artifacts: Path, loaded: filing.LoadedDeal, var
 def test_mainland_allowed_variant_fails(weak_artifacts: Path, loaded: filing.LoadedDeal) -> None:
     artifact = load_artifact("MainlandAllowedToken", weak_artifacts)
     # behind the deal's allowed list the mainland is still refused, but the excluded list lacks 156
-    listed = check_embedded(one_tranche(loaded.deal), artifact=artifact)
+    listed = embedded(one_tranche(loaded.deal), artifact=artifact)
     assert not listed.ok and "CHAIN-09" in {f.rule for f in listed.findings}
     # without an allowed list nothing stops the mainland: mint, transfer and transferFrom all reach 156
-    opened = check_embedded(deal_without_allowed_list(), artifact=artifact)
+    opened = embedded(deal_without_allowed_list(), artifact=artifact)
     rules = {f.rule for f in opened.findings}
     assert {"CHAIN-01", "CHAIN-09"} <= rules
     failed = {s.name for s in opened.scenarios if not s.passed}
@@ -136,7 +142,7 @@ def test_read_only_suite_on_reference(reference_report: ContractReport, loaded: 
 
 
 def test_report_is_deterministic(open_report: ContractReport) -> None:
-    first, second = open_report.to_dict(), check_embedded(deal_without_allowed_list()).to_dict()
+    first, second = open_report.to_dict(), embedded(deal_without_allowed_list()).to_dict()
     for data in (first, second):
         data.pop("chain_id")
         for tranche in data["tranches"]:

@@ -14,9 +14,10 @@ import pytest
 from chain_support import compile_test_contracts, deal_without_allowed_list
 from web3 import Web3
 
+from filing import stages
 from filing.chain.adapters import ZERO, ERC1404Adapter, ERC3643Adapter, adapter_for, detect_standard
 from filing.chain.artifacts import load_artifact
-from filing.chain.check import check_on_chain, embedded_actors
+from filing.chain.check import embedded_actors, probe_tokens
 from filing.chain.connect import embedded_chain
 from filing.chain.deploy import deploy_deal, tranche_terms
 from filing.chain.report import ContractReport
@@ -74,8 +75,9 @@ class Chain:
 
     def check(self, address: str, full: bool = False) -> ContractReport:
         """The chain check of one token: read-only, or with the full suite acting as the agent."""
-        return check_on_chain(self.web3, self.deal, [address], mode="embedded",
-                              actors=self.actors if full else None)
+        evidence = probe_tokens(self.web3, self.deal, [address], mode="embedded",
+                                actors=self.actors if full else None)
+        return stages.judge_chain(self.deal, evidence)
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ import filing
 from filing.chain.artifacts import load_artifact
 from filing.chain.connect import decode_revert, load_key
 from filing.chain.deploy import deal_jurisdictions, maturity_timestamp
-from filing.chain.report import ContractReport
+from filing.chain.report import ChainEvidence, ContractReport
 from filing.errors import InputError
 from filing.rules import Finding
 
@@ -89,7 +89,7 @@ def finding(code: str, path: str) -> Finding:
 
 def test_report_shape_and_order() -> None:
     findings = [finding("CHAIN-11", "b"), finding("CHAIN-03", "a"), finding("CHAIN-15", "a"), finding("CHAIN-01", "z")]
-    report = ContractReport.build("rpc", 1, "d", [], [], findings + findings[:1])
+    report = ContractReport.of("d", ChainEvidence("rpc", 1, [], [], {}, True), findings + findings[:1])
     assert [f.rule for f in report.findings] == ["CHAIN-01", "CHAIN-03", "CHAIN-11", "CHAIN-15"]
     data = report.to_dict()
     assert data["ok"] is False and data["standard"] == "none"

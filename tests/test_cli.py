@@ -14,8 +14,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 import filing
-from filing import i18n
-from filing.analysis import with_cashflows
+from filing import i18n, stages
 from filing.cli import app
 from filing.packet import build as build_module
 from filing.packet.build import build_from_data
@@ -24,6 +23,7 @@ from filing.packet.pdf import PdfResult
 from filing.packet.render import DOCUMENTS
 from filing.pool import analyse_pool
 from filing.review import review_packet
+from filing.stages import with_cashflows
 from filing.terminal import Terminal
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -177,8 +177,7 @@ def _fake_pdf(job):
 def data() -> PacketData:
     loaded = filing.load_deal(RECEIVABLES)
     pool = with_cashflows(analyse_pool(loaded), loaded.deal)
-    findings = filing.check_deal(loaded, pool).to_dict() | {"rules": [r.explain() for r in filing.rulebook().rules]}
-    return PacketData(loaded.canonical_json(), json.loads(json.dumps(findings)), json.loads(json.dumps(pool.to_dict())))
+    return stages.packet_data(loaded, pool, None)
 
 
 def test_build_and_review_report_each_document_and_each_check(data, tmp_path, monkeypatch):
@@ -199,9 +198,8 @@ def test_build_and_review_report_each_document_and_each_check(data, tmp_path, mo
 
 
 def test_the_chain_check_reports_each_tranche():
-    from filing.chain import check_contract
 
     steps: list[tuple[str, int, int]] = []
-    check_contract(filing.load_deal(RECEIVABLES), progress=lambda *step: steps.append(step))
+    stages.chain(filing.load_deal(RECEIVABLES), progress=lambda *step: steps.append(step))
     assert steps == [("deploy", 0, 3), ("tranche A", 0, 3), ("tranche B", 1, 3), ("tranche C", 2, 3),
                      ("findings", 3, 3)]

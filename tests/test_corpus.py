@@ -297,23 +297,16 @@ class Context:
 def write_data_packet(example: str, folder: Path) -> Path:
     """The example's packet without documents: its data files, manifest and signature, as ``filing build`` writes
     them (documents need 30 s of PDF work and add nothing to what the review of a damaged packet reads first)."""
-    import filing
-    from filing.analysis import analyse
-    from filing.packet.assemble import tape_parquet
+    from filing import stages
     from filing.packet.build import _tool
-    from filing.packet.data import PacketData
     from filing.packet.manifest import MANIFEST, SIGNATURE, build_manifest, sign_manifest
-    from filing.rules import rulebook
 
-    loaded = filing.load_deal(EXAMPLES / example / "deal.yaml")
-    pool = analyse(loaded)
-    rules = [{k: v for k, v in rule.explain().items() if k != "text"} for rule in rulebook().rules]
-    data = PacketData(loaded.canonical_json(), filing.check_deal(loaded, pool).to_dict() | {"rules": rules},
-                      pool.to_dict(), None, tape_parquet(pool.frame))
+    loaded = stages.load(EXAMPLES / example / "deal.yaml")
+    data = stages.packet_data(loaded, stages.analyse(loaded), None)
     files = data.files()
-    manifest = build_manifest(files, tool=_tool(), rulebook_version=data.findings["rulebook_version"],
+    manifest = build_manifest(files, tool=_tool(), rulebook_version=data.verdict.rulebook_version,
                               deal={"id": data.deal["deal_id"], "sha256": data.deal_sha256}, langs=["zh", "en"],
-                              draft=False, pdf_a=False, verdict=data.verdict().to_dict(), parity=[])
+                              draft=False, pdf_a=False, verdict=data.verdict.headline(), parity=[])
     files |= {MANIFEST: manifest, SIGNATURE: sign_manifest(manifest, FILER_KEY, "test key")}
     for name, content in files.items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)

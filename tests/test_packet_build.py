@@ -18,10 +18,12 @@ from docx.oxml.ns import qn
 from eth_account import Account
 
 import filing
-from filing.analysis import with_cashflows
-from filing.packet import DATA_FILES, DOCUMENTS, BuildResult, build_packet, recover_signer
+from filing import stages
+from filing.chain.report import ContractReport
+from filing.packet import DATA_FILES, DOCUMENTS, BuildResult, recover_signer
 from filing.packet.manifest import MANIFEST, SIGNATURE
 from filing.pool import analyse_pool
+from filing.stages import with_cashflows
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "trade-receivables"
 KEY_FILE = EXAMPLE / "test-key.txt"
@@ -31,7 +33,7 @@ TEST_ADDRESS = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
-    return build_packet(filing.load_deal(EXAMPLE / "deal.yaml"), tmp_path_factory.mktemp("packet") / "packet",
+    return stages.build(filing.load_deal(EXAMPLE / "deal.yaml"), tmp_path_factory.mktemp("packet") / "packet",
                         sign_key_file=KEY_FILE, zip=True)
 
 
@@ -96,7 +98,8 @@ def test_data_files_match_the_inputs(built: BuildResult) -> None:
     pool = with_cashflows(analyse_pool(loaded), loaded.deal)
     assert json.loads((folder / DATA_FILES["pool"]).read_text()) == json.loads(json.dumps(pool.to_dict()))
     findings = json.loads((folder / DATA_FILES["findings"]).read_text())
-    report = filing.check_deal(loaded, pool).to_dict()
+    evidence = ContractReport.from_dict(json.loads((folder / DATA_FILES["contract"]).read_text())).evidence
+    report = filing.check_deal(loaded, pool, evidence).to_dict()
     assert {k: v for k, v in findings.items() if k != "rules"} == json.loads(json.dumps(report))
     assert [r["code"] for r in findings["rules"]] == [r.code for r in filing.rulebook().rules]
     import polars as pl

@@ -17,7 +17,7 @@ import pytest
 from weasyprint.urls import FatalURLFetchingError
 
 import filing
-from filing.analysis import with_cashflows
+from filing import stages
 from filing.packet.data import PacketData
 from filing.packet.environment import TemplateProblem, make_environment
 from filing.packet.fetcher import LockedURLFetcher
@@ -25,6 +25,7 @@ from filing.packet.pdf import PdfJob, render_pdf
 from filing.packet.render import RenderOptions, render_documents
 from filing.pool import analyse_pool
 from filing.resources import templates_dir
+from filing.stages import with_cashflows
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "trade-receivables"
 WHEN = datetime(2026, 11, 20, tzinfo=UTC)
@@ -36,9 +37,7 @@ def data() -> PacketData:
     """The example's data without the chain stage (not needed to test rendering)."""
     loaded = filing.load_deal(EXAMPLE / "deal.yaml")
     pool = with_cashflows(analyse_pool(loaded), loaded.deal)
-    findings = filing.check_deal(loaded, pool).to_dict() | {
-        "rules": [r.explain() for r in filing.rulebook().rules]}
-    return PacketData(loaded.canonical_json(), json.loads(json.dumps(findings)), json.loads(json.dumps(pool.to_dict())))
+    return stages.packet_data(loaded, pool, None)
 
 
 @pytest.fixture()

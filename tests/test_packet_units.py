@@ -14,7 +14,7 @@ import pypdf
 import pytest
 
 import filing
-from filing.analysis import with_cashflows
+from filing import stages
 from filing.errors import InputError
 from filing.packet import build as build_module
 from filing.packet.build import build_from_data
@@ -26,6 +26,7 @@ from filing.packet.pdf import PdfJob, render_pdf
 from filing.packet.render import RenderOptions, render_documents
 from filing.pool import analyse_pool
 from filing.resources import templates_dir
+from filing.stages import with_cashflows
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "trade-receivables"
 WHEN = datetime(2026, 11, 20, tzinfo=UTC)
@@ -37,8 +38,7 @@ ADDRESS = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
 def data() -> PacketData:
     loaded = filing.load_deal(EXAMPLE / "deal.yaml")
     pool = with_cashflows(analyse_pool(loaded), loaded.deal)
-    findings = filing.check_deal(loaded, pool).to_dict() | {"rules": [r.explain() for r in filing.rulebook().rules]}
-    return PacketData(loaded.canonical_json(), json.loads(json.dumps(findings)), json.loads(json.dumps(pool.to_dict())))
+    return stages.packet_data(loaded, pool, None)
 
 
 def _section(lang: str, body: str) -> str:
@@ -106,17 +106,14 @@ def test_pdf_a_3b_embeds_the_deal_json(data: PacketData) -> None:
 
 
 def _blocked(data: PacketData) -> PacketData:
-    findings = dict(data.findings)
-    findings["findings"] = [*data.findings["findings"], {
-        "rule": "CN-G-07", "severity": "blocker", "path": "filer.disqualifiers", "message": "barred",
-        "message_zh": "禁止", "confidence": "official-copy", "source": "s", "overridden": False}]
-    return replace(data, findings=findings)
+    barred = filing.rulebook().get("CN-G-07").finding("filer.disqualifiers", what="barred", what_zh="禁止")
+    return replace(data, verdict=replace(data.verdict, findings=(*data.verdict.findings, barred)))
 
 
 def test_a_blocker_stops_a_final_build_and_writes_nothing(data: PacketData, tmp_path: Path) -> None:
     result = build_from_data(_blocked(data), tmp_path / "packet")
     assert not result.written and result.exit_code == 1 and not (tmp_path / "packet").exists()
-    assert [f["rule"] for f in result.verdict.blockers] == ["CN-G-07"]
+    assert [f.rule for f in result.verdict.blockers] == ["CN-G-07"]
 
 
 def _fake_render(files: dict[str, bytes]):

@@ -16,12 +16,12 @@ from typer.testing import CliRunner
 from web3 import Web3
 
 import filing
+from filing import stages
 from filing.chain import deploy_contracts
 from filing.chain.artifacts import load_artifact
 from filing.chain.deploy import FILING_MANIFEST_DOCUMENT
 from filing.chain.node import anvil
 from filing.cli import app
-from filing.packet import build_packet
 from filing.review import ReviewReport, Status, review_packet
 
 pytestmark = pytest.mark.integration
@@ -52,7 +52,7 @@ def _deploy_and_build(url: str, folder: Path, sign_key: str) -> tuple[Path, list
     for item in deployed:
         text = text.replace(f"symbol: {item.symbol}\n", f"symbol: {item.symbol}\n      address: \"{item.address}\"\n")
     deal.write_text(text, encoding="utf-8")
-    result = build_packet(filing.load_deal(deal), folder / "packet", sign_key_file=packet_key)
+    result = stages.build(filing.load_deal(deal), folder / "packet", sign_key_file=packet_key)
     assert result.written
     manifest = (folder / "packet" / "manifest.json").read_bytes()
     addresses = [item.address for item in deployed]

@@ -15,9 +15,10 @@ from eth_account import Account
 from typer.testing import CliRunner
 
 import filing
+from filing import stages
 from filing.cli import app
 from filing.errors import InputError
-from filing.packet import DATA_FILES, DOCUMENTS, build_packet
+from filing.packet import DATA_FILES, DOCUMENTS
 from filing.packet.manifest import MANIFEST, SIGNATURE, build_manifest, sign_manifest
 from filing.review import ReviewReport, Status, Verdict, diff_packets, review_packet
 
@@ -38,7 +39,7 @@ class Built:
 
 
 def _build(deal: Path, out: Path, key_file: Path) -> Built:
-    result = build_packet(filing.load_deal(deal), out, sign_key_file=key_file, zip=True)
+    result = stages.build(filing.load_deal(deal), out, sign_key_file=key_file, zip=True)
     assert result.written and result.zip_path is not None
     return Built(out, result.zip_path)
 

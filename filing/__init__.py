@@ -8,13 +8,11 @@ PDF renderer.
 from __future__ import annotations
 
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
-try:
-    __version__ = version("filing")
-except PackageNotFoundError:  # running from a checkout without installation
-    __version__ = "0.0.0+checkout"
+from filing.resources import tool_version
+
+__version__ = tool_version()
 
 if TYPE_CHECKING:
     from filing.model import LoadedDeal

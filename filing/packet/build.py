@@ -38,7 +38,7 @@ from filing.packet.pdf import PdfJob, exit_with_parent, render_pdf, warm_up
 from filing.packet.render import DOCUMENTS, RenderOptions, render_documents
 from filing.packet.word import html_to_docx, zip_entries
 from filing.progress import Progress, advance, within
-from filing.resources import templates_dir
+from filing.resources import templates_dir, tool_version
 from filing.write import atomic_folder, replaceable, write_file
 
 WORKERS = 2
@@ -187,9 +187,7 @@ def _template_overrides(templates: str | Path | None) -> list[dict[str, str]]:
 
 
 def _tool() -> dict[str, str]:
-    from filing import __version__
-
-    return {"name": "filing", "version": __version__}
+    return {"name": "filing", "version": tool_version()}
 
 
 def _check_target(out_dir: Path) -> None:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from eth_utils import is_address, to_checksum_address
 
-import filing
 from filing.errors import InputError
 from filing.findings import Verdict as DealVerdict
 from filing.progress import Progress, advance, within
+from filing.resources import tool_version
 from filing.review.diff import Change, PacketDiff, changes, diff_packets
 from filing.review.integrity import Manifest, check_integrity, read_manifest
 from filing.review.rebuild import check_rebuild
@@ -48,7 +48,7 @@ def review_packet(packet: str | Path, *, rpc: str | None = None, rebuild: bool =
         findings = list(revalidated.report.findings) if revalidated.report else []
         if rebuild:
             starting("rebuild")
-            checks.append(check_rebuild(root, manifest, filing.__version__, within(progress, "rebuild")))
+            checks.append(check_rebuild(root, manifest, tool_version(), within(progress, "rebuild")))
         if rpc is not None:
             from filing.review.chain import review_chain  # web3 and the chain stage load only when asked for
 
@@ -63,7 +63,7 @@ def review_packet(packet: str | Path, *, rpc: str | None = None, rebuild: bool =
 def _facts(manifest: Manifest | None, report: DealVerdict | None) -> dict:
     recorded = manifest.data if manifest else {}
     return {"deal": (recorded.get("deal") or {}).get("id"),
-            "tool_version": {"packet": (recorded.get("tool") or {}).get("version"), "review": filing.__version__},
+            "tool_version": {"packet": (recorded.get("tool") or {}).get("version"), "review": tool_version()},
             "rulebook_version": {"packet": recorded.get("rulebook_version"),
                                  "review": report.rulebook_version if report else None}}
 

@@ -172,11 +172,11 @@ def _contract(contract: dict[str, Any] | None) -> dict[str, Any]:
 
 def _checklist(data: PacketData) -> dict[str, Any]:
     """Each rule's line as the one verdict states it (`Verdict.status`): not evaluated, failed, overridden or
-    passed; the codes the verdict and the review emit themselves are not checks and are not listed."""
+    passed; the review's own codes are about a packet, not the deal, and are not listed."""
     rows = [{"code": rule["code"], "title_en": rule["title"], "title_zh": rule["title_zh"],
              "severity": rule["severity"], "verdict": f"verdict_{data.verdict.status(rule['code'])}",
              "confidence": f"confidence_{rule['confidence']}", "source": rule["source"]}
-            for rule in data.rules if not rule.get("emitted_by")]
+            for rule in data.rules if rule.get("emitted_by") != "review"]
     finding_rows = [f | {"message_en": f["message"]} for f in data.findings["findings"]]
     return {"checklist": rows, "finding_rows": finding_rows}
 

@@ -83,12 +83,20 @@ class Finding:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Finding:
-        """A finding as a packet's JSON recorded it; KeyError or ValueError when the record is not one."""
+        """A finding as a packet's JSON recorded it; KeyError or ValueError when the record is not one (a field
+        missing, a value out of its set, or a field `to_dict` never writes)."""
+        unknown = set(data) - _RECORD_FIELDS
+        if unknown:
+            raise ValueError(f"unknown field(s) {', '.join(sorted(map(str, unknown)))}")
         override = data.get("override")
         return cls(str(data["rule"]), Severity(data["severity"]), str(data["path"]), str(data["message"]),
                    str(data["message_zh"]), Confidence(data["confidence"]), str(data["source"]),
                    dict(data.get("params") or {}),
                    Waiver(str(override["reason"]), str(override["approved_by"])) if data.get("overridden") else None)
+
+
+_RECORD_FIELDS = {"rule", "severity", "path", "message", "message_zh", "confidence", "source", "params", "overridden",
+                  "override"}
 
 
 def _plain(value: Any) -> Any:

@@ -12,7 +12,6 @@ import io
 import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from filing.chain.report import ContractReport
@@ -88,21 +87,6 @@ class PacketData:
         if self.tape_parquet is not None:
             out[DATA_FILES["tape"]] = self.tape_parquet
         return out
-
-    @classmethod
-    def read(cls, packet: Path) -> PacketData:
-        """The data of an existing packet; ValueError (or KeyError, TypeError) when a file is not what the build
-        writes."""
-
-        def load(key: str) -> Any:
-            path = packet / DATA_FILES[key]
-            return load_json(path.read_text(encoding="utf-8")) if path.exists() else None
-
-        findings, contract, tape = load("findings"), load("contract"), packet / DATA_FILES["tape"]
-        return cls((packet / DATA_FILES["deal"]).read_text(encoding="utf-8"), Verdict.from_dict(findings),
-                   tuple(findings.get("rules") or ()), load("pool"),
-                   ContractReport.from_dict(contract) if contract is not None else None,
-                   tape.read_bytes() if tape.exists() else None)
 
 
 def tape_parquet(pool: PoolReport) -> bytes:

@@ -12,7 +12,8 @@ from filing.findings import Verdict as DealVerdict
 from filing.progress import Progress, advance, within
 from filing.resources import tool_version
 from filing.review.diff import Change, PacketDiff, changes, diff_packets
-from filing.review.integrity import Manifest, check_integrity, read_manifest
+from filing.review.integrity import Manifest, check_integrity
+from filing.review.packet import open_packet
 from filing.review.rebuild import check_rebuild
 from filing.review.report import Check, Issue, ReviewReport, Status, Verdict
 from filing.review.revalidate import revalidate
@@ -37,18 +38,19 @@ def review_packet(packet: str | Path, *, rpc: str | None = None, rebuild: bool =
 
     with opened_packet(Path(packet), limits) as root:
         starting("integrity")
-        manifest, manifest_issues = read_manifest(root)
-        checks = [check_integrity(root, manifest, manifest_issues)]
+        opened = open_packet(root)
+        manifest = opened.manifest
+        checks = [check_integrity(root, manifest, opened.manifest_issues)]
         starting("signature")
         signature, recovered = check_signature(root, manifest, expected, anchored_on_chain=rpc is not None)
         checks.append(signature)
         starting("revalidation")
-        revalidated = revalidate(root, manifest)
+        revalidated = revalidate(opened)
         checks += revalidated.checks
         findings = list(revalidated.report.findings) if revalidated.report else []
         if rebuild:
             starting("rebuild")
-            checks.append(check_rebuild(root, manifest, tool_version(), within(progress, "rebuild")))
+            checks.append(check_rebuild(opened, tool_version(), within(progress, "rebuild")))
         if rpc is not None:
             from filing.review.chain import review_chain  # web3 and the chain stage load only when asked for
 

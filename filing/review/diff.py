@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from filing.errors import InputError
-from filing.packet.data import DATA_FILES
 from filing.packet.manifest import MANIFEST
-from filing.review.integrity import read_json, read_manifest
+from filing.review.packet import OpenedPacket, open_packet
 from filing.review.safezip import opened_packet
 
 
@@ -77,36 +76,31 @@ class PacketDiff:
                 "findings_added": self.findings_added, "findings_resolved": self.findings_resolved} | plain
 
 
-@dataclass(frozen=True)
-class _Side:
-    hashes: dict[str, str]
-    data: dict[str, Any]
-
-
 def diff_packets(a: Path, b: Path) -> PacketDiff:
-    """Compare two packets (folders or zips); InputError when either has no readable manifest."""
+    """Compare two packets (folders or zips); InputError when either has no readable manifest or data file."""
     with opened_packet(a) as root_a, opened_packet(b) as root_b:
         old, new = _read_side(root_a, a), _read_side(root_b, b)
     findings_old, findings_new = (_findings(side) for side in (old, new))
     shared = sorted(findings_old.keys() & findings_new.keys())
     return PacketDiff(
-        str(a), str(b), changes(old.data["deal"], new.data["deal"]), changes(old.data["pool"], new.data["pool"]),
+        str(a), str(b), changes(old.deal_json, new.deal_json), changes(old.pool, new.pool),
         [findings_new[k] for k in sorted(findings_new.keys() - findings_old.keys())],
         [findings_old[k] for k in sorted(findings_old.keys() - findings_new.keys())],
         [c for k in shared for c in changes(findings_old[k], findings_new[k], f"{k[0]} {k[1]}")],
-        changes(old.hashes, new.hashes), changes(_token(old), _token(new)))
+        changes(_hashes(old), _hashes(new)), changes(_token(old), _token(new)))
 
 
-def _read_side(root: Path, source: Path) -> _Side:
-    manifest, issues = read_manifest(root)
-    if manifest is None:
-        raise InputError.single(source, issues[0].message, path=MANIFEST)
-    data = {}
-    for key in ("deal", "pool", "findings", "contract"):
-        data[key], unreadable = read_json(root, DATA_FILES[key])
-        if unreadable is not None:
-            raise InputError.single(source, unreadable.message, path=unreadable.path)
-    return _Side({name: entry.sha256 for name, entry in manifest.files.items()}, data)
+def _read_side(root: Path, source: Path) -> OpenedPacket:
+    side = open_packet(root)
+    if side.manifest is None:
+        raise InputError.single(source, side.manifest_issues[0].message, path=MANIFEST)
+    for issue in side.issues.values():
+        raise InputError.single(source, issue.message, path=issue.path)
+    return side
+
+
+def _hashes(side: OpenedPacket) -> dict[str, str]:
+    return {name: entry.sha256 for name, entry in side.manifest.files.items()} if side.manifest else {}
 
 
 def records(data: Any, key: str) -> list[dict[str, Any]]:
@@ -115,13 +109,13 @@ def records(data: Any, key: str) -> list[dict[str, Any]]:
     return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
 
 
-def _findings(side: _Side) -> dict[tuple[str, str], dict[str, Any]]:
-    return {(str(f.get("rule")), str(f.get("path"))): f for f in records(side.data["findings"], "findings")}
+def _findings(side: OpenedPacket) -> dict[tuple[str, str], dict[str, Any]]:
+    return {(f.rule, f.path): f.to_dict() for f in (side.findings.findings if side.findings else ())}
 
 
-def _token(side: _Side) -> dict[str, Any]:
+def _token(side: OpenedPacket) -> dict[str, Any]:
     """The contract report's view of each tranche's token, keyed by tranche id and field name rather than by list
     position, so that a reordered check list is not reported as a change."""
-    return {str(t.get("tranche")): {"address": t.get("address"), "standard": t.get("standard")}
-            | {str(c.get("field")): c.get("actual") for c in records(t, "checks")}
-            for t in records(side.data["contract"], "tranches")}
+    tranches = side.contract.tranches if side.contract else []
+    return {t.tranche: {"address": t.address, "standard": t.standard} | {c.field: c.actual for c in t.checks}
+            for t in tranches}

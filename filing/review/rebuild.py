@@ -11,17 +11,16 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from pathlib import Path
 
-from filing.packet.data import PacketData
 from filing.progress import Progress
-from filing.review.integrity import Manifest, special_entries
+from filing.review.integrity import special_entries
+from filing.review.packet import OpenedPacket
 from filing.review.report import Check, Issue, check
 
 
-def check_rebuild(root: Path, manifest: Manifest | None, tool_version: str,
-                  progress: Progress | None = None) -> Check:
+def check_rebuild(packet: OpenedPacket, tool_version: str, progress: Progress | None = None) -> Check:
     """Every listed document and data file against its rebuilt bytes, naming each that differs."""
+    root, manifest = packet.root, packet.manifest
     if manifest is None:
         return check("rebuild", [], [Issue("manifest.json", "unreadable, so the build options are unknown")])
     links = special_entries(root)
@@ -37,7 +36,7 @@ def check_rebuild(root: Path, manifest: Manifest | None, tool_version: str,
     from filing.packet.build import render_packet, render_time  # WeasyPrint is loaded only when a rebuild is asked
 
     try:
-        data = PacketData.read(root)
+        data = packet.data()
         recorded_time = manifest.data.get("created")
         files, pages, _parity, _timings = render_packet(
             data, langs=tuple(manifest.data.get("langs") or ("zh", "en")), draft=bool(manifest.data.get("draft")),

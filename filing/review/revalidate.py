@@ -18,14 +18,13 @@ from typing import Any
 import polars as pl
 
 from filing import stages
-from filing.chain.report import ChainEvidence
 from filing.errors import InputError, Problem
 from filing.findings import Severity, Verdict
 from filing.model.load import LoadedDeal
 from filing.packet.data import ANALYSIS_COLUMNS, DATA_FILES
 from filing.pool import PoolReport
 from filing.review.diff import Change, changes, records
-from filing.review.integrity import Manifest, packet_file, read_json
+from filing.review.packet import OpenedPacket
 from filing.review.report import Check, Issue, check
 
 CONTAINER_FIELDS = ("tape.file", "tape.format", "tape.encoding", "tape.sheet", "tape.headers", "tape.columns",
@@ -43,23 +42,23 @@ class Revalidation:
     """The current rulebook's verdict on the packet's deal, tape and recorded chain evidence."""
 
 
-def revalidate(root: Path, manifest: Manifest | None) -> Revalidation:
+def revalidate(packet: OpenedPacket) -> Revalidation:
     """The deal, pool, findings and rules checks, in that order; each later one needs what the earlier produced.
 
     Fails closed: the data was written by whoever made the packet, and an error no check anticipated fails the
     review with the error named, as a rule that cannot be evaluated does, instead of stopping it."""
     try:
-        return _revalidate(root, manifest)
+        return _revalidate(packet)
     except Exception as error:  # noqa: BLE001 - reported as a failed check
         return Revalidation([check("revalidation", [], [Issue("data/", f"the packet's data could not be re-validated: "
                                                                        f"{type(error).__name__}: {error}")])],
                             None, None)
 
 
-def _revalidate(root: Path, manifest: Manifest | None) -> Revalidation:
-    deal_check, loaded = _check_deal(root, manifest)
-    pool_check, pool = _check_pool(root, loaded)
-    findings_check, report = _check_findings(root, loaded, pool)
+def _revalidate(packet: OpenedPacket) -> Revalidation:
+    deal_check, loaded = _check_deal(packet)
+    pool_check, pool = _check_pool(packet, loaded)
+    findings_check, report = _check_findings(packet, loaded, pool)
     return Revalidation([deal_check, pool_check, findings_check, _check_rules(report)], loaded, report)
 
 
@@ -88,8 +87,8 @@ def _show(value: Any) -> str:
     return text if len(text) <= 120 else text[:117] + "..."
 
 
-def _check_deal(root: Path, manifest: Manifest | None) -> tuple[Check, LoadedDeal | None]:
-    path = packet_file(root, DATA_FILES["deal"])
+def _check_deal(packet: OpenedPacket) -> tuple[Check, LoadedDeal | None]:
+    path, root, manifest = packet.deal, packet.root, packet.manifest
     if path is None:
         return check("deal", [], [Issue(DATA_FILES["deal"], "the packet holds no deal")]), None
     try:
@@ -115,9 +114,8 @@ def _check_deal(root: Path, manifest: Manifest | None) -> tuple[Check, LoadedDea
     return check("deal", evidence, issues), loaded
 
 
-def _check_pool(root: Path, loaded: LoadedDeal | None) -> tuple[Check, PoolReport | None]:
-    tape = packet_file(root, DATA_FILES["tape"])
-    recorded, unreadable = read_json(root, DATA_FILES["pool"])
+def _check_pool(packet: OpenedPacket, loaded: LoadedDeal | None) -> tuple[Check, PoolReport | None]:
+    tape, recorded, unreadable = packet.tape, packet.pool, packet.issues.get("pool")
     if unreadable is not None:
         return check("pool", [], [unreadable]), None
     if tape is None and recorded is None:
@@ -130,7 +128,8 @@ def _check_pool(root: Path, loaded: LoadedDeal | None) -> tuple[Check, PoolRepor
     try:
         report = _analyse_packet_tape(loaded, tape)
     except InputError as error:
-        return check("pool", ["the packet's tape could not be analysed"], _located(error.problems, root)), None
+        return check("pool", ["the packet's tape could not be analysed"],
+                     _located(error.problems, packet.root)), None
     fresh = json.loads(json.dumps(report.to_dict(), default=str))
     moved = [c for c in changes(recorded, fresh) if not c.path.startswith(CONTAINER_FIELDS)]
     evidence = [f"{report.tape.rows:,} tape rows re-analysed from {DATA_FILES['tape']}",
@@ -153,23 +152,14 @@ def _analyse_packet_tape(loaded: LoadedDeal, tape: Path) -> PoolReport:
         return stages.analyse(LoadedDeal(deal, loaded.source))
 
 
-def _evidence(root: Path) -> tuple[ChainEvidence | None, Issue | None]:
-    """The chain evidence the packet recorded (data/contract.json), which the current CHAIN rules judge again."""
-    recorded, unreadable = read_json(root, DATA_FILES["contract"])
-    if unreadable is not None or recorded is None:
-        return None, unreadable
-    try:
-        return ChainEvidence.from_dict(recorded), None
-    except (KeyError, TypeError, ValueError) as error:
-        return None, Issue(DATA_FILES["contract"], f"is not a chain evidence record: {type(error).__name__}: {error}")
-
-
-def _check_findings(root: Path, loaded: LoadedDeal | None, pool: PoolReport | None
+def _check_findings(packet: OpenedPacket, loaded: LoadedDeal | None, pool: PoolReport | None
                     ) -> tuple[Check, Verdict | None]:
-    recorded, unreadable = read_json(root, DATA_FILES["findings"])
+    """The rulebook over the packet's deal, tape and recorded chain evidence, against data/findings.json."""
+    recorded, unreadable = packet.findings_json, packet.issues.get("findings")
     if loaded is None:
         return check("findings", [], [Issue(DATA_FILES["findings"], "not re-run: the deal does not load")]), None
-    evidence_record, evidence_issue = _evidence(root)
+    evidence_record = packet.contract.evidence if packet.contract else None
+    evidence_issue = packet.issues.get("contract")
     report = stages.check(loaded.deal, pool, evidence_record)
     evidence = [f"rulebook {report.rulebook_version} re-run: {len(report.findings)} finding(s)"
                 + ("" if pool is not None else " (without the pool report, which could not be re-run)")

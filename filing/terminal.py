@@ -47,12 +47,14 @@ def print_json(data: dict[str, Any]) -> None:
 
 
 def _input_finding(problem: Problem) -> dict[str, Any]:
-    """A problem in design.md's finding shape, its message led by the location, with the problem's extra keys."""
+    """A problem as a finding of its registered code (INPUT-01), its message led by the location, with the
+    problem's hints."""
+    from filing.rules import rulebook
+
     data = problem.as_dict()
-    return {"rule": "INPUT", "severity": "blocker", "path": problem.path,
-            "message": f"{problem.location()}: {data['message']}",
-            "message_zh": f"{problem.location()}: {data['message_zh']}", "hint": data["hint"],
-            "hint_zh": data["hint_zh"]}
+    finding = rulebook().get("INPUT-01").finding(problem.path, location=problem.location(), detail=data["message"],
+                                                 detail_zh=data["message_zh"])
+    return finding.to_dict() | {"hint": data["hint"], "hint_zh": data["hint_zh"]}
 
 
 @dataclass(frozen=True)
@@ -121,9 +123,11 @@ class Terminal:
         message = f"{type(error).__name__}: {error}"
         hint = "hint.chain_node" if code == 2 else "hint.chain_refused"
         if fmt is Format.json:
-            print_json({"ok": False, "findings": [{"rule": "CHAIN", "severity": "blocker", "path": "",
-                                                   "message": message, "hint": i18n.text(hint),
-                                                   "hint_zh": i18n.text(hint, "zh")}]})
+            from filing.rules import rulebook
+
+            finding = rulebook().get("INPUT-02").finding("", detail=message)
+            print_json({"ok": False, "findings": [finding.to_dict() | {"hint": i18n.text(hint),
+                                                                        "hint_zh": i18n.text(hint, "zh")}]})
         else:
             self.error(escape(message), self.t(hint))
         raise typer.Exit(code)

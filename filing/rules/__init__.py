@@ -10,6 +10,7 @@ from filing.rules import (
     guideline,
     hongkong,
     identifiers,
+    inputs,
     negative_list,
     notice42,
     overrides,
@@ -24,7 +25,7 @@ RULEBOOK_VERSION = "2026.12.1"
 @cache
 def rulebook() -> Rulebook:
     return Rulebook(RULEBOOK_VERSION, [guideline, notice42, negative_list, disclosure, hongkong, identifiers, tape,
-                                      chain, overrides, review])
+                                      chain, overrides, review, inputs])
 
 
 __all__ = ["rulebook", "RULEBOOK_VERSION", "CheckReport", "Confidence", "Context", "Finding", "Rule", "Rulebook",

@@ -12,6 +12,7 @@ from rich.table import Table
 
 import filing
 from filing import i18n, scaffold
+from filing.assets import SPECS
 from filing.errors import InputError
 from filing.pool.summary import pool_summary
 from filing.progress import within
@@ -123,7 +124,7 @@ def schema() -> None:
 
 @app.command()
 def init(context: typer.Context,
-         asset_class: Annotated[str, typer.Argument(help="toll_road_income, trade_receivables or equipment_lease")],
+         asset_class: Annotated[str, typer.Argument(help="the asset class: " + ", ".join(SPECS))],
          directory: Annotated[Path, typer.Argument(help="a new or empty folder for the deal")]) -> None:
     """Scaffold a deal: deal.yaml with comments, and a tape template with the canonical headers."""
     term = _terminal(context)

@@ -7,7 +7,7 @@ FILING := $(VENV)/bin/filing
 STAMP := $(VENV)/.installed
 OUT ?= out
 
-.PHONY: setup example test test-fast fuzz bench clean
+.PHONY: setup fonts browser example test test-fast fuzz bench clean
 
 setup: $(STAMP) contracts/node_modules/.package-lock.json fonts
 
@@ -22,19 +22,24 @@ contracts/node_modules/.package-lock.json: contracts/package.json contracts/pack
 
 # The CJK font (Noto Sans/Serif CJK SC), poppler's pdftotext and HarfBuzz's subsetter come from Debian when missing.
 # Without libharfbuzz-subset WeasyPrint subsets the 20 MB CJK fonts with fontTools: ~8 s per PDF instead of ~0.1 s.
-# Debian's chromium is the browser the tests drive through Playwright (Playwright's own browser download is not used).
 fonts:
 	@if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || ! command -v pdftotext >/dev/null \
-	  || ! ldconfig -p | grep -q libharfbuzz-subset || ! command -v chromium >/dev/null; then \
+	  || ! ldconfig -p | grep -q libharfbuzz-subset; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk poppler-utils \
-	    libharfbuzz-subset0 chromium; \
+	    libharfbuzz-subset0; \
 	fi
+
+# Debian's chromium is the browser the tests drive through Playwright (Playwright's own browser download is not used);
+# only `make test` needs it, so `make example` does not install it.
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq \
+	  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 example: setup
 	$(FILING) build examples/trade-receivables/deal.yaml -o $(OUT)/trade-receivables \
 	  --sign-key-file examples/trade-receivables/test-key.txt
 
-test: setup
+test: setup browser
 	$(PY) -m ruff check .
 	$(PY) -m pytest -q -n 2 --dist loadfile
 

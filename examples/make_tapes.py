@@ -1,8 +1,9 @@
 """Write the example deals' tapes, byte for byte the same on every run: `python examples/make_tapes.py`.
 
 The tapes are synthetic but shaped like real ones: GB18030 CSV with Chinese headers for trade receivables, an XLSX
-lease schedule with canonical English headers, five years of monthly toll revenue with a Spring Festival dip, and a
-small tape with deliberate defects. Obligor USCCs carry correct GB 11714 and GB 32100 check characters. Totals go
+lease schedule with canonical English headers, five years of monthly toll revenue with a Spring Festival dip, a
+small tape with deliberate defects, and a UTF-8 (with BOM) CSV of supply-chain payables owed by one construction
+group's subsidiaries to their suppliers. Obligor USCCs carry correct GB 11714 and GB 32100 check characters. Totals go
 to examples/tape_totals.json so the deal files can state ``assets.pool_balance``.
 """
 
@@ -208,6 +209,43 @@ def toll_road(rng: random.Random) -> dict:
             "total": str(sum(revenues, Decimal(0))), "last_12_months": str(sum(revenues[-12:], Decimal(0)))}
 
 
+CORE_GROUP = "华东建工集团有限公司"
+CORE_SUBSIDIARIES = ["华东建工第一工程有限公司", "华东建工第二工程有限公司", "华东建工市政建设有限公司",
+                     "华东建工轨道交通工程有限公司", "华东建工安装工程有限公司", "华东建工装饰工程有限公司"]
+
+
+def supply_chain_payables(rng: random.Random) -> dict:
+    """Payables a construction group's subsidiaries owe their suppliers, each confirmed by the debtor in writing."""
+    target = 800_000_000
+    debtors = [{"id": f"HD{i + 1:02d}", "name": name, "region": region, "uscc": make_uscc(rng, region)}
+               for i, (name, (region, _)) in enumerate(zip(CORE_SUBSIDIARIES, rng.sample(REGIONS, 6), strict=True))]
+    suppliers = make_obligors(rng, 160, affiliates=0)
+    scale_weights(suppliers, cap=0.03)
+    rows, total = [], Decimal(0)
+    for index in range(1800):
+        supplier = rng.choices(suppliers, weights=[x["share"] for x in suppliers])[0]
+        debtor = rng.choice(debtors)
+        balance = money(rng.lognormvariate(12.6, 0.8))
+        start = CUT_OFF - timedelta(days=rng.randint(10, 200))
+        confirmed = min(start + timedelta(days=rng.randint(3, 20)), CUT_OFF)
+        end = max(start + timedelta(days=rng.choice([180, 270, 360])), CUT_OFF + timedelta(days=30))
+        rows.append([f"SCP{index + 1:05d}", debtor["id"], debtor["name"], debtor["uscc"], CORE_GROUP,
+                     supplier["id"].replace("OB", "SP"), supplier["name"], supplier["uscc"], debtor["region"], "E4813",
+                     "CNY", balance, start.isoformat(), end.isoformat(), confirmed.isoformat()])
+        total += balance
+    scale = Decimal(target) / total
+    for row in rows:
+        row[11] = money(row[11] * scale)
+    rows[-1][11] += Decimal(target) - sum(row[11] for row in rows)  # absorb rounding: the pool is exactly the target
+    rows = [[*row[:11], f"{row[11]}", f"{row[11]}", *row[12:], "否"] for row in rows]
+    header = ["资产编号", "债务人编号", "债务人名称", "债务人统一社会信用代码", "债务人集团", "供应商编号",
+              "供应商名称", "供应商统一社会信用代码", "行政区划代码", "行业代码", "币种", "初始金额", "未偿余额",
+              "发生日", "到期日", "付款确认日", "是否关联方"]
+    write_csv(HERE / "supply-chain-payables" / "tape.csv", header, rows, "utf-8-sig")
+    return {"file": "supply-chain-payables/tape.csv", "rows": len(rows), "obligors": len(debtors),
+            "creditors": len({row[5] for row in rows}), "currency": "CNY", "total": str(money(target))}
+
+
 def noncompliant(rng: random.Random) -> dict:
     """About 60 rows with deliberate defects the pool report must catch."""
     obligors = make_obligors(rng, 12, affiliates=0)
@@ -239,7 +277,8 @@ def noncompliant(rng: random.Random) -> dict:
 def main() -> None:
     totals = {}
     for name, make in (("trade-receivables", trade_receivables), ("equipment-lease", equipment_lease),
-                       ("toll-road", toll_road), ("noncompliant", noncompliant)):
+                       ("toll-road", toll_road), ("noncompliant", noncompliant),
+                       ("supply-chain-payables", supply_chain_payables)):
         totals[name] = make(random.Random(f"{SEED}-{name}"))
         extra = f", last 12 months {totals[name]['last_12_months']}" if "last_12_months" in totals[name] else ""
         print(f"{totals[name]['file']}: {totals[name]['rows']} rows, total {totals[name]['currency']} "

@@ -3,23 +3,88 @@ of its own."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
+from typer.core import TyperCommand, TyperGroup, TyperOption
 
 import filing
 from filing import i18n, scaffold, stages
+from filing.assets import SPECS
 from filing.errors import InputError
 from filing.pool.summary import pool_summary
 from filing.progress import within
 from filing.terminal import Format, Terminal, print_json
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+GLOBAL_OPTIONS = ("lang", "quiet")
+"""The global options that may also follow the command (``filing check deal.yaml -q``)."""
+
+
+def _option_names(command: TyperCommand | TyperGroup) -> set[str]:
+    """Every option spelling a command, or any command under a group, defines."""
+    names = {name for param in command.params for name in (*param.opts, *param.secondary_opts)}
+    for sub in getattr(command, "commands", {}).values():
+        names |= _option_names(sub)
+    return names
+
+
+def _untyped_flags(params: list[Any]) -> list[Any]:
+    """A flag takes no value, so help shows no type for it (typer would print ``<bool>``)."""
+    for param in params:
+        if isinstance(param, TyperOption) and param.is_flag and param.metavar is None:
+            param.metavar = ""
+    return params
+
+
+class Commands(TyperGroup):
+    """`filing` and its command groups: the global options are accepted after the command too, and flags show no
+    type in help."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, self._hoisted(ctx, args) if ctx.parent is None else args)
+
+    def _hoisted(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        """The arguments with the global options that follow the command moved before it, except where the command
+        has an option of the same name (build's deprecated --lang, which names the documents' languages)."""
+        takes_value = {name: not param.is_flag for param in self.params if param.name in GLOBAL_OPTIONS
+                       for name in (*param.opts, *param.secondary_opts)}
+        at = 0
+        while at < len(args) and args[at].startswith("-") and args[at] != "--":
+            at += 2 if takes_value.get(args[at]) else 1
+        command = self.get_command(ctx, args[at]) if at < len(args) else None
+        if command is None:
+            return args
+        own, moved, rest = _option_names(command), [], []
+        tail = iter(args[at + 1:])
+        for token in tail:
+            name = token.split("=", 1)[0]
+            if token == "--":
+                rest += [token, *tail]
+            elif name in takes_value and name not in own:
+                value = next(tail, None) if takes_value[name] and "=" not in token else None
+                moved += [token] if value is None else [token, value]
+            else:
+                rest.append(token)
+        return [*args[:at], *moved, args[at], *rest]
+
+    def get_params(self, ctx: typer.Context) -> list[Any]:
+        return _untyped_flags(super().get_params(ctx))
+
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None and not isinstance(command, Commands):
+            _untyped_flags([*command.params, command.get_help_option(ctx)])
+        return command
+
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, cls=Commands,
                   help="Check, analyse and build the CSRC filing of a tokenized ABS deal.")
-rules_app = typer.Typer(no_args_is_help=True, help="The rulebook: list the rules, or explain one.")
+rules_app = typer.Typer(no_args_is_help=True, cls=Commands, help="The rulebook: list the rules, or explain one.")
 app.add_typer(rules_app, name="rules")
 
 FormatOption = Annotated[Format, typer.Option("--format", "-f", help="text for people, json for programs")]
@@ -31,41 +96,56 @@ def _terminal(context: typer.Context) -> Terminal:
     return context.find_object(Terminal) or Terminal()
 
 
-def _load(term: Terminal, path: Path, fmt: Format) -> filing.LoadedDeal:
-    try:
-        return stages.load(path)
-    except InputError as error:
-        term.input_failed(error, fmt)
+def exits(packet: tuple[str, str] = ("deal", "packet.documents_failed"), unusable: tuple[type[Exception], ...] = ()
+          ) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Map the library's errors to design.md's exit codes, for every command in one place: an input that cannot be
+    read, and a packet or report that cannot be written (message ``packet[1]`` on the file named by the command's
+    argument ``packet[0]``), exit 2 with each problem named; a node or key that cannot be used (ChainError, or the
+    command's ``unusable`` errors) exits 2; a transaction the chain refused exits 1."""
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(command)
+        def run(**arguments: Any) -> None:
+            term, fmt = _terminal(arguments["context"]), arguments.get("fmt", Format.text)
+            try:
+                command(**arguments)
+            except InputError as error:
+                term.input_failed(error, fmt)
+            except (typer.Exit, typer.Abort):
+                raise
+            except Exception as error:
+                from filing.chain import ChainError, Reverted  # on failure only: web3 is slow to import
+                from filing.packet.build import PacketError
+
+                if isinstance(error, PacketError):
+                    term.input_failed(InputError.of(arguments[packet[0]], packet[1], error=error), fmt)
+                if isinstance(error, (ChainError, Reverted, *unusable)):
+                    term.chain_failed(error, fmt, 1 if isinstance(error, Reverted) else 2)
+                raise
+        return run
+    return decorate
 
 
-def _analyse(term: Terminal, loaded: filing.LoadedDeal, fmt: Format) -> filing.PoolReport:
+def _analyse(term: Terminal, loaded: filing.LoadedDeal) -> filing.PoolReport:
     """The pool stage, with its progress bar."""
     with term.progress() as progress:
-        try:
-            return stages.analyse(loaded, within(progress, "pool"))
-        except InputError as error:
-            term.input_failed(error, fmt)
+        return stages.analyse(loaded, within(progress, "pool"))
 
 
 @app.command()
+@exits()
 def check(context: typer.Context, deal: DealArgument,
           no_chain: Annotated[bool, typer.Option("--no-chain", help="skip the chain stage: the CHAIN rules are then "
                                                                     "listed as not evaluated")] = False,
           fmt: FormatOption = Format.text) -> None:
     """Check a deal against the rulebook: its tape's pool analytics and the reference token's scenario suite on the
     embedded chain included, the same verdict `filing build` and `filing review` state."""
-    from filing.chain import ChainError
-
     term = _terminal(context)
-    loaded = _load(term, deal, fmt)
-    pool = _analyse(term, loaded, fmt)
+    loaded = stages.load(deal)
+    pool = _analyse(term, loaded)
     evidence = None
     if not no_chain:
-        try:
-            with term.progress() as progress:
-                evidence = stages.chain(loaded, progress=within(progress, "chain"))
-        except ChainError as error:
-            term.chain_failed(error, fmt, 2)
+        with term.progress() as progress:
+            evidence = stages.chain(loaded, progress=within(progress, "chain"))
     report = stages.check(loaded.deal, pool, evidence)
     if fmt is Format.json:
         print_json(report.to_dict() | {"deal": loaded.deal.deal_id, "deal_sha256": loaded.sha256()})
@@ -75,11 +155,12 @@ def check(context: typer.Context, deal: DealArgument,
 
 
 @app.command()
+@exits()
 def pool(context: typer.Context, deal: DealArgument, fmt: FormatOption = Format.text) -> None:
     """Analyse the deal's data tape: checks, statistics, concentration, cash flows and stress."""
     term = _terminal(context)
-    loaded = _load(term, deal, fmt)
-    analysed = _analyse(term, loaded, fmt)
+    loaded = stages.load(deal)
+    analysed = _analyse(term, loaded)
     report = stages.check_pool(loaded.deal, analysed)
     if fmt is Format.json:
         print_json(report.to_dict() | {"pool": analysed.to_dict()})
@@ -136,27 +217,25 @@ def schema() -> None:
 
 
 @app.command()
+@exits()
 def init(context: typer.Context,
-         asset_class: Annotated[str, typer.Argument(help="toll_road_income, trade_receivables or equipment_lease")],
+         asset_class: Annotated[str, typer.Argument(help="the asset class: " + ", ".join(SPECS))],
          directory: Annotated[Path, typer.Argument(help="a new or empty folder for the deal")]) -> None:
     """Scaffold a deal: deal.yaml with comments, and a tape template with the canonical headers."""
     term = _terminal(context)
-    try:
-        written = scaffold.create(asset_class, directory)
-    except InputError as error:
-        term.input_failed(error, Format.text)
-    for path in written:
+    for path in scaffold.create(asset_class, directory):
         term.wrote(path)
 
 
 # -- filing contract: the chain stage (filing.chain) ----------------------------------------------------------
 
-contract_app = typer.Typer(no_args_is_help=True,
+contract_app = typer.Typer(no_args_is_help=True, cls=Commands,
                            help="The token contracts: deploy the reference token, or check a token against the deal.")
 app.add_typer(contract_app, name="contract")
 
 
 @contract_app.command("check")
+@exits()
 def contract_check(
     context: typer.Context,
     deal: DealArgument,
@@ -172,18 +251,11 @@ def contract_check(
 ) -> None:
     """Without --rpc: deploy the reference token from the deal on the embedded chain and run the scenario suite.
     With --rpc: check the deployed tokens read-only; with --fork as well: run the full suite on an anvil fork."""
-    from filing.chain import ChainError
-
     term = _terminal(context)
-    loaded = _load(term, deal, fmt)
-    try:
-        with term.progress() as progress:
-            report = stages.contract(loaded, rpc=rpc, addresses=address or None, fork=fork,
-                                     manifest_sha256=manifest_sha256, agent=agent, progress=within(progress, "chain"))
-    except InputError as error:
-        term.input_failed(error, fmt)
-    except ChainError as error:
-        term.chain_failed(error, fmt, 2)
+    loaded = stages.load(deal)
+    with term.progress() as progress:
+        report = stages.contract(loaded, rpc=rpc, addresses=address or None, fork=fork,
+                                 manifest_sha256=manifest_sha256, agent=agent, progress=within(progress, "chain"))
     if fmt is Format.json:
         print_json(report.to_dict() | {"deal_sha256": loaded.sha256()})
     else:
@@ -192,6 +264,7 @@ def contract_check(
 
 
 @contract_app.command("deploy")
+@exits(unusable=(ValueError,))  # a malformed --manifest-sha256 or key
 def contract_deploy(
     context: typer.Context,
     deal: DealArgument,
@@ -204,18 +277,11 @@ def contract_deploy(
     fmt: FormatOption = Format.text,
 ) -> None:
     """Deploy one reference token per tranche and print the addresses, in the deal's order."""
-    from filing.chain import ChainError, Reverted, deploy_contracts
+    from filing.chain import deploy_contracts
 
     term = _terminal(context)
-    loaded = _load(term, deal, fmt)
-    try:
-        deployed = deploy_contracts(loaded, rpc, key_file, manifest_sha256=manifest_sha256, agent=agent)
-    except InputError as error:
-        term.input_failed(error, fmt)
-    except (ChainError, ValueError) as error:
-        term.chain_failed(error, fmt, 2)
-    except Reverted as error:
-        term.chain_failed(error, fmt, 1)
+    loaded = stages.load(deal)
+    deployed = deploy_contracts(loaded, rpc, key_file, manifest_sha256=manifest_sha256, agent=agent)
     if fmt is Format.json:
         print_json({"ok": True, "findings": [], "deal": loaded.deal.deal_id,
                     "tranches": [d.to_dict() for d in deployed]})
@@ -230,6 +296,7 @@ PacketArgument = Annotated[Path, typer.Argument(help="a packet folder or its .zi
 
 
 @app.command()
+@exits(packet=("output", "cli.review_not_written"))
 def review(
     context: typer.Context,
     packet: PacketArgument,
@@ -244,26 +311,17 @@ def review(
     fmt: FormatOption = Format.text,
 ) -> None:
     """Verify a packet: integrity, signature, re-validation of its data, optionally rebuild and chain checks."""
-    from filing.packet.build import PacketError
     from filing.review import review_packet
 
     term = _terminal(context)
-    try:
-        with term.progress() as progress:
-            report = review_packet(packet, rpc=rpc, rebuild=rebuild, signer=signer,
-                                   progress=within(progress, "review"))
-    except InputError as error:
-        term.input_failed(error, fmt)
+    with term.progress() as progress:
+        report = review_packet(packet, rpc=rpc, rebuild=rebuild, signer=signer, progress=within(progress, "review"))
     data = report.to_dict()
     if output is not None:
-        try:
-            from filing.review.output import write_review
+        from filing.review.output import write_review
 
-            for path in write_review(report, output):
-                term.wrote(path)
-        except PacketError as error:
-            term.error(term.t("cli.review_not_written", error=error), term.t("hint.output_dir"))
-            raise typer.Exit(2) from None
+        for path in write_review(report, output):
+            term.wrote(path)
     if fmt is Format.json:
         print_json(data)
     else:
@@ -272,31 +330,35 @@ def review(
 
 
 @app.command()
+@exits()
 def diff(context: typer.Context, a: PacketArgument, b: PacketArgument, fmt: FormatOption = Format.text) -> None:
-    """What changed from packet A to packet B: deal fields, pool figures, findings, documents, token configuration."""
+    """What changed from packet A to packet B: deal fields, pool figures, findings, documents, token configuration.
+    Exits 0 when they are the same, 1 when they differ (as diff(1) does)."""
     from filing.review import diff_packets
 
     term = _terminal(context)
-    try:
-        result = diff_packets(a, b)
-    except InputError as error:
-        term.input_failed(error, fmt)
+    result = diff_packets(a, b)
     if fmt is Format.json:
         print_json(result.to_dict())
     else:
         term.diff(result.to_dict(), result.empty)
+    raise typer.Exit(0 if result.empty else 1)
 
 
 # -- filing build: the packet (filing.packet) -----------------------------------------------------------------
 
 @app.command()
+@exits()
 def build(
     context: typer.Context,
     deal: DealArgument,
     output: Annotated[Path, typer.Option("-o", "--output", help="the packet folder; an existing packet there is "
                                                                 "replaced only once the new one is complete")],
-    lang: Annotated[str, typer.Option("--lang", help="languages, comma-separated (zh,en); Chinese comes first")]
-    = "zh,en",
+    doc_lang: Annotated[str | None, typer.Option(
+        "--doc-lang", help="the documents' languages, comma-separated (zh,en; the default); Chinese comes first")]
+    = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="deprecated name of --doc-lang (before the command, "
+                                                            "--lang sets the language of messages)")] = None,
     sign_key_file: Annotated[Path | None, typer.Option(
         "--sign-key-file", help="file holding the signing key (hex); default: $FILING_SIGN_KEY, else unsigned")] = None,
     draft: Annotated[bool, typer.Option("--draft", help="build despite blockers, every page marked DRAFT")] = False,
@@ -307,22 +369,15 @@ def build(
     fmt: FormatOption = Format.text,
 ) -> None:
     """Build the filing packet: documents in Chinese and English (PDF, HTML, DOCX), data, manifest and signature."""
-    from filing.chain import ChainError
-    from filing.packet import PacketError
-
     term = _terminal(context)
-    loaded = _load(term, deal, fmt)
-    try:
-        with term.progress() as progress:
-            result = stages.build(loaded, output, langs=tuple(code.strip() for code in lang.split(",") if code.strip()),
-                                  sign_key_file=sign_key_file, draft=draft, zip=zip_, templates=templates,
-                                  pdf_a=pdf_a, progress=progress)
-    except InputError as error:
-        term.input_failed(error, fmt)
-    except ChainError as error:
-        term.chain_failed(error, fmt, 2)
-    except PacketError as error:
-        term.input_failed(InputError.of(deal, "packet.documents_failed", error=error), fmt)
+    if lang is not None:
+        term.warning(term.t("cli.build_lang_deprecated"))
+    languages = doc_lang or lang or "zh,en"
+    loaded = stages.load(deal)
+    with term.progress() as progress:
+        result = stages.build(loaded, output, langs=tuple(c.strip() for c in languages.split(",") if c.strip()),
+                              sign_key_file=sign_key_file, draft=draft, zip=zip_, templates=templates, pdf_a=pdf_a,
+                              progress=progress)
     if fmt is Format.json:
         print_json(result.verdict.to_dict() | {
                     "ok": result.exit_code == 0, "packet": str(result.out_dir) if result.written else None,

@@ -8,14 +8,11 @@ from pathlib import Path
 import jinja2
 import xlsxwriter
 
+from filing.assets import SPECS, AssetClass, spec
 from filing.errors import InputError
-from filing.model.deal import AssetClass
 from filing.pool.schema import SCHEMAS
 from filing.resources import templates_dir
 from filing.write import atomic_folder
-
-CASHFLOW_BASIS = {AssetClass.trade_receivables: "receivable_collections", AssetClass.equipment_lease: "lease_rentals",
-                  AssetClass.toll_road_income: "toll_revenue"}
 
 
 def create(asset_class: str, directory: Path, today: datetime.date | None = None) -> list[Path]:
@@ -24,15 +21,17 @@ def create(asset_class: str, directory: Path, today: datetime.date | None = None
         kind = AssetClass(asset_class)
     except ValueError:
         raise InputError.single("ASSET_CLASS", f"unknown asset class '{asset_class}'; use one of "
-                                               f"{', '.join(c.value for c in AssetClass)}") from None
+                                               f"{', '.join(SPECS)}") from None
     if directory.exists() and not directory.is_dir():
         raise InputError.single(str(directory), "exists and is not a folder; choose a new folder for the deal")
     if directory.exists() and any(directory.iterdir()):
         raise InputError.single(str(directory), "the folder is not empty; choose a new folder for the deal")
     environment = jinja2.Environment(loader=jinja2.FileSystemLoader(templates_dir() / "scaffold"),
                                      undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True)
+    defaults = spec(kind)
     deal = environment.get_template("deal.yaml.j2").render(
-        asset_class=kind.value, tape="tape.xlsx", cashflow_basis=CASHFLOW_BASIS[kind],
+        asset_class=kind.value, tape="tape.xlsx", cashflow_basis=defaults.cashflow_basis,
+        extra_assets=defaults.scaffold_assets, extra_stress=defaults.scaffold_stress,
         today=(today or datetime.date.today()).isoformat())
     try:
         with atomic_folder(directory) as staging:

@@ -94,6 +94,10 @@ class Terminal:
         self.err.print(f"[bold red]{self.t('cli.error')}[/] {message}")
         self.err.print("  " + self.t("cli.hint", hint=hint))
 
+    def warning(self, message: str) -> None:
+        """A warning about how the command was called (already escaped), on stderr even with --quiet."""
+        self.err.print(f"[yellow]{self.t('cli.warning')}[/] {message}")
+
     def wrote(self, path: Path) -> None:
         if not self.quiet:
             self.err.print(self.t("cli.wrote", path=path))

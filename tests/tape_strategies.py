@@ -15,6 +15,7 @@ import xlsxwriter
 from deal_strategies import currencies, dates, region_codes, unicode_text, usccs
 from hypothesis import strategies as st
 
+from filing.assets import spec
 from filing.model.deal import AssetClass
 from filing.pool.parse import DATE_FORMATS, FREQUENCY_MONTHS
 from filing.pool.schema import ALIASES, KINDS, ND_CODES, SCHEMAS, Kind
@@ -53,6 +54,8 @@ VALID_CELLS: dict[str, st.SearchStrategy] = {
     "obligor_group": st.none() | _names, "leased_asset_type": _names,
     "payment_frequency": st.sampled_from(sorted(FREQUENCY_MONTHS)), "period": _months,
     "traffic_volume": st.integers(0, 10**8).map(str),
+    "creditor_id": st.integers(0, 30).map(lambda n: f"SP{n:04d}"), "creditor_name": _names, "creditor_uscc": usccs(),
+    "confirmation_date": dates,
 }
 """Canonical column → cells a well-kept tape holds (dates as `date`, written in one of the accepted formats)."""
 assert set(VALID_CELLS) == set(KINDS), "a tape column without a cell strategy"
@@ -90,7 +93,7 @@ def valid_tables(draw, asset_class: AssetClass) -> Table:
     optional = draw(st.lists(st.sampled_from(schema.optional), unique=True))
     columns = draw(st.permutations([*schema.required, *optional]))
     headers = tuple(_header(draw, column) for column in columns)
-    toll_road = asset_class is AssetClass.toll_road_income
+    toll_road = spec(asset_class).tape == "history"
     rows = draw(st.lists(st.fixed_dictionaries({column: VALID_CELLS[column] for column in columns}),
                          min_size=12 if toll_road else 1, max_size=36 if toll_road else 12))
     if toll_road:

@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
+import typer
 from rich.console import Console
 from typer.testing import CliRunner
 
 import filing
 from filing import i18n, stages
-from filing.cli import app
+from filing.cli import Commands, FormatOption, app, exits
 from filing.packet import build as build_module
 from filing.packet.build import build_from_data
 from filing.packet.data import PacketData
@@ -24,7 +27,7 @@ from filing.packet.render import DOCUMENTS
 from filing.pool import analyse_pool
 from filing.review import review_packet
 from filing.stages import with_cashflows
-from filing.terminal import Terminal
+from filing.terminal import Format, Terminal
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 NONCOMPLIANT = EXAMPLES / "noncompliant" / "deal.yaml"
@@ -203,3 +206,134 @@ def test_the_chain_check_reports_each_tranche():
     stages.chain(filing.load_deal(RECEIVABLES), progress=lambda *step: steps.append(step))
     assert steps == [("deploy", 0, 3), ("tranche A", 0, 3), ("tranche B", 1, 3), ("tranche C", 2, 3),
                      ("findings", 3, 3)]
+
+
+# -- first-run friction (issue 11): options after the command, --doc-lang, flags, diff's exit, PATH, make example,
+#    leftover placeholders, the aliases of a missing column, one place for exit codes ------------------------------
+
+ROOT = EXAMPLES.parent
+
+
+@pytest.mark.parametrize("after", [["-q", "--lang", "zh"], ["--lang=zh", "--quiet"], ["--quiet", "--lang", "zh"]])
+def test_global_options_may_follow_the_command(after):
+    before = run("-q", "--lang", "zh", "check", NONCOMPLIANT)
+    result = run("check", NONCOMPLIANT, *after)
+    assert result.exit_code == before.exit_code == 1 and result.stdout == before.stdout
+    assert result.stdout.startswith("不通过 BAD-TR-2026-01：") and len(result.stdout.splitlines()) == 1
+
+
+def test_global_options_may_follow_a_grouped_command_and_an_option_value_is_not_taken_for_one():
+    rule = filing.rulebook().get("CN-N42-02")
+    assert run("rules", "explain", rule.code, "--lang", "zh").stdout.splitlines()[0] == f"{rule.code}  {rule.title_zh}"
+    result = run("check", NONCOMPLIANT, "--format", "json", "-q")
+    assert result.exit_code == 1 and json.loads(result.stdout)["ok"] is False
+
+
+def test_build_takes_doc_lang_and_still_takes_its_deprecated_lang(monkeypatch, tmp_path):
+    """After `build`, --lang keeps design.md's meaning (the documents' languages) and warns; --doc-lang is the name."""
+    from filing import packet
+
+    seen: list[tuple[str, ...]] = []
+
+    def record(loaded, out, *, langs, **options):
+        seen.append(langs)
+        raise packet.PacketError("stopped by the test")
+
+    monkeypatch.setattr(stages, "build", record)
+    new = run("build", RECEIVABLES, "-o", tmp_path / "p", "--doc-lang", "zh")
+    old = run("build", RECEIVABLES, "-o", tmp_path / "p", "--lang", "zh")
+    default = run("-q", "build", RECEIVABLES, "-o", tmp_path / "p")
+    assert seen == [("zh",), ("zh",), ("zh", "en")]
+    assert "deprecated" not in new.stderr and "use --doc-lang" in old.stderr
+    assert new.exit_code == old.exit_code == default.exit_code == 2  # the packet error, mapped by the decorator
+    assert "the documents could not be built: stopped by the test" in new.stderr
+
+
+def test_help_shows_no_type_for_flags():
+    for args in (["--help"], ["build", "--help"], ["review", "--help"], ["contract", "check", "--help"]):
+        result = run(*args)
+        assert result.exit_code == 0 and "<bool>" not in result.stdout and "--help" in result.stdout
+    assert "<path>" in run("build", "--help").stdout  # options that take a value still say what
+
+
+def test_diff_exits_1_when_the_packets_differ_like_diff(data, tmp_path, monkeypatch):
+    monkeypatch.setattr(build_module, "render_pdf", _fake_pdf)
+    build_from_data(data, tmp_path / "a")
+    deal = data.deal
+    deal["token"]["tranches"][1]["coupon_rate"] = "0.08"
+    build_from_data(PacketData(json.dumps(deal), data.findings, data.pool), tmp_path / "b")
+    same, different = run("diff", tmp_path / "a", tmp_path / "a"), run("diff", tmp_path / "a", tmp_path / "b")
+    assert same.exit_code == 0 and different.exit_code == 1
+    assert "token.tranches[1].coupon_rate" in different.stdout
+    as_json = run("diff", tmp_path / "a", tmp_path / "b", "-f", "json")
+    assert as_json.exit_code == 1 and json.loads(as_json.stdout)["deal"]
+    assert run("diff", tmp_path / "a", tmp_path / "missing").exit_code == 2
+
+
+def test_the_readme_says_how_to_put_filing_on_the_path():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "source .venv/bin/activate" in readme and "export PATH=$PWD/.venv/bin:$PATH" in readme
+
+
+def test_make_example_does_not_install_the_browser_and_make_test_does():
+    def planned(target: str) -> str:
+        return subprocess.run(["make", "-n", target], cwd=ROOT, capture_output=True, text=True, check=True,
+                              env={**os.environ, "VENV": "/nonexistent/venv"}).stdout
+
+    assert "chromium" not in planned("example") and "fonts-noto-cjk" in planned("example")
+    assert "chromium" in planned("test")
+
+
+def test_check_flags_placeholders_left_by_init_and_not_in_a_finished_deal(tmp_path):
+    deal = run("-q", "init", "trade_receivables", tmp_path / "new")
+    assert deal.exit_code == 0
+    text = (tmp_path / "new" / "deal.yaml").read_text(encoding="utf-8")
+    tape = EXAMPLES / "trade-receivables" / "tape.csv"
+    (tmp_path / "new" / "deal.yaml").write_text(text.replace("tape: tape.xlsx", f"tape: {tape}"), encoding="utf-8")
+    started = run("check", tmp_path / "new" / "deal.yaml", "-f", "json")
+    found = {f["path"]: f for f in json.loads(started.stdout)["findings"] if f["rule"] == "DEAL-01"}
+    assert started.exit_code == 1 and found["filer.name_zh"]["severity"] == "blocker"
+    assert {"deal_id", "token.tranches[0].symbol", "filing.contacts[0].email"} <= found.keys()
+    assert found["filer.name_zh"]["message_zh"] == "仍为占位内容“REPLACE有限公司”，请填写实际信息"
+    finished = json.loads(run("check", RECEIVABLES, "-f", "json").stdout)
+    assert not [f for f in finished["findings"] if f["rule"] == "DEAL-01"]
+
+
+def test_a_missing_column_is_named_with_the_headers_accepted_for_it(tmp_path):
+    deal = tmp_path / "deal.yaml"
+    deal.write_text(RECEIVABLES.read_text(encoding="utf-8"), encoding="utf-8")
+    lines = (EXAMPLES / "trade-receivables" / "tape.csv").read_text(encoding="gb18030").splitlines()[:3]
+    (tmp_path / "tape.csv").write_text("\n".join(["x" + lines[0], *lines[1:]]) + "\n", encoding="gb18030")
+    result = run("--lang", "zh", "check", deal)
+    assert result.exit_code == 2
+    assert "TAPE-04 缺少 trade_receivables 的必需列（括号内为该列可用的其他表头）：asset_id (应收账款编号, 资产编号" \
+        in result.stderr
+
+
+def test_one_decorator_maps_every_error_to_its_exit_code(tmp_path):
+    from filing.chain import ChainError, Reverted
+    from filing.chain.connect import RevertInfo
+    from filing.packet import PacketError
+
+    errors = {"input": filing.InputError.single("deal.yaml", "bad"), "chain": ChainError("no node"),
+              "reverted": Reverted(RevertInfo("NotAllowed")), "packet": PacketError("disk full"),
+              "value": ValueError("a malformed key"), "bug": KeyError("a bug")}
+    probe = typer.Typer(cls=Commands)
+
+    @probe.command()
+    @exits(unusable=(ValueError,))
+    def fail(context: typer.Context, what: str, deal: Path = Path("deal.yaml"), fmt: FormatOption = Format.text):
+        raise errors[what]
+
+    @probe.command()
+    def other() -> None:
+        """A second command, so that the probe keeps `fail` as a subcommand."""
+
+    codes = {what: CliRunner().invoke(probe, ["fail", what]) for what in errors}
+    assert {what: result.exit_code for what, result in codes.items() if what != "bug"} == {
+        "input": 2, "chain": 2, "reverted": 1, "packet": 2, "value": 2}
+    assert "the documents could not be built: disk full" in codes["packet"].stderr
+    assert "ChainError: no node" in codes["chain"].stderr and "NotAllowed" in codes["reverted"].stderr
+    assert isinstance(codes["bug"].exception, KeyError)  # a bug is not dressed up as an input error
+    as_json = CliRunner().invoke(probe, ["fail", "chain", "--format", "json"])
+    assert as_json.exit_code == 2 and json.loads(as_json.stdout)["findings"][0]["rule"] == "CHAIN"

@@ -23,7 +23,8 @@ from filing.pool.summary import pool_summary
 EXAMPLE_DEALS: dict[AssetClass, Deal] = {
     AssetClass(loaded.deal.assets.asset_class): loaded.deal
     for loaded in map(filing.load_deal, (EXAMPLES / name / "deal.yaml" for name in
-                                         ("trade-receivables", "equipment-lease", "toll-road")))}
+                                         ("trade-receivables", "equipment-lease", "toll-road",
+                                                        "supply-chain-payables")))}
 
 
 def per_class(tapes) -> st.SearchStrategy[tuple[AssetClass, bytes]]:

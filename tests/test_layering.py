@@ -16,8 +16,8 @@ FILING = Path(__file__).resolve().parents[1] / "filing"
 LAYERS = [
     {"filing.errors", "filing.i18n", "filing.resources", "filing.progress", "filing.findings",
      "filing.write"},
-    {"filing.model"},
     {"filing.assets"},
+    {"filing.model"},
     {"filing.pool"},
     {"filing.chain"},
     {"filing.rules"},

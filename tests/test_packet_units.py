@@ -185,7 +185,7 @@ def test_cli_stops_on_blockers_and_builds_a_marked_draft(tmp_path: Path) -> None
     stopped = runner.invoke(app, ["build", deal, "-o", str(tmp_path / "final")])
     assert stopped.exit_code == 1 and "no packet written" in stopped.output
     assert not (tmp_path / "final").exists()
-    drafted = runner.invoke(app, ["build", deal, "-o", str(tmp_path / "draft"), "--draft", "--lang", "zh",
+    drafted = runner.invoke(app, ["build", deal, "-o", str(tmp_path / "draft"), "--draft", "--doc-lang", "zh",
                                   "--format", "json"])
     assert drafted.exit_code == 1, drafted.output
     report = json.loads(drafted.output)

@@ -255,8 +255,10 @@ def test_missing_columns_message_lists_what_was_found(tmp_path):
     with pytest.raises(InputError) as caught:
         read_tape(path, "trade_receivables")
     message = caught.value.problems[0].message
-    assert "obligor_id, origination_date, maturity_date" in message
+    assert ("obligor_id (债务人编号, 承租人编号, obligorid, debtorid, customerid, lesseeid); origination_date "
+            "(起始日, 发生日, 起租日, originationdate, startdate, invoicedate); maturity_date (") in message
     assert "headers found: asset_id, 债务人名称, balance" in message
+    assert "（括号内为该列可用的其他表头）：obligor_id (债务人编号" in caught.value.problems[0].text("zh")
 
 
 @pytest.mark.parametrize("fixture", sorted(p.name for p in DATA.glob("*")))

@@ -10,8 +10,9 @@ import polars as pl
 import pytest
 import xlsxwriter
 
+from filing.assets import ALIASES as COLUMN_ALIASES
 from filing.pool import read_tape
-from filing.pool.schema import _ALIASES, ALIASES, SCHEMAS, header_key
+from filing.pool.schema import ALIASES, SCHEMAS, header_key
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 CHINESE = ("应收账款编号,债务人编号,债务人名称,统一社会信用代码,行政区划代码,行业门类,币种,初始金额,未偿本金余额,"
@@ -56,7 +57,7 @@ def test_percent_header_reads_percentages(tmp_path):
 
 
 def test_every_alias_maps_to_its_column():
-    for column, aliases in _ALIASES.items():
+    for column, aliases in COLUMN_ALIASES.items():
         assert all(ALIASES[header_key(alias)] == column for alias in aliases)
     for spelling in ("Outstanding Balance", "outstanding_balance", "OUTSTANDING-BALANCE", "未偿本金余额（元）"):
         assert ALIASES[header_key(spelling)] == "outstanding_balance"

@@ -16,6 +16,8 @@ WRONG_CHECK_DIGIT = "91440300AY4CL12T25"
 FILER_USCC_PATHS = ("filer.uscc", "assets.controlling_entity_uscc", "structure.servicer.uscc")
 
 CASES: list[tuple[str, dict, str]] = [
+    ("DEAL-01", {"filer.name_zh": "REPLACE有限公司"}, "filer.name_zh"),
+    ("DEAL-01", {"token.tranches[0].symbol": "REPLACE-A"}, "token.tranches[0].symbol"),
     ("CN-G-01", {"token.product_type": "equity"}, "token.product_type"),
     ("CN-G-01", {"token.repayment_source": "issuer_credit"}, "token.repayment_source"),
     ("CN-G-02", {"issuer.jurisdiction": "中国大陆"}, "issuer.jurisdiction"),

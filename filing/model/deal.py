@@ -8,11 +8,11 @@ and documents name; everything else is grouped the way a filing report is read.
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import Field, StrictBool, field_validator, model_validator
 
+from filing.assets import AssetClass
 from filing.model.types import (
     ISIN,
     LEI,
@@ -29,12 +29,6 @@ from filing.model.types import (
 )
 
 SCHEMA_VERSION = "1.0"
-
-
-class AssetClass(StrEnum):
-    toll_road_income = "toll_road_income"
-    trade_receivables = "trade_receivables"
-    equipment_lease = "equipment_lease"
 
 
 class Attestation(Strict):

@@ -6,8 +6,8 @@ re-validation checks (and ``filing diff``) do not need when they only read ``fil
 
 from importlib import import_module
 
-_PUBLIC = {"build_packet": "build", "build_from_data": "build", "BuildResult": "build", "PacketError": "build",
-           "PacketData": "data", "Verdict": "data", "DATA_FILES": "data", "recover_signer": "manifest",
+_PUBLIC = {"build_from_data": "build", "BuildResult": "build", "PacketError": "build",
+           "PacketData": "data", "DATA_FILES": "data", "recover_signer": "manifest",
            "ParityIssue": "parity", "check_parity": "parity", "DOCUMENTS": "render"}
 
 __all__ = sorted(_PUBLIC)

@@ -1,4 +1,4 @@
-"""``build_packet``: documents in every format, checked for parity and glyphs, hashed, signed and written atomically.
+"""``build_from_data``: documents in every format, checked for parity and glyphs, hashed, signed and written atomically.
 
 Order of work: render all HTML (fast, in this process), hand the PDFs to a pool of worker processes, and convert the
 DOCX drafts and run the parity check here while the workers lay out pages. Nothing touches the target folder until

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from filing.model.deal import AssetClass
+from filing.assets import spec
 from filing.pool import concentration as conc
 from filing.pool.checks import TapeFinding
 from filing.pool.eligibility import apply_eligibility
@@ -45,7 +45,7 @@ def analyse_tape(tape: Tape, assets: Assets, tranches: Sequence[Tranche], progre
     frame = tape.frame.with_columns(passes.alias("passes_checks"))
     _report_step(progress, "validate")
 
-    if tape.asset_class == AssetClass.toll_road_income:
+    if spec(tape.asset_class).tape == "history":
         history = revenue_history(frame, assets.concession_end, [t.legal_maturity for t in tranches])
         for step in STEPS[2:]:
             _report_step(progress, step)
@@ -65,7 +65,8 @@ def analyse_tape(tape: Tape, assets: Assets, tranches: Sequence[Tranche], progre
 
     tape_total = tape.frame.get_column("outstanding_balance").sum()
     figures = totals(pool, obligors.height, tape_total, assets.pool_balance, TOLERANCE, tape.rows - pool.height)
-    sections = _pool_sections(pool, obligors, has_groups="obligor_group" in tape.columns, progress=progress)
+    sections = _pool_sections(pool, obligors, has_groups="obligor_group" in tape.columns, progress=progress,
+                              creditors=spec(tape.asset_class).dispersion == "creditors")
     return _report(tape, assets, found + total_finding(figures), passes, frame=frame, totals=figures,
                    eligibility=result, **sections, toll_road=None)
 
@@ -87,8 +88,8 @@ _EMPTY_POOL = dict(weighted_averages=None, distributions={}, top_assets=(), all_
 """The pool sections of a report with no asset to describe (a toll road, or no positive balance)."""
 
 
-def _pool_sections(pool: pl.DataFrame, obligors: pl.DataFrame, has_groups: bool, progress: Progress | None
-                   ) -> dict:
+def _pool_sections(pool: pl.DataFrame, obligors: pl.DataFrame, has_groups: bool, progress: Progress | None,
+                   creditors: bool = False) -> dict:
     if pool.height == 0:
         return _EMPTY_POOL
     averages, tables = weighted_averages(pool), distributions(pool)
@@ -101,7 +102,7 @@ def _pool_sections(pool: pl.DataFrame, obligors: pl.DataFrame, has_groups: bool,
         concentration=conc.concentration(obligors, has_groups), important_providers=providers,
         important_provider_dishonest=any(p.dishonest for p in providers),
         affiliates=conc.affiliate_share(pool, obligors),
-        dispersion=conc.dispersion(obligors))
+        dispersion=conc.creditor_dispersion(pool) if creditors else conc.dispersion(obligors))
     _report_step(progress, "concentration")
     return sections
 

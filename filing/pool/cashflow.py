@@ -49,6 +49,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal
 import numpy as np
 import polars as pl
 
+from filing.assets import spec
 from filing.model.deal import AssetClass, Cashflow, Scenario, Tranche
 from filing.pool.parse import FREQUENCY_MONTHS
 from filing.pool.schema import ND_CODES
@@ -177,7 +178,7 @@ def project_cashflows(frame: pl.DataFrame, asset_class: AssetClass | str, cut_of
     currency, notes, assumptions = notes_in_pool_currency(
         tranches, _pool_currency(frame, pool_currency), cashflow.fx_to_pool, fx_rate)
     source: _Schedule | _TollHistory
-    if asset_class is AssetClass.toll_road_income:
+    if spec(asset_class).cashflow == "revenue":
         source = _toll_history(frame, concession_end)
         pool_end = _months_until(cut_off, concession_end) if concession_end else 0
     else:
@@ -333,7 +334,7 @@ def _schedule(frame: pl.DataFrame, asset_class: AssetClass, cut_off: date) -> _S
     last = _months_until(cut_off, maturity.max().item())
     month = np.maximum(np.searchsorted(_period_ends(cut_off, last), maturity), 1)
     rate = _numbers(frame, "interest_rate", missing=0.0)
-    if asset_class is AssetClass.trade_receivables:
+    if spec(asset_class).cashflow == "bullet":
         return _amortise(balance, rate / 12, np.ones_like(month), month, np.zeros_like(balance))
     every = _frequencies(frame)
     period_rate = rate * every / 12

@@ -26,6 +26,9 @@ AFFILIATE_DISCLOSURE = 0.10
 MIN_UNRELATED_OBLIGORS = 10
 MAX_SINGLE_OBLIGOR = 0.50
 """SSE No. 2 §3.2.3: at least 10 unrelated obligors and none above 50%."""
+MIN_CREDITORS = 10
+"""SSE No. 2 §3.2.3: supply-chain deals need at least 10 unrelated creditors instead (the caps on creditor
+concentration it adds were not found as figures, so none is applied)."""
 ASSET_TABLE_THRESHOLD = 0.01
 """SSE No. 1 §4.1.2: the top-20 table may be omitted when no asset exceeds 1% of the pool."""
 
@@ -101,8 +104,10 @@ class Dispersion:
     """Distinct unrelated obligors (or obligor groups, when given) outside the originator's affiliates."""
     min_unrelated_obligors: int
     max_obligor_share: float
-    max_allowed_share: float
+    max_allowed_share: float | None
     meets: bool
+    party: str = "obligors"
+    """Whose dispersion: ``obligors``, or ``creditors`` (the suppliers of a supply-chain pool)."""
 
 
 def obligors(pool: pl.DataFrame, dishonest: list[str]) -> pl.DataFrame:
@@ -194,6 +199,14 @@ def dispersion(table: pl.DataFrame) -> Dispersion:
                       unrelated >= MIN_UNRELATED_OBLIGORS and largest <= MAX_SINGLE_OBLIGOR)
 
 
+def creditor_dispersion(pool: pl.DataFrame) -> Dispersion:
+    """Distinct creditors (``creditor_id``; the tape says nothing of how they are related, so each counts as
+    unrelated) and the largest creditor's share; met on the count alone, as no cap figure was found."""
+    count, largest = aggregate(pool, pl.col("creditor_id").n_unique(),
+                               pl.col("balance").sum().over("creditor_id").max() / pl.col("balance").sum())
+    return Dispersion(count, MIN_CREDITORS, float(largest), None, count >= MIN_CREDITORS, "creditors")
+
+
 __all__ = ["TopAsset", "ObligorRow", "Concentration", "ImportantProvider", "AffiliateShare", "Dispersion",
            "obligors", "top_assets", "top_obligors", "concentration", "important_providers", "affiliate_share",
-           "dispersion", "ASSET_TABLE_THRESHOLD"]
+           "dispersion", "creditor_dispersion", "ASSET_TABLE_THRESHOLD"]

@@ -21,7 +21,7 @@ from filing.errors import InputError
 from filing.model.deal import AssetClass
 from filing.pool.checks import TapeFinding
 from filing.pool.parse import parse_columns
-from filing.pool.schema import ALIASES, SCHEMAS, header_is_percent, header_key
+from filing.pool.schema import ALIASES, SCHEMAS, accepted_headers, header_is_percent, header_key
 
 
 @dataclass(frozen=True)
@@ -322,8 +322,8 @@ def _map_headers(path: Path, headers: tuple[str, ...], asset_class: AssetClass, 
             columns[column] = header
     missing = [c for c in schema.required if c not in columns]
     if missing:
-        raise InputError.of(path, "tape.missing_columns", asset_class=asset_class.value, missing=", ".join(missing),
-                            found=(_shown(headers) or "(none)") + where, line=line)
+        raise InputError.of(path, "tape.missing_columns", asset_class=asset_class.value,
+                            missing=accepted_headers(missing), found=(_shown(headers) or "(none)") + where, line=line)
     return columns, tuple(unrecognised)
 
 

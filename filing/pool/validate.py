@@ -7,13 +7,12 @@ evaluate those once and test membership, which keeps a million-row tape to a few
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import polars as pl
 
-from filing.model.deal import AssetClass
+from filing.assets import spec
 from filing.pool.checks import RowCheck, TapeFinding, run_row_checks
 from filing.pool.read import Tape
 from filing.pool.schema import INDUSTRY_PATTERN
@@ -29,12 +28,13 @@ TOLERANCE = Decimal("0.01")
 
 def validate(tape: Tape, assets: Assets, tranches: Sequence[Tranche]) -> tuple[list[TapeFinding], pl.Series]:
     """Run the content checks; return findings and a mask of rows failing any blocker or warning check."""
-    frame = tape.frame
-    if tape.asset_class == AssetClass.toll_road_income:
-        findings, failing = run_row_checks(frame, _toll_checks(frame, assets.cut_off_date))
+    frame, kind = tape.frame, spec(tape.asset_class)
+    own = [RowCheck(c.code, c.column, c.failing, c.detail) for c in kind.row_checks(assets.cut_off_date)]
+    if kind.tape == "history":
+        findings, failing = run_row_checks(frame, own)
         findings += _missing_months(frame)
         return findings, failing
-    findings, failing = run_row_checks(frame, _pool_checks(frame, tape.codes, assets))
+    findings, failing = run_row_checks(frame, _pool_checks(frame, tape.codes, assets) + own)
     findings += _tranche_currency(assets.currency, tranches)
     return findings, failing
 
@@ -51,7 +51,8 @@ def _pool_checks(frame: pl.DataFrame, codes: dict[str, pl.Series], assets: Asset
         RowCheck("TAPE-29", "original_amount", pl.col("original_amount") < 0),
         RowCheck("TAPE-13", "maturity_date", pl.col("maturity_date") <= pl.col("origination_date")),
         RowCheck("TAPE-14", "asset_id", pl.lit(duplicated(frame.get_column("asset_id")))),
-        *_uscc_checks(distinct("obligor_uscc")),
+        *(check for column in frame.columns if column.endswith("_uscc")
+          for check in _uscc_checks(distinct(column), column)),
         RowCheck("TAPE-17", "region_code", pl.col("region_code").is_in(_bad_regions(distinct("region_code")))),
         RowCheck("TAPE-18", "industry_code", pl.col("industry_code").is_in(
             industries.filter(~industries.str.contains(INDUSTRY_PATTERN)).implode())),
@@ -66,22 +67,17 @@ def _pool_checks(frame: pl.DataFrame, codes: dict[str, pl.Series], assets: Asset
         RowCheck("TAPE-25", "obligor_id", pl.col("obligor_id").is_not_null()
                  & pl.col("obligor_id").hash().is_in(_conflicting_obligors(frame))),
     ]
-    if assets.asset_class == AssetClass.equipment_lease:
-        checks += [
-            RowCheck("TAPE-12", "installment_amount", pl.col("installment_amount") <= 0),
-            RowCheck("TAPE-29", "residual_value", pl.col("residual_value") < 0),
-            RowCheck("TAPE-32", "residual_value", pl.col("residual_value") > pl.col("original_amount")),
-        ]
     return checks
 
 
-def _uscc_checks(codes: pl.Series) -> list[RowCheck]:
+def _uscc_checks(codes: pl.Series, column: str) -> list[RowCheck]:
+    """TAPE-15 and TAPE-16 on a USCC column (every column named ``*_uscc``: the obligor's, a supplier's)."""
     status = uscc_status(codes)
     malformed = status.filter(~pl.col("well_formed")).get_column("uscc").implode()
     wrong_digit = status.filter(~pl.col("check_ok")).get_column("uscc").implode()
-    return [RowCheck("TAPE-15", "obligor_uscc", pl.col("obligor_uscc").is_in(malformed),
+    return [RowCheck("TAPE-15", column, pl.col(column).is_in(malformed),
                      "a USCC has 18 characters from 0-9 and A-Y without I, O, S, V, Z; positions 3-8 are digits"),
-            RowCheck("TAPE-16", "obligor_uscc", pl.col("obligor_uscc").is_in(wrong_digit))]
+            RowCheck("TAPE-16", column, pl.col(column).is_in(wrong_digit))]
 
 
 def _bad_regions(codes: pl.Series) -> pl.Series:
@@ -142,15 +138,6 @@ def _tranche_currency(currency: str, tranches: Sequence[Tranche]) -> list[TapeFi
         return []
     return [TapeFinding("TAPE-26", "currency", len(other), examples=tuple(other),
                         detail=f"assets are in {currency}; tranches {', '.join(other)}")]
-
-
-def _toll_checks(frame: pl.DataFrame, cut_off: date) -> list[RowCheck]:
-    return [
-        RowCheck("TAPE-29", "toll_revenue", pl.col("toll_revenue") < 0),
-        RowCheck("TAPE-29", "traffic_volume", pl.col("traffic_volume") < 0),
-        RowCheck("TAPE-30", "period", pl.col("period").is_duplicated() & pl.col("period").is_not_null()),
-        RowCheck("TAPE-21", "period", pl.col("period") > cut_off, f"the cut-off date is {cut_off.isoformat()}"),
-    ]
 
 
 def _missing_months(frame: pl.DataFrame) -> list[TapeFinding]:

@@ -3,7 +3,7 @@ hash, and the manifest's signer controls them.
 
 Why the signer's role matters: a valid signature only says some key signed the manifest. The token's admin or agent
 is the party that actually runs the token, so a manifest signed by that key is the filer's statement about that
-token; a manifest signed by anyone else is not. The contract check itself is the chain stage's (``check_contract``),
+token; a manifest signed by anyone else is not. The contract check itself is the chain stage's (``stages.contract``),
 run read-only against the addresses in the packet's deal, with the manifest hash to compare.
 """
 

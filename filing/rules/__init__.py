@@ -14,6 +14,7 @@ from filing.rules import (
     negative_list,
     notice42,
     overrides,
+    placeholders,
     review,
     tape,
 )
@@ -25,7 +26,7 @@ RULEBOOK_VERSION = "2026.12.1"
 @cache
 def rulebook() -> Rulebook:
     return Rulebook(RULEBOOK_VERSION, [guideline, notice42, negative_list, disclosure, hongkong, identifiers, tape,
-                                      chain, overrides, review, inputs])
+                                      chain, placeholders, overrides, review, inputs])
 
 
 __all__ = ["rulebook", "RULEBOOK_VERSION", "CheckReport", "Confidence", "Context", "Finding", "Rule", "Rulebook",

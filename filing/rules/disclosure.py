@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from filing.assets import spec
 from filing.rules.registry import Confidence, Context, Hit, Severity, hit, rule
 
 SSE_G1 = "SSE ABS Guideline No. 1 (上证发〔2022〕164号)"
@@ -80,7 +81,7 @@ def asset_term_covers_tokens(ctx: Context) -> Iterator[Hit]:
     the last payments without a source.
     Source: SSE Guideline No. 1 §3.7.1, official copy."""
     assets = ctx.deal.assets
-    if assets.asset_class != "toll_road_income":
+    if spec(assets.asset_class).term_end != "concession_end":  # the one income-right term the deal records
         return
     last = max(t.legal_maturity for t in ctx.deal.token.tranches)
     if assets.concession_end is None:
@@ -151,12 +152,12 @@ def pool_overview_available(ctx: Context) -> Iterator[Hit]:
     overview states; trade receivables usually bear no interest, so their rate is not required.
     Why: the offering circular must give total balance, count, weighted averages, obligors and concentration.
     Source: SSE Guideline No. 1 §4.1.2, official copy."""
-    averages = ctx.pool.weighted_averages
-    if ctx.pool.asset_class == "toll_road_income" or averages is None:
+    averages, kind = ctx.pool.weighted_averages, spec(ctx.pool.asset_class)
+    if kind.tape != "pool" or averages is None:
         return
     figures = [("remaining_term_months", "weighted-average remaining term", "加权平均剩余期限"),
                ("seasoning_months", "weighted-average seasoning", "加权平均账龄")]
-    if ctx.pool.asset_class == "equipment_lease":
+    if kind.rate_disclosed:
         figures.append(("interest_rate", "weighted-average interest rate", "加权平均利率"))
     for field, figure, figure_zh in figures:
         if getattr(averages, field) is None:
@@ -172,7 +173,7 @@ def distributions_available(ctx: Context) -> Iterator[Hit]:
     Why: the circular must show the distribution by balance, term, seasoning, obligor region and industry, and the
     related-party count and share.
     Source: SSE Guideline No. 1 §4.1.2, official copy."""
-    if ctx.pool.asset_class == "toll_road_income":
+    if spec(ctx.pool.asset_class).tape != "pool":
         return
     for table in ("region", "industry", "related_party"):
         rows = ctx.pool.distributions.get(table, ())
@@ -195,22 +196,32 @@ def top_twenty_required(ctx: Context) -> Iterator[Hit]:
         yield hit("assets.tape", asset=ctx.pool.top_assets[0].asset_id, share=ctx.pool.top_assets[0].share)
 
 
-@rule("CN-ABS-04", title="Receivables are dispersed: at least 10 unrelated obligors, none above 50%",
-      title_zh="应收账款分散度：至少10个无关联债务人且单一债务人不超过50%",
+@rule("CN-ABS-04", title="Receivables are dispersed: at least 10 unrelated obligors (supply chain: creditors), "
+                         "none above 50%",
+      title_zh="应收账款分散度：至少10个无关联债务人（供应链类为债权人）且单一债务人不超过50%",
       severity=Severity.warning, confidence=Confidence.official_copy, source=f"{SSE_G2} §3.2.3, {MIRROR}",
-      message="{unrelated} unrelated obligors and a largest obligor at {largest:.1%}, "
-              "with no guarantee or shortfall support",
-      message_zh="无关联债务人 {unrelated} 个，最大单一债务人占比 {largest:.1%}，且无担保或差额支付安排",
-      needs_pool=True)
+      message="{detail}", message_zh="{detail_zh}", needs_pool=True)
 def receivables_dispersed(ctx: Context) -> Iterator[Hit]:
     """What: a receivables pool has at least 10 unrelated obligors and none above 50% of the balance, unless a
-    guarantee or shortfall support is in place.
-    Why: the exchange admission standard requires this dispersion and allows the waiver only with credit support.
+    guarantee or shortfall support is in place; a supply-chain pool, whose obligor is the core enterprise, has at
+    least 10 creditors instead (the caps on creditor concentration were not found as figures, so none is tested).
+    Why: the exchange admission standard requires this dispersion and allows the obligor waiver only with credit
+    support.
     Source: SSE Guideline No. 2 §3.2.3, official copy."""
-    dispersion = ctx.pool.dispersion
+    dispersion, party = ctx.pool.dispersion, spec(ctx.deal.assets.asset_class).dispersion
     supported = any(e.kind in {"guarantee", "shortfall_support"} for e in ctx.deal.structure.credit_enhancement)
-    if ctx.deal.assets.asset_class == "trade_receivables" and dispersion and not dispersion.meets and not supported:
-        yield hit("assets.tape", unrelated=dispersion.unrelated_obligors, largest=dispersion.max_obligor_share)
+    if party is None or dispersion is None or dispersion.meets:
+        return
+    if party == "creditors":
+        yield hit("assets.tape", detail=f"{dispersion.unrelated_obligors} creditors, fewer than "
+                                        f"{dispersion.min_unrelated_obligors}",
+                  detail_zh=f"债权人 {dispersion.unrelated_obligors} 个，少于 {dispersion.min_unrelated_obligors} 个")
+    elif not supported:
+        yield hit("assets.tape",
+                  detail=f"{dispersion.unrelated_obligors} unrelated obligors and a largest obligor at "
+                         f"{dispersion.max_obligor_share:.1%}, with no guarantee or shortfall support",
+                  detail_zh=f"无关联债务人 {dispersion.unrelated_obligors} 个，最大单一债务人占比 "
+                            f"{dispersion.max_obligor_share:.1%}，且无担保或差额支付安排")
 
 
 @rule("CN-ABS-05", title="Originator-affiliate cash flow above 10% is specially disclosed",

@@ -225,6 +225,9 @@ def review(
                                                            "compare every file by hash")] = False,
     signer: Annotated[str | None, typer.Option("--signer", help="the address expected to have signed the manifest")]
     = None,
+    trusted_signers: Annotated[Path | None, typer.Option(
+        "--trusted-signers", help="file of trusted signer addresses, one a line (default: $FILING_TRUSTED_SIGNERS)")]
+    = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="write review.json, .html and .pdf here")]
     = None,
     fmt: FormatOption = Format.text,
@@ -237,7 +240,7 @@ def review(
     try:
         with term.progress() as progress:
             report = review_packet(packet, rpc=rpc, rebuild=rebuild, signer=signer,
-                                   progress=within(progress, "review"))
+                                   trusted_signers_file=trusted_signers, progress=within(progress, "review"))
     except InputError as error:
         term.input_failed(error, fmt)
     data = report.to_dict()

@@ -23,6 +23,7 @@ from filing.model.load import LoadedDeal, load_deal
 from filing.packet.data import DATA_FILES
 from filing.pool import PoolReport
 from filing.review.diff import Change, changes, records
+from filing.review.findings_check import compare_findings, compare_rules, current_rules
 from filing.review.integrity import Manifest, packet_file, read_json
 from filing.review.report import Check, Issue, check
 from filing.rules import CheckReport, Context, Finding, Severity, rulebook
@@ -167,32 +168,12 @@ def _check_findings(root: Path, loaded: LoadedDeal | None, pool: PoolReport | No
                                                                                         "findings report")]), report
     evidence.append(f"{DATA_FILES['findings']} records {len(recorded['findings'])} finding(s) under rulebook "
                     f"{recorded.get('rulebook_version')}")
-    issues = compare_findings(records(recorded, "findings"), [f.to_dict() for f in report.findings])
+    issues = compare_findings(records(recorded, "findings"), [f.to_dict() for f in report.findings]) + \
+        compare_rules(records(recorded, "rules"), current_rules())
     if recorded.get("not_evaluated") != report.not_evaluated:
         issues.append(Issue(DATA_FILES["findings"], f"rules not evaluated: recorded {recorded.get('not_evaluated')},"
                                                     f" re-run {report.not_evaluated}"))
     return check("findings", evidence, issues), report
-
-
-def _finding_key(finding: dict[str, Any]) -> tuple[str, str]:
-    return str(finding.get("rule")), str(finding.get("path"))
-
-
-def compare_findings(recorded: list[dict[str, Any]], current: list[dict[str, Any]]) -> list[Issue]:
-    """Findings added, removed or changed (severity, message, override), matched by rule and path."""
-    old = {_finding_key(f): f for f in recorded if isinstance(f, dict)}
-    new = {_finding_key(f): f for f in current}
-    issues = [Issue(path, f"finding {rule} {path}: added on re-run: {new[(rule, path)]['message']}")
-              for rule, path in sorted(new.keys() - old.keys())]
-    issues += [Issue(path, f"finding {rule} {path}: recorded but not found on re-run: "
-                           f"{old[(rule, path)].get('message')}")
-               for rule, path in sorted(old.keys() - new.keys())]
-    for key in sorted(old.keys() & new.keys()):
-        for field in ("severity", "message", "overridden"):
-            if old[key].get(field) != new[key][field]:
-                issues.append(Issue(key[1], f"finding {key[0]} {key[1]}: {field} recorded {_show(old[key].get(field))}"
-                                            f", re-run gives {_show(new[key][field])}"))
-    return issues
 
 
 def _check_rules(root: Path, report: CheckReport | None) -> Check:

@@ -17,9 +17,11 @@ from typing import Any
 from filing.packet.data import load_json
 from filing.packet.manifest import MANIFEST, SIGNATURE
 from filing.review.report import Check, Issue, check
+from filing.write import MARKER, marker_token
 
-UNLISTED_OK = frozenset({MANIFEST, SIGNATURE})
-"""The manifest cannot list itself, nor the signature made over it."""
+UNLISTED_OK = frozenset({MANIFEST, SIGNATURE, MARKER})
+"""The manifest cannot list itself, nor the signature made over it; the folder marker says only that ``filing``
+wrote the folder (its form is checked: it cannot carry anything else)."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,8 @@ def check_integrity(root: Path, manifest: Manifest | None, manifest_issues: list
     present = packet_files(root)
     issues += [Issue(name, "is in the packet but not listed in the manifest")
                for name in sorted(present - manifest.files.keys() - UNLISTED_OK)]
+    if MARKER in present and marker_token(root, "packet") is None:
+        issues.append(Issue(MARKER, "is not a filing output marker (one line: 'filing packet' and a token)"))
     issues += [Issue(name, "is a symbolic link or special file, not a regular file")
                for name in sorted(special_entries(root))]
     total = sum(e.size for e in manifest.files.values())

@@ -22,6 +22,7 @@ from filing.errors import InputError, Problem
 from filing.model.load import LoadedDeal, load_deal
 from filing.packet.data import DATA_FILES
 from filing.pool import PoolReport
+from filing.pool.limits import check_tape_limits
 from filing.review.diff import Change, changes, records
 from filing.review.findings_check import compare_findings, compare_rules, current_rules
 from filing.review.integrity import Manifest, packet_file, read_json
@@ -143,6 +144,7 @@ def _check_pool(root: Path, loaded: LoadedDeal | None) -> tuple[Check, PoolRepor
 def _analyse_packet_tape(loaded: LoadedDeal, tape: Path) -> PoolReport:
     """The pool stage as the packet builder runs it (analysis, then cash flows), on the packet's tape with the
     columns the stage itself added removed first."""
+    check_tape_limits(tape, "parquet")
     try:
         frame = pl.read_parquet(tape)
     except (pl.exceptions.PolarsError, OSError, ValueError) as error:
@@ -152,7 +154,7 @@ def _analyse_packet_tape(loaded: LoadedDeal, tape: Path) -> PoolReport:
         frame.drop([c for c in ANALYSIS_COLUMNS if c in frame.columns]).write_parquet(copy)
         assets = loaded.deal.assets.model_copy(update={"tape": str(copy), "tape_sheet": None})
         deal = loaded.deal.model_copy(update={"assets": assets})
-        return analyse(LoadedDeal(deal, loaded.source))
+        return analyse(LoadedDeal(deal, loaded.source, allow_outside_tape=True))  # our own copy, in a temp folder
 
 
 def _check_findings(root: Path, loaded: LoadedDeal | None, pool: PoolReport | None

@@ -31,9 +31,10 @@ def _terminal(context: typer.Context) -> Terminal:
     return context.find_object(Terminal) or Terminal()
 
 
-def _load(term: Terminal, path: Path, fmt: Format) -> filing.LoadedDeal:
+def _load(term: Terminal, path: Path, fmt: Format, context: typer.Context) -> filing.LoadedDeal:
+    allow = bool(context.find_root().meta.get("allow_outside_tape"))
     try:
-        return filing.load_deal(path)
+        return filing.load_deal(path, allow_outside_tape=allow)
     except InputError as error:
         term.input_failed(error, fmt)
 
@@ -51,7 +52,7 @@ def _analyse(term: Terminal, loaded: filing.LoadedDeal, fmt: Format) -> filing.P
 def check(context: typer.Context, deal: DealArgument, fmt: FormatOption = Format.text) -> None:
     """Check a deal against the rulebook (and its tape's pool analytics): blockers, warnings and citations."""
     term = _terminal(context)
-    loaded = _load(term, deal, fmt)
+    loaded = _load(term, deal, fmt, context)
     report = filing.check_deal(loaded, _analyse(term, loaded, fmt))
     if fmt is Format.json:
         print_json(report.to_dict() | {"deal": loaded.deal.deal_id, "deal_sha256": loaded.sha256()})
@@ -64,7 +65,7 @@ def check(context: typer.Context, deal: DealArgument, fmt: FormatOption = Format
 def pool(context: typer.Context, deal: DealArgument, fmt: FormatOption = Format.text) -> None:
     """Analyse the deal's data tape: checks, statistics, concentration, cash flows and stress."""
     term = _terminal(context)
-    loaded = _load(term, deal, fmt)
+    loaded = _load(term, deal, fmt, context)
     analysed = _analyse(term, loaded, fmt)
     report = filing.check_pool(loaded, analysed)
     if fmt is Format.json:
@@ -161,7 +162,7 @@ def contract_check(
     from filing.chain import ChainError, check_contract
 
     term = _terminal(context)
-    loaded = _load(term, deal, fmt)
+    loaded = _load(term, deal, fmt, context)
     try:
         with term.progress() as progress:
             report = check_contract(loaded, rpc=rpc, addresses=address or None, fork=fork,
@@ -193,7 +194,7 @@ def contract_deploy(
     from filing.chain import ChainError, Reverted, deploy_contracts
 
     term = _terminal(context)
-    loaded = _load(term, deal, fmt)
+    loaded = _load(term, deal, fmt, context)
     try:
         deployed = deploy_contracts(loaded, rpc, key_file, manifest_sha256=manifest_sha256, agent=agent)
     except InputError as error:
@@ -300,7 +301,7 @@ def build(
     from filing.packet import PacketError, build_packet
 
     term = _terminal(context)
-    loaded = _load(term, deal, fmt)
+    loaded = _load(term, deal, fmt, context)
     try:
         with term.progress() as progress:
             result = build_packet(loaded, output, langs=tuple(code.strip() for code in lang.split(",") if code.strip()),
@@ -347,6 +348,9 @@ def main(
                                       help="language of messages: en or zh")] = "en",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress and no 'wrote' lines: only errors and "
                                                                   "the verdict (or the JSON)")] = False,
+    allow_outside_tape: Annotated[bool, typer.Option("--allow-outside-tape", envvar="FILING_ALLOW_OUTSIDE_TAPE",
+                                                     help="let assets.tape lie outside the deal's folder")] = False,
 ) -> None:
     """Check, analyse and build the CSRC filing of a tokenized ABS deal."""
+    context.meta["allow_outside_tape"] = allow_outside_tape
     context.obj = Terminal(lang, quiet)  # type: ignore[arg-type]  # _language made it "en" or "zh"

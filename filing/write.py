@@ -219,9 +219,24 @@ def _staging(target: Path, create: Callable[[str, Path], str]) -> Iterator[Path]
         _remove(path)
 
 
+@contextmanager
+def scratch_folder(prefix: str) -> Iterator[Path]:
+    """A new folder in the system's temporary folder, locked while its user lives and removed afterwards; folders
+    of the same prefix that no living process holds (left by a killed run) are removed first."""
+    root = Path(tempfile.gettempdir())
+    _sweep_prefix(root, prefix)
+    with _staging(root / prefix, lambda _prefix, _target: tempfile.mkdtemp(prefix=prefix, dir=root)) as path:
+        yield path
+
+
 def _sweep(target: Path) -> None:
     """Remove the staging paths beside ``target`` that no living writer holds."""
-    for path in target.parent.glob(glob.escape(f".{target.name}.tmp-") + "*"):
+    _sweep_prefix(target.parent, f".{target.name}.tmp-")
+
+
+def _sweep_prefix(folder: Path, prefix: str) -> None:
+    """Remove the paths in ``folder`` starting with ``prefix`` that no living process holds locked."""
+    for path in folder.glob(glob.escape(prefix) + "*"):
         try:
             lock = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
         except OSError:

@@ -19,6 +19,8 @@ from filing.packet.manifest import MANIFEST, SIGNATURE
 from filing.review.report import Check, Issue, check
 from filing.write import MARKER, marker_token
 
+MAX_JSON_BYTES = 256 << 20
+"""A packet's largest JSON file (the pool report of a million-row tape) is tens of megabytes."""
 UNLISTED_OK = frozenset({MANIFEST, SIGNATURE, MARKER})
 """The manifest cannot list itself, nor the signature made over it; the folder marker says only that ``filing``
 wrote the folder (its form is checked: it cannot carry anything else)."""
@@ -59,6 +61,10 @@ def read_json(root: Path, name: str) -> tuple[Any, Issue | None]:
     if path is None:
         exists = (root / name).exists() or (root / name).is_symlink()
         return None, Issue(name, "is a link or special file, not read") if exists else None
+    size = path.stat().st_size
+    if size > MAX_JSON_BYTES:
+        return None, Issue(name, f"is {size:,} bytes; a packet's JSON file is read only up to {MAX_JSON_BYTES:,} "
+                                 "(parsed, it would cost several times that in memory)")
     try:
         return load_json(path.read_bytes()), None
     except (ValueError, UnicodeDecodeError) as error:
@@ -70,6 +76,8 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Issue]]:
     path = packet_file(root, MANIFEST)
     if path is None:
         return None, [Issue(MANIFEST, "is a symbolic link, not a file of the packet")]
+    if path.stat().st_size > MAX_JSON_BYTES:
+        return None, [Issue(MANIFEST, f"is larger than {MAX_JSON_BYTES:,} bytes, far beyond any packet's manifest")]
     raw = path.read_bytes()
     try:
         data = load_json(raw)

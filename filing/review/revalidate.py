@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from filing.review.findings_check import compare_findings, compare_rules, curren
 from filing.review.integrity import Manifest, packet_file, read_json
 from filing.review.report import Check, Issue, check
 from filing.rules import CheckReport, Context, Finding, Severity, rulebook
+from filing.write import scratch_folder
 
 ANALYSIS_COLUMNS = ("row", "passes_checks", "eligible")
 """Columns the pool stage adds to the tape it stores; they are its output, not the tape's content."""
@@ -149,7 +149,7 @@ def _analyse_packet_tape(loaded: LoadedDeal, tape: Path) -> PoolReport:
         frame = pl.read_parquet(tape)
     except (pl.exceptions.PolarsError, OSError, ValueError) as error:
         raise InputError.single(tape, f"not a readable Parquet tape: {str(error).splitlines()[0]}") from None
-    with tempfile.TemporaryDirectory(prefix="filing-review-tape-") as folder:
+    with scratch_folder("filing-review-tape-") as folder:
         copy = Path(folder) / "tape.parquet"
         frame.drop([c for c in ANALYSIS_COLUMNS if c in frame.columns]).write_parquet(copy)
         assets = loaded.deal.assets.model_copy(update={"tape": str(copy), "tape_sheet": None})

@@ -5,16 +5,15 @@ sanitises names; it does not refuse them, does not see symlink entries or duplic
 an entry expands to. Here every entry is judged from the central directory first (names, types, declared sizes,
 ratios, count) and from its byte layout (``zipform``: both views of every entry agree, no byte belongs to none); only
 a zip with no problem is extracted, into a fresh temporary folder that is removed afterwards,
-and each write is bounded again by the bytes actually inflated, since a declared size may lie.
+and each write is bounded again by the bytes actually inflated, since a declared size may lie. The temporary folder is
+locked while the review runs; one left by a killed review is removed by the next.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
 import stat
-import tempfile
 import unicodedata
 import zipfile
 import zlib
@@ -26,6 +25,7 @@ from pathlib import Path, PurePosixPath
 from filing.errors import InputError, Problem
 from filing.packet.manifest import MANIFEST
 from filing.review.zipform import layout_problems
+from filing.write import scratch_folder
 
 CHUNK = 1 << 20
 
@@ -70,13 +70,10 @@ def opened_packet(path: Path, limits: ZipLimits = DEFAULT_LIMITS) -> Iterator[Pa
         if layout:
             raise InputError([Problem(str(path), message) for message in layout])
         entries = checked_entries(archive, path, limits)
-        target = Path(tempfile.mkdtemp(prefix="filing-review-"))
-        try:
+        with scratch_folder("filing-review-") as target:
             for entry in entries:
                 _extract(archive, entry, target, path, limits)
             yield packet_root(target, path)
-        finally:
-            shutil.rmtree(target, ignore_errors=True)
 
 
 def checked_entries(archive: zipfile.ZipFile, source: Path, limits: ZipLimits) -> list[zipfile.ZipInfo]:

@@ -15,7 +15,7 @@ from filing import i18n, scaffold
 from filing.errors import InputError
 from filing.pool.summary import pool_summary
 from filing.progress import within
-from filing.terminal import Format, Terminal, print_json
+from filing.terminal import Format, Terminal, print_json, visible
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
                   help="Check, analyse and build the CSRC filing of a tokenized ABS deal.")
@@ -72,7 +72,7 @@ def pool(context: typer.Context, deal: DealArgument, fmt: FormatOption = Format.
         print_json(report.to_dict() | {"pool": analysed.to_dict()})
     else:
         for line in pool_summary(analysed):
-            term.detail(escape(line))
+            term.detail(escape(visible(line)))
         term.check_report(report, i18n.text("cli.pool_title", term.lang, deal=loaded.deal.deal_id))
     raise typer.Exit(0 if report.ok else 1)
 

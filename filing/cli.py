@@ -19,7 +19,7 @@ from filing.assets import SPECS
 from filing.errors import InputError
 from filing.pool.summary import pool_summary
 from filing.progress import within
-from filing.terminal import Format, Terminal, print_json
+from filing.terminal import Format, Terminal, print_json, visible
 
 GLOBAL_OPTIONS = ("lang", "quiet")
 """The global options that may also follow the command (``filing check deal.yaml -q``)."""
@@ -125,6 +125,11 @@ def exits(packet: tuple[str, str] = ("deal", "packet.documents_failed"), unusabl
     return decorate
 
 
+def _outside_tape(context: typer.Context) -> bool:
+    """The global --allow-outside-tape: a deal's tape may lie outside its folder."""
+    return bool(context.find_root().meta.get("allow_outside_tape"))
+
+
 def _analyse(term: Terminal, loaded: filing.LoadedDeal) -> filing.PoolReport:
     """The pool stage, with its progress bar."""
     with term.progress() as progress:
@@ -140,7 +145,7 @@ def check(context: typer.Context, deal: DealArgument,
     """Check a deal against the rulebook: its tape's pool analytics and the reference token's scenario suite on the
     embedded chain included, the same verdict `filing build` and `filing review` state."""
     term = _terminal(context)
-    loaded = stages.load(deal)
+    loaded = stages.load(deal, allow_outside_tape=_outside_tape(context))
     pool = _analyse(term, loaded)
     evidence = None
     if not no_chain:
@@ -159,14 +164,14 @@ def check(context: typer.Context, deal: DealArgument,
 def pool(context: typer.Context, deal: DealArgument, fmt: FormatOption = Format.text) -> None:
     """Analyse the deal's data tape: checks, statistics, concentration, cash flows and stress."""
     term = _terminal(context)
-    loaded = stages.load(deal)
+    loaded = stages.load(deal, allow_outside_tape=_outside_tape(context))
     analysed = _analyse(term, loaded)
     report = stages.check_pool(loaded.deal, analysed)
     if fmt is Format.json:
         print_json(report.to_dict() | {"pool": analysed.to_dict()})
     else:
         for line in pool_summary(analysed):
-            term.detail(escape(line))
+            term.detail(escape(visible(line)))
         term.check_report(report, i18n.text("cli.pool_title", term.lang, deal=loaded.deal.deal_id))
     raise typer.Exit(0 if report.ok else 1)
 
@@ -252,7 +257,7 @@ def contract_check(
     """Without --rpc: deploy the reference token from the deal on the embedded chain and run the scenario suite.
     With --rpc: check the deployed tokens read-only; with --fork as well: run the full suite on an anvil fork."""
     term = _terminal(context)
-    loaded = stages.load(deal)
+    loaded = stages.load(deal, allow_outside_tape=_outside_tape(context))
     with term.progress() as progress:
         report = stages.contract(loaded, rpc=rpc, addresses=address or None, fork=fork,
                                  manifest_sha256=manifest_sha256, agent=agent, progress=within(progress, "chain"))
@@ -280,7 +285,7 @@ def contract_deploy(
     from filing.chain import deploy_contracts
 
     term = _terminal(context)
-    loaded = stages.load(deal)
+    loaded = stages.load(deal, allow_outside_tape=_outside_tape(context))
     deployed = deploy_contracts(loaded, rpc, key_file, manifest_sha256=manifest_sha256, agent=agent)
     if fmt is Format.json:
         print_json({"ok": True, "findings": [], "deal": loaded.deal.deal_id,
@@ -306,6 +311,9 @@ def review(
                                                            "compare every file by hash")] = False,
     signer: Annotated[str | None, typer.Option("--signer", help="the address expected to have signed the manifest")]
     = None,
+    trusted_signers: Annotated[Path | None, typer.Option(
+        "--trusted-signers", help="file of trusted signer addresses, one a line (default: $FILING_TRUSTED_SIGNERS)")]
+    = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="write review.json, .html and .pdf here")]
     = None,
     fmt: FormatOption = Format.text,
@@ -315,7 +323,8 @@ def review(
 
     term = _terminal(context)
     with term.progress() as progress:
-        report = review_packet(packet, rpc=rpc, rebuild=rebuild, signer=signer, progress=within(progress, "review"))
+        report = review_packet(packet, rpc=rpc, rebuild=rebuild, signer=signer,
+                               trusted_signers_file=trusted_signers, progress=within(progress, "review"))
     data = report.to_dict()
     if output is not None:
         from filing.review.output import write_review
@@ -373,7 +382,7 @@ def build(
     if lang is not None:
         term.warning(term.t("cli.build_lang_deprecated"))
     languages = doc_lang or lang or "zh,en"
-    loaded = stages.load(deal)
+    loaded = stages.load(deal, allow_outside_tape=_outside_tape(context))
     with term.progress() as progress:
         result = stages.build(loaded, output, langs=tuple(c.strip() for c in languages.split(",") if c.strip()),
                               sign_key_file=sign_key_file, draft=draft, zip=zip_, templates=templates, pdf_a=pdf_a,
@@ -414,6 +423,9 @@ def main(
                                       help="language of messages: en or zh")] = "en",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress and no 'wrote' lines: only errors and "
                                                                   "the verdict (or the JSON)")] = False,
+    allow_outside_tape: Annotated[bool, typer.Option("--allow-outside-tape", envvar="FILING_ALLOW_OUTSIDE_TAPE",
+                                                     help="let assets.tape lie outside the deal's folder")] = False,
 ) -> None:
     """Check, analyse and build the CSRC filing of a tokenized ABS deal."""
+    context.meta["allow_outside_tape"] = allow_outside_tape
     context.obj = Terminal(lang, quiet)  # type: ignore[arg-type]  # _language made it "en" or "zh"

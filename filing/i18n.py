@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from ruamel.yaml import YAML
 
+from filing.placeholders import fill
 from filing.resources import templates_dir
 
 Lang = Literal["en", "zh"]
@@ -41,7 +42,7 @@ def pick(lang: str, en: str, zh: str | None) -> str:
 def text(key: str, lang: str = "en", **params: Any) -> str:
     """The catalogue's message ``key`` in ``lang`` with its placeholders filled."""
     entry = catalogue()[key]
-    return pick(lang, entry["en"], entry.get("zh")).format(**params)
+    return fill(pick(lang, entry["en"], entry.get("zh")), params)
 
 
 def hint(key: str, lang: str = "en", **params: Any) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,9 +33,10 @@ __all__ = ["load", "analyse", "chain", "check", "check_pool", "contract", "judge
            "packet_data", "with_cashflows"]
 
 
-def load(path: str | Path) -> LoadedDeal:
-    """The deal file, validated; InputError names the file, line, column and field of every problem."""
-    return load_deal(path)
+def load(path: str | Path, *, allow_outside_tape: bool = False) -> LoadedDeal:
+    """The deal file, validated; InputError names the file, line, column and field of every problem. The tape must
+    lie inside the deal's folder unless `allow_outside_tape`."""
+    return load_deal(path, allow_outside_tape=allow_outside_tape)
 
 
 def analyse(loaded: LoadedDeal, progress: Progress | None = None) -> PoolReport:
@@ -113,8 +115,8 @@ def assemble(loaded: LoadedDeal, progress: Progress | None = None) -> PacketData
 
 def packet_data(loaded: LoadedDeal, pool: PoolReport, evidence: ChainEvidence | None) -> PacketData:
     """The packet's data from stages already run: the verdict over pool and chain evidence, both kept."""
-    rules = tuple({key: value for key, value in rule.explain().items() if key != "text"} for rule in rulebook().rules)
-    return PacketData(deal_json=loaded.canonical_json(), verdict=check(loaded.deal, pool, evidence), rules=rules,
+    return PacketData(deal_json=loaded.canonical_json(), verdict=check(loaded.deal, pool, evidence),
+                      rules=tuple(rulebook().facts()),
                       pool=json.loads(json.dumps(pool.to_dict(), default=str)),
                       contract=judge_chain(loaded.deal, evidence) if evidence else None,
                       tape_parquet=tape_parquet(pool))
@@ -126,5 +128,10 @@ def build(loaded: LoadedDeal, out_dir: str | Path, *, progress: Progress | None 
     arguments are judged before the pool, the chain suite and the documents take their minutes."""
     from filing.packet.build import build_from_data, precheck
 
+    start = time.perf_counter()
     precheck(out_dir, **options)
-    return build_from_data(assemble(loaded, progress), out_dir, progress=progress, **options)
+    data = assemble(loaded, progress)
+    assembled = time.perf_counter()
+    result = build_from_data(data, out_dir, progress=progress, **options)
+    result.timings.update(assemble=assembled - start, total=time.perf_counter() - start)
+    return result

@@ -8,6 +8,7 @@ every word from the message catalogue, so one switch (`--lang zh`) changes them 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ from typing import Any, NoReturn
 import typer
 from rich.cells import cell_len
 from rich.console import Console, RenderableType
-from rich.markup import escape
+from rich.markup import escape as escape_markup
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
 from rich.progress import Progress as ProgressBar
 from rich.table import Table
@@ -28,6 +29,24 @@ from filing import i18n
 from filing.errors import InputError, Problem
 from filing.findings import Severity, Verdict
 from filing.progress import Progress
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""Characters a terminal acts on instead of showing (escape sequences, line moves, C1 controls such as CSI) and the
+bidirectional controls that reorder what is shown: text from a packet or a deal must not steer the terminal."""
+
+
+_JSON_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""The controls ``json.dumps`` leaves raw (it escapes only C0): escaped too, so the JSON stays one safe object."""
+
+
+def visible(text: object) -> str:
+    """``text`` with every control character written as a ``\\xNN`` or ``\\uNNNN`` escape."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 256 else f"\\u{ord(m[0]):04x}", str(text))
+
+
+def escape(text: object) -> str:
+    """Untrusted text for rich: control characters made visible, then markup escaped."""
+    return escape_markup(visible(text))
 
 
 class Format(StrEnum):
@@ -43,7 +62,8 @@ VERDICTS = {"PASS": ("bold green", "cli.pass"), "PASS WITH WARNINGS": ("bold yel
 
 def print_json(data: dict[str, Any]) -> None:
     """Exactly one JSON object on stdout, whatever the language: programs read the same keys."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write(_JSON_RAW.sub(lambda m: f"\\u{ord(m[0]):04x}", text) + "\n")
 
 
 def _input_finding(problem: Problem) -> dict[str, Any]:
@@ -191,7 +211,7 @@ class Terminal:
         for item in data["checks"]:
             status, label = item["status"], self.t(f"cli.status.{item['status']}")
             label += " " * (4 - cell_len(label))  # Chinese characters take two cells each
-            self.detail(f"[{STATUS_STYLE[status]}]{label}[/] [bold]{item['name']}[/]")
+            self.detail(f"[{STATUS_STYLE[status]}]{label}[/] [bold]{escape(item['name'])}[/]")
             for line in item["evidence"]:
                 self.detail(" " * 7 + f"[dim]{escape(line)}[/]")
             for issue in item["issues"]:
@@ -200,8 +220,8 @@ class Terminal:
         if rules:
             self.detail("\n" + self.t("cli.findings", count=len(rules)))
         for finding in rules:
-            self.detail(f"  {self.severity(finding['severity'])} {finding['rule']} [cyan]{escape(finding['path'])}[/] "
-                        f"{self.say(finding['message'], finding.get('message_zh'))}")
+            self.detail(f"  {self.severity(finding['severity'])} {escape(finding['rule'])} "
+                        f"[cyan]{escape(finding['path'])}[/] {self.say(finding['message'], finding.get('message_zh'))}")
         failed = sum(1 for c in data["checks"] if c["status"] == "fail")
         warned = sum(1 for c in data["checks"] if c["status"] == "warn")
         style, verdict = VERDICTS[data["verdict"]]
@@ -224,14 +244,14 @@ class Terminal:
                 self.out.print(f"\n[bold]{self.t(f'cli.diff.{key}')}[/] ({len(data[key])})")
             for finding in data[key]:
                 message = self.say(str(finding.get("message")), finding.get("message_zh"))
-                self.out.print(f"  {finding.get('severity')} {finding.get('rule')} "
+                self.out.print(f"  {escape(finding.get('severity'))} {escape(finding.get('rule'))} "
                                f"[cyan]{escape(str(finding.get('path')))}[/] {message}")
         self.out.print("\n" + self.t("cli.no_differences") if empty else "")
 
     def build(self, result: Any) -> None:
         """The blockers and parity differences, then the packet's verdict line."""
         for finding in result.verdict.blockers:
-            self.detail(f"{self.severity('blocker')} {finding.rule} {escape(finding.path)}: "
+            self.detail(f"{self.severity('blocker')} {escape(finding.rule)} {escape(finding.path)}: "
                         f"{self.say(finding.message, finding.message_zh)}")
         for issue in result.parity:
             self.detail(f"[yellow]{self.t('cli.parity')}[/] {escape(str(issue))}")
@@ -246,4 +266,4 @@ class Terminal:
                        + (", " + escape(str(result.zip_path)) if result.zip_path else ""))
 
 
-__all__ = ["Format", "Terminal", "print_json"]
+__all__ = ["Format", "Terminal", "escape", "print_json", "visible"]

@@ -69,19 +69,22 @@ def _drive(report: Path, output: Path, command: list[str], *options: str) -> Dri
 
 
 def _stand_in_packet(folder: Path) -> None:
-    """An earlier packet as the build sees one (a folder with a manifest), small enough to tell from the new one."""
+    """An earlier packet as the build sees one (a folder with filing's marker and a manifest), small enough to tell
+    from the new one."""
     content = b"<!DOCTYPE html><title>an earlier packet</title>"
     (folder / "documents").mkdir(parents=True)
     (folder / "documents" / "00-index.html").write_bytes(content)
     entry = {"path": "documents/00-index.html", "size": len(content), "sha256": hashlib.sha256(content).hexdigest()}
     (folder / MANIFEST).write_text(json.dumps({"files": [entry]}))
+    (folder / write.MARKER).write_text(f"filing packet {'0' * 32}\n")
 
 
 def _complete(folder: Path) -> bool:
     """Every file the manifest lists is there with its size and SHA-256, and nothing else is."""
     manifest = json.loads((folder / MANIFEST).read_text())
     listed = {entry["path"]: entry for entry in manifest["files"]}
-    present = {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()} - {MANIFEST, SIGNATURE}
+    present = {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()} - {MANIFEST, SIGNATURE,
+                                                                                         write.MARKER}
     if present != set(listed):
         return False
     contents = {path: (folder / path).read_bytes() for path in present}
@@ -172,7 +175,7 @@ def test_a_review_killed_at_any_write_step_leaves_the_old_report_or_the_new(buil
     assert exchange or driven.gap
     assert driven.rows[-1] == {"exit": 0}
     assert [p.name for p in output.parent.iterdir()] == ["review"]
-    assert sorted(p.name for p in output.iterdir()) == sorted(REVIEW_FILES)
+    assert sorted(p.name for p in output.iterdir()) == sorted([*REVIEW_FILES, write.MARKER])
     assert json.loads((output / "review.json").read_text())["verdict"].startswith("PASS")
 
 

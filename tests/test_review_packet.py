@@ -129,11 +129,15 @@ def test_untouched_packet_passes_with_rebuild(packet: Built) -> None:
     assert report.ok
 
 
-def test_without_an_expected_signer_the_signature_only_warns(packet: Built) -> None:
+def test_without_a_trusted_signer_the_review_fails_and_a_trusted_signers_file_pins_one(packet: Built,
+                                                                                      tmp_path: Path) -> None:
     report = review_packet(packet.folder)
     signature = next(c for c in report.checks if c.name == "signature")
-    assert signature.status is Status.warning and FILER in signature.issues[0].message
-    assert report.verdict is Verdict.warnings
+    assert signature.status is Status.failed and FILER in signature.issues[0].message
+    assert not report.ok
+    trusted = tmp_path / "trusted-signers.txt"
+    trusted.write_text(f"# the filer's signing key\n{FILER.lower()}  # lower case is accepted here\n")
+    assert review_packet(packet.folder, trusted_signers_file=trusted).ok
 
 
 # -- tampering --------------------------------------------------------------------------------------------------

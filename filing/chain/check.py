@@ -8,6 +8,7 @@ node and the full suite runs as the token's agent (found in the role logs unless
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +18,11 @@ from filing.chain.adapters import TokenAdapter, adapter_for
 from filing.chain.artifacts import Artifact
 from filing.chain.connect import ChainError, Reverted, embedded_chain, is_embedded, load_key, rpc_chain
 from filing.chain.crosscheck import config_checks, document_check
-from filing.chain.deploy import DeployedTranche, deploy_deal, tranche_terms
+from filing.chain.deploy import DeployedTranche, deploy_deal, maturity_timestamp, tranche_terms
 from filing.chain.node import anvil, impersonate
 from filing.chain.report import ChainEvidence, TrancheReport
 from filing.chain.scenarios import Actors, ScenarioResult, read_only_suite, run_suite, synthetic_wallet
-from filing.errors import InputError
+from filing.errors import InputError, Problem
 from filing.model.deal import Deal
 from filing.model.load import LoadedDeal
 from filing.progress import Progress, advance
@@ -116,6 +117,19 @@ def _addresses(loaded: LoadedDeal, addresses: list[str] | None) -> list[str]:
     return [Web3.to_checksum_address(str(t.address)) for t in tranches]
 
 
+def _refuse_past_maturity(loaded: LoadedDeal) -> None:
+    """The reference token refuses a maturity in the past (its constructor reverts), so a deal whose legal maturity
+    has passed cannot be deployed: said as a located input error, not as a failed transaction."""
+    now = int(time.time())
+    problems = [Problem(str(loaded.source), f"the legal maturity {tranche.legal_maturity} is past: the reference "
+                                            "token cannot be deployed with a maturity before today (UTC)",
+                        path=f"token.tranches[{index}].legal_maturity")
+                for index, tranche in enumerate(loaded.deal.token.tranches)
+                if maturity_timestamp(tranche.legal_maturity) <= now]
+    if problems:
+        raise InputError(problems)
+
+
 def probe_contract(loaded: LoadedDeal, rpc: str | None = None, addresses: list[str] | None = None,
                    fork: bool = False, manifest_sha256: str | None = None,
                    agent: str | None = None, progress: Progress | None = None) -> ChainEvidence:
@@ -124,6 +138,7 @@ def probe_contract(loaded: LoadedDeal, rpc: str | None = None, addresses: list[s
     if rpc is None:
         if fork or addresses:
             raise InputError.single(loaded.source, "--fork and --address need --rpc")
+        _refuse_past_maturity(loaded)
         return probe_embedded(loaded.deal, manifest_sha256=manifest_sha256, progress=progress)
     tokens = _addresses(loaded, addresses)
     upstream = rpc_chain(rpc)

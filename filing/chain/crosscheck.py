@@ -18,7 +18,13 @@ DAY = 86_400
 
 
 def _iso(ts: int | None) -> str | None:
-    return None if ts is None else datetime.fromtimestamp(ts, UTC).isoformat().replace("+00:00", "Z")
+    """Unix seconds as ISO time; a uint64 past what a datetime holds (year 9999) is shown as its number."""
+    if ts is None:
+        return None
+    try:
+        return datetime.fromtimestamp(ts, UTC).isoformat().replace("+00:00", "Z")
+    except (ValueError, OverflowError, OSError):
+        return f"{ts} s after 1970 (past 9999-12-31)"
 
 
 def config_checks(adapter: TokenAdapter, terms: TokenTerms) -> list[ConfigCheck]:

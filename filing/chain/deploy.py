@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 
 from web3 import Web3
 
@@ -20,6 +20,8 @@ from filing.model.deal import Deal, Tranche
 from filing.model.jurisdictions import MAINLAND, numeric_code
 
 MAINLAND_NUMERIC = 156
+EPOCH = date(1970, 1, 1)
+DAY_SECONDS = 86_400
 EMBEDDED_DEPLOY_GAS = 8_000_000
 """A fixed limit for deploying on the embedded chain (the reference token uses about 3.1 million): eth-tester's
 estimate runs the constructor a dozen times over, 0.4 s a token, and gas there costs nothing. A node estimates."""
@@ -64,7 +66,7 @@ class DeployedTranche:
 def maturity_timestamp(day: date) -> int:
     """The first second after `day` (UTC): the token refuses transfers at `timestamp >= maturity`, so this keeps the
     whole legal-maturity day open and closes the token at its end."""
-    return int(datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=UTC).timestamp())
+    return ((day - EPOCH).days + 1) * DAY_SECONDS  # day arithmetic: 9999-12-31 + 1 day is no datetime
 
 
 def deal_jurisdictions(deal: Deal) -> tuple[tuple[int, ...], tuple[int, ...]]:

@@ -8,11 +8,13 @@ and documents name; everything else is grouped the way a filing report is read.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import Field, StrictBool, field_validator, model_validator
+from pydantic import Field, StrictBool, ValidationInfo, field_validator, model_validator
 
 from filing.assets import AssetClass
+from filing.errors import Invalid
 from filing.model.types import (
     ISIN,
     LEI,
@@ -29,6 +31,8 @@ from filing.model.types import (
 )
 
 SCHEMA_VERSION = "1.0"
+MAX_UINT256 = Decimal(2) ** 256
+"""A token's cap in base units must stay below this: the contract stores it as a uint256."""
 
 
 class Attestation(Strict):
@@ -233,6 +237,8 @@ class Tranche(Strict):
     name_zh: Name
     seniority: Annotated[int, Field(ge=1, le=20)]
     """1 is paid first."""
+    decimals: Annotated[int, Field(ge=0, le=18)] = 6
+    """Declared before `principal`, whose validator needs it."""
     principal: Amount
     currency: Currency
     coupon_rate: Rate
@@ -240,12 +246,28 @@ class Tranche(Strict):
     legal_maturity: date
     expected_maturity: date | None = None
     symbol: Annotated[str, Field(pattern=r"^[A-Z0-9-]{1,11}$")]
-    decimals: Annotated[int, Field(ge=0, le=18)] = 6
     isin: ISIN | None = None
     address: EvmAddress | None = None
     """Deployed token address, once deployed."""
     holder_is_originator_affiliate: StrictBool = False
     rating: Name | None = None
+
+    @field_validator("principal")
+    @classmethod
+    def _token_units(cls, principal: Decimal, info: ValidationInfo) -> Decimal:
+        """The token's cap is principal × 10^decimals as a uint256: zero, a fraction of a base unit or more than
+        2^256 base units cannot be deployed (the constructor reverts, or the number cannot be encoded)."""
+        decimals = info.data.get("decimals")
+        if decimals is None:
+            return principal
+        if principal == 0:
+            raise Invalid("tranche.principal_zero")
+        units = principal.scaleb(decimals)
+        if units != units.to_integral_value():
+            raise Invalid("tranche.principal_places", principal=f"{principal:f}", decimals=decimals)
+        if units >= MAX_UINT256:
+            raise Invalid("tranche.principal_too_large", principal=principal, decimals=decimals)
+        return principal
 
 
 class SettlementAsset(Strict):

@@ -37,10 +37,18 @@ class LoadedDeal:
 
     deal: Deal
     source: Path
+    allow_outside_tape: bool = False
+    """Whether the tape may lie outside the deal's folder (``--allow-outside-tape``); by default it may not."""
 
     @property
     def tape_path(self) -> Path:
-        return (self.source.parent / self.deal.assets.tape).resolve()
+        """The tape, links resolved; InputError when it lies outside the deal's folder and that was not allowed: a
+        deal file from someone else must not make the tool open /etc/passwd or /proc/self/environ."""
+        folder = self.source.parent.resolve()
+        path = (folder / self.deal.assets.tape).resolve()
+        if not self.allow_outside_tape and not path.is_relative_to(folder):
+            raise InputError.of(self.source, "tape.outside", folder=folder, path="assets.tape")
+        return path
 
     def canonical_json(self) -> str:
         """The deal as sorted JSON with normalised codes: what the packet stores and hashes."""
@@ -50,11 +58,11 @@ class LoadedDeal:
         return hashlib.sha256(self.canonical_json().encode()).hexdigest()
 
 
-def load_deal(path: str | Path) -> LoadedDeal:
+def load_deal(path: str | Path, *, allow_outside_tape: bool = False) -> LoadedDeal:
     """Read and validate a deal file; raise InputError listing every problem with its location."""
     path = Path(path)
     tree = read_document(path)
-    return LoadedDeal(validate_deal(tree, path), path)
+    return LoadedDeal(validate_deal(tree, path), path, allow_outside_tape)
 
 
 def validate_deal(tree: Any, path: Path) -> Deal:

@@ -39,7 +39,7 @@ from filing.packet.render import DOCUMENTS, RenderOptions, render_documents
 from filing.packet.word import html_to_docx, zip_entries
 from filing.progress import Progress, advance, within
 from filing.resources import templates_dir, tool_version
-from filing.write import atomic_folder, replaceable, write_file
+from filing.write import ZIP_COMMENT, recover, replaceable, write_outputs, zip_replaceable
 
 WORKERS = 2
 
@@ -70,11 +70,11 @@ class BuildResult:
 
 
 def precheck(out_dir: str | Path, *, langs: tuple[str, ...] = LANGS, sign_key_file: str | Path | None = None,
-             **_options: object) -> None:
-    """Judge the build's arguments (languages, target folder, signing key) before the stages take their minutes:
-    InputError naming the option or file."""
+             zip: bool = False, **_options: object) -> None:
+    """Judge the build's arguments (languages, target folder and zip, signing key) before the stages take their
+    minutes: InputError naming the option or file."""
     _languages(langs)
-    _check_target(Path(out_dir))
+    _check_target(Path(out_dir), zip)
     key = read_key(Path(sign_key_file) if sign_key_file else None)
     if key is not None:
         signing_account(key, str(sign_key_file or KEY_ENV))
@@ -92,7 +92,7 @@ def build_from_data(data: PacketData, out_dir: str | Path, *, langs: tuple[str, 
     if not verdict.ok and not draft:
         return BuildResult(out_dir, verdict, draft, written=False)
     key = read_key(Path(sign_key_file) if sign_key_file else None)
-    _check_target(out_dir)
+    _check_target(out_dir, zip)
     created = render_time(data)
     files, pages, parity, timings = render_packet(data, langs=langs, draft=draft, templates=templates, pdf_a=pdf_a,
                                                   created=created, progress=within(progress, "documents"))
@@ -109,8 +109,7 @@ def build_from_data(data: PacketData, out_dir: str | Path, *, langs: tuple[str, 
         extra[SIGNATURE] = sign_manifest(manifest, key, str(sign_key_file or "FILING_SIGN_KEY"))
         signer = json.loads(extra[SIGNATURE])["signer"]
     write_start = time.perf_counter()
-    _write_folder(out_dir, files | extra)
-    zip_path = _write_zip(out_dir, files | extra, created) if zip else None
+    zip_path = _write_outputs(out_dir, files | extra, created, zip)
     timings["write"] = time.perf_counter() - write_start
     timings["total"] = time.perf_counter() - start
     return BuildResult(out_dir, verdict, draft, True, hashes, pages, tuple(parity), signer, zip_path, timings)
@@ -190,22 +189,27 @@ def _tool() -> dict[str, str]:
     return {"name": "filing", "version": tool_version()}
 
 
-def _check_target(out_dir: Path) -> None:
-    """Replace only a previous packet: a non-empty folder without a manifest is someone's files, not ours to delete."""
-    if not replaceable(out_dir, MANIFEST):
-        raise InputError.single(out_dir, "exists and is not a packet (no manifest.json); choose another -o folder")
+def _check_target(out_dir: Path, zip: bool) -> None:
+    """Replace only our own outputs: a folder without filing's marker, or a DIR.zip filing did not write, is someone's
+    (even a folder holding a manifest.json), not ours to delete; judged before anything is written."""
+    recover(out_dir)
+    if not replaceable(out_dir, "packet"):
+        raise InputError.single(out_dir, "exists and is not a packet folder written by filing (no .filing-output "
+                                         "marker); choose another -o folder")
+    if zip and not zip_replaceable(_zip_path(out_dir)):
+        raise InputError.single(_zip_path(out_dir), "exists and is not a packet zip written by filing (a folder, a "
+                                                    "link or another file); move it or choose another -o folder")
 
 
-def _write_folder(out_dir: Path, files: dict[str, bytes]) -> None:
-    with atomic_folder(out_dir) as staging:
-        for path, content in sorted(files.items()):
-            target = staging / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
+def _zip_path(out_dir: Path) -> Path:
+    return out_dir.with_name(out_dir.name + ".zip")
 
 
-def _write_zip(out_dir: Path, files: dict[str, bytes], created: datetime) -> Path:
-    """``DIR.zip`` beside the folder: the same files under ``DIR/``, sorted, every entry dated ``created``."""
-    target = out_dir.with_name(out_dir.name + ".zip")
-    write_file(target, zip_entries([(f"{out_dir.name}/{p}", c) for p, c in sorted(files.items())], created))
+def _write_outputs(out_dir: Path, files: dict[str, bytes], created: datetime, zip: bool) -> Path | None:
+    """The folder and, with ``zip``, ``DIR.zip`` beside it (the same files under ``DIR/``, sorted, every entry dated
+    ``created``), replaced together or not at all."""
+    target = _zip_path(out_dir) if zip else None
+    content = zip_entries([(f"{out_dir.name}/{p}", c) for p, c in sorted(files.items())], created, ZIP_COMMENT) \
+        if zip else b""
+    write_outputs(out_dir, files, target, content)
     return target

@@ -24,6 +24,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 from ruamel.yaml import YAML
 
+from filing.placeholders import PlaceholderError, fill
 from filing.resources import templates_dir
 
 LANGS = ("zh", "en")
@@ -52,11 +53,12 @@ class Lang:
             raise UndefinedError(f"glossary.yaml has no '{key}' in {self.code}") from None
 
     def fill(self, key: str, **values: Any) -> str:
-        """A glossary sentence with named slots (``{name}``): word order and punctuation stay each language's own."""
+        """A glossary sentence with named slots (``{name}``): word order and punctuation stay each language's own.
+        Slots are plain names only (``filing.placeholders``): an overriding glossary is user text."""
         try:
-            return self(key).format_map(values)
-        except KeyError as missing:
-            raise UndefinedError(f"glossary entry '{key}' ({self.code}) needs {missing}, which was not given") from None
+            return fill(self(key), values)
+        except PlaceholderError as error:
+            raise UndefinedError(f"glossary entry '{key}' ({self.code}): {error}") from None
 
     def date(self, value: str | date | None) -> str:
         if value is None or value == "":

@@ -108,8 +108,9 @@ def fixed_zip(data: bytes, when: datetime) -> bytes:
     return zip_entries([(info.filename, source.read(info.filename)) for info in source.infolist()], when)
 
 
-def zip_entries(entries: list[tuple[str, bytes]], when: datetime) -> bytes:
-    """A deflated zip of ``entries`` in the given order, each dated ``when`` with fixed permissions."""
+def zip_entries(entries: list[tuple[str, bytes]], when: datetime, comment: bytes = b"") -> bytes:
+    """A deflated zip of ``entries`` in the given order, each dated ``when`` with fixed permissions, and ``comment``
+    as the zip's comment (a packet zip's says it is ours, so a later build may replace it)."""
     stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -117,4 +118,5 @@ def zip_entries(entries: list[tuple[str, bytes]], when: datetime) -> bytes:
             entry = zipfile.ZipInfo(name, date_time=stamp)
             entry.compress_type, entry.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
             target.writestr(entry, content)
+        target.comment = comment
     return out.getvalue()

@@ -20,6 +20,7 @@ import polars as pl
 from filing.errors import InputError
 from filing.model.deal import AssetClass
 from filing.pool.checks import TapeFinding
+from filing.pool.limits import check_tape_limits
 from filing.pool.parse import parse_columns
 from filing.pool.schema import ALIASES, SCHEMAS, accepted_headers, header_is_percent, header_key
 
@@ -93,6 +94,7 @@ def _read_raw(path: Path, sheet: str | None) -> tuple[pl.DataFrame, str, str | N
             magic = handle.read(4)
     except OSError as error:
         raise InputError.of(path, "tape.unopenable", reason=error.strerror) from None
+    check_tape_limits(path, "parquet" if magic == b"PAR1" else "xlsx" if magic.startswith(b"PK\x03\x04") else "csv")
     if magic == b"PAR1":
         return _text_frame(_guard(path, lambda: pl.read_parquet(path))), "parquet", None, None
     if magic.startswith(b"PK\x03\x04"):

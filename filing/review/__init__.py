@@ -5,9 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from eth_utils import is_address, to_checksum_address
-
-from filing.errors import InputError
 from filing.findings import Verdict as DealVerdict
 from filing.progress import Progress, advance, within
 from filing.resources import tool_version
@@ -18,19 +15,18 @@ from filing.review.rebuild import check_rebuild
 from filing.review.report import Check, Issue, ReviewReport, Status, Verdict
 from filing.review.revalidate import revalidate
 from filing.review.safezip import DEFAULT_LIMITS, ZipLimits, opened_packet
-from filing.review.signature import check_signature
+from filing.review.signature import check_signature, trusted_signers
 
 
 def review_packet(packet: str | Path, *, rpc: str | None = None, rebuild: bool = False,
-                  signer: str | None = None, limits: ZipLimits = DEFAULT_LIMITS,
+                  signer: str | None = None, trusted_signers_file: Path | None = None,
+                  limits: ZipLimits = DEFAULT_LIMITS,
                   progress: Progress | None = None) -> ReviewReport:
     """Review a packet folder or zip. Raises InputError (exit 2) when the packet cannot be opened (not a folder or
-    zip, a refused zip entry, no manifest), `signer` is not an address, or the node at `rpc` cannot be used; every
-    problem found inside the packet is a failed check of the report instead. `progress` hears of each check, and
-    of each document rebuilt."""
-    if signer is not None and not is_address(signer):
-        raise InputError.single("--signer", f"not an Ethereum address: {signer!r}")
-    expected = to_checksum_address(signer) if signer else None
+    zip, a refused zip entry, no manifest), `signer` or the trusted-signers file is not usable, or the node at `rpc`
+    cannot be used; every problem found inside the packet is a failed check of the report instead. `progress` hears
+    of each check, and of each document rebuilt."""
+    expected = trusted_signers(signer, trusted_signers_file)
     steps = ["integrity", "signature", "revalidation"] + ["rebuild"] * rebuild + ["chain"] * (rpc is not None)
 
     def starting(name: str) -> None:

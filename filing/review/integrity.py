@@ -17,9 +17,13 @@ from typing import Any
 from filing.packet.data import load_json
 from filing.packet.manifest import MANIFEST, SIGNATURE
 from filing.review.report import Check, Issue, check
+from filing.write import MARKER, marker_token
 
-UNLISTED_OK = frozenset({MANIFEST, SIGNATURE})
-"""The manifest cannot list itself, nor the signature made over it."""
+MAX_JSON_BYTES = 256 << 20
+"""A packet's largest JSON file (the pool report of a million-row tape) is tens of megabytes."""
+UNLISTED_OK = frozenset({MANIFEST, SIGNATURE, MARKER})
+"""The manifest cannot list itself, nor the signature made over it; the folder marker says only that ``filing``
+wrote the folder (its form is checked: it cannot carry anything else)."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,10 @@ def read_json(root: Path, name: str) -> tuple[Any, Issue | None]:
     if path is None:
         exists = (root / name).exists() or (root / name).is_symlink()
         return None, Issue(name, "is a link or special file, not read") if exists else None
+    size = path.stat().st_size
+    if size > MAX_JSON_BYTES:
+        return None, Issue(name, f"is {size:,} bytes; a packet's JSON file is read only up to {MAX_JSON_BYTES:,} "
+                                 "(parsed, it would cost several times that in memory)")
     try:
         return load_json(path.read_bytes()), None
     except (ValueError, UnicodeDecodeError) as error:
@@ -68,6 +76,8 @@ def read_manifest(root: Path) -> tuple[Manifest | None, list[Issue]]:
     path = packet_file(root, MANIFEST)
     if path is None:
         return None, [Issue(MANIFEST, "is a symbolic link, not a file of the packet")]
+    if path.stat().st_size > MAX_JSON_BYTES:
+        return None, [Issue(MANIFEST, f"is larger than {MAX_JSON_BYTES:,} bytes, far beyond any packet's manifest")]
     raw = path.read_bytes()
     try:
         data = load_json(raw)
@@ -92,6 +102,8 @@ def check_integrity(root: Path, manifest: Manifest | None, manifest_issues: list
     present = packet_files(root)
     issues += [Issue(name, "is in the packet but not listed in the manifest")
                for name in sorted(present - manifest.files.keys() - UNLISTED_OK)]
+    if MARKER in present and marker_token(root, "packet") is None:
+        issues.append(Issue(MARKER, "is not a filing output marker (one line: 'filing packet' and a token)"))
     issues += [Issue(name, "is a symbolic link or special file, not a regular file")
                for name in sorted(special_entries(root))]
     total = sum(e.size for e in manifest.files.values())

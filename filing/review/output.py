@@ -29,8 +29,9 @@ def write_review(report: ReviewReport, target: Path, now: datetime | None = None
     Raises PacketError (``target`` is someone's folder, or a template, font or fetch problem) before anything is
     written: ``-o`` pointed at the packet itself or at a folder of one's own files must not wipe it.
     """
-    if not replaceable(target, FILES[0]):
-        raise PacketError(f"{target} exists and is not a review folder (no {FILES[0]}); choose another -o folder")
+    if not replaceable(target, "review"):
+        raise PacketError(f"{target} exists and is not a review folder written by filing (no .filing-output marker); "
+                          "choose another -o folder")
     created = (now or datetime.now(UTC)).replace(microsecond=0)
     data = report.to_dict()
     try:
@@ -43,7 +44,7 @@ def write_review(report: ReviewReport, target: Path, now: datetime | None = None
         raise PacketError(f"review.pdf: {result.refused}")
     contents = {"review.json": (json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n").encode(),
                 "review.html": html.encode(), "review.pdf": result.pdf}
-    with atomic_folder(target) as staging:
+    with atomic_folder(target, mark="review") as staging:
         for name, content in contents.items():
             (staging / name).write_bytes(content)
     return [target / name for name in FILES]

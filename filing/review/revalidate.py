@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,9 +22,13 @@ from filing.findings import Severity, Verdict
 from filing.model.load import LoadedDeal
 from filing.packet.data import ANALYSIS_COLUMNS, DATA_FILES
 from filing.pool import PoolReport
+from filing.pool.limits import check_tape_limits
 from filing.review.diff import Change, changes, records
+from filing.review.findings_check import compare_findings, compare_rules
 from filing.review.packet import OpenedPacket
 from filing.review.report import Check, Issue, check
+from filing.rules import rulebook
+from filing.write import scratch_folder
 
 CONTAINER_FIELDS = ("tape.file", "tape.format", "tape.encoding", "tape.sheet", "tape.headers", "tape.columns",
                     "tape.unrecognised")
@@ -140,16 +143,17 @@ def _check_pool(packet: OpenedPacket, loaded: LoadedDeal | None) -> tuple[Check,
 def _analyse_packet_tape(loaded: LoadedDeal, tape: Path) -> PoolReport:
     """The pool stage as the packet builder runs it (analysis, then cash flows), on the packet's tape with the
     columns the stage itself added removed first."""
+    check_tape_limits(tape, "parquet")
     try:
         frame = pl.read_parquet(tape)
     except (pl.exceptions.PolarsError, OSError, ValueError) as error:
         raise InputError.single(tape, f"not a readable Parquet tape: {str(error).splitlines()[0]}") from None
-    with tempfile.TemporaryDirectory(prefix="filing-review-tape-") as folder:
+    with scratch_folder("filing-review-tape-") as folder:
         copy = Path(folder) / "tape.parquet"
         frame.drop([c for c in ANALYSIS_COLUMNS if c in frame.columns]).write_parquet(copy)
         assets = loaded.deal.assets.model_copy(update={"tape": str(copy), "tape_sheet": None})
         deal = loaded.deal.model_copy(update={"assets": assets})
-        return stages.analyse(LoadedDeal(deal, loaded.source))
+        return stages.analyse(LoadedDeal(deal, loaded.source, allow_outside_tape=True))  # our copy, in a temp folder
 
 
 def _check_findings(packet: OpenedPacket, loaded: LoadedDeal | None, pool: PoolReport | None
@@ -171,32 +175,11 @@ def _check_findings(packet: OpenedPacket, loaded: LoadedDeal | None, pool: PoolR
     evidence.append(f"{DATA_FILES['findings']} records {len(recorded['findings'])} finding(s) under rulebook "
                     f"{recorded.get('rulebook_version')}")
     issues += compare_findings(records(recorded, "findings"), [f.to_dict() for f in report.findings])
+    issues += compare_rules(records(recorded, "rules"), rulebook().facts())
     if recorded.get("not_evaluated") != list(report.not_evaluated):
         issues.append(Issue(DATA_FILES["findings"], f"rules not evaluated: recorded {recorded.get('not_evaluated')},"
                                                     f" re-run {list(report.not_evaluated)}"))
     return check("findings", evidence, issues), report
-
-
-def _finding_key(finding: dict[str, Any]) -> tuple[str, str]:
-    return str(finding.get("rule")), str(finding.get("path"))
-
-
-def compare_findings(recorded: list[dict[str, Any]], current: list[dict[str, Any]]) -> list[Issue]:
-    """Findings added, removed or changed in any field (severity, both messages, source, confidence, parameters,
-    override), matched by rule and path: the Chinese text governs, so it is compared as closely as the English."""
-    old = {_finding_key(f): f for f in recorded if isinstance(f, dict)}
-    new = {_finding_key(f): f for f in current}
-    issues = [Issue(path, f"finding {rule} {path}: added on re-run: {new[(rule, path)]['message']}")
-              for rule, path in sorted(new.keys() - old.keys())]
-    issues += [Issue(path, f"finding {rule} {path}: recorded but not found on re-run: "
-                           f"{old[(rule, path)].get('message')}")
-               for rule, path in sorted(old.keys() - new.keys())]
-    for key in sorted(old.keys() & new.keys()):
-        for field in sorted(set(old[key]) | set(new[key])):
-            if old[key].get(field) != new[key].get(field):
-                issues.append(Issue(key[1], f"finding {key[0]} {key[1]}: {field} recorded {_show(old[key].get(field))}"
-                                            f", re-run gives {_show(new[key].get(field))}"))
-    return issues
 
 
 def _check_rules(report: Verdict | None) -> Check:

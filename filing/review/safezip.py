@@ -3,17 +3,17 @@
 Why our own checks rather than ``ZipFile.extractall``: the packet comes from outside, and ``extractall`` only
 sanitises names; it does not refuse them, does not see symlink entries or duplicate names, and has no limit on what
 an entry expands to. Here every entry is judged from the central directory first (names, types, declared sizes,
-ratios, count); only a zip with no problem is extracted, into a fresh temporary folder that is removed afterwards,
-and each write is bounded again by the bytes actually inflated, since a declared size may lie.
+ratios, count) and from its byte layout (``zipform``: both views of every entry agree, no byte belongs to none); only
+a zip with no problem is extracted, into a fresh temporary folder that is removed afterwards,
+and each write is bounded again by the bytes actually inflated, since a declared size may lie. The temporary folder is
+locked while the review runs; one left by a killed review is removed by the next.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
 import stat
-import tempfile
 import unicodedata
 import zipfile
 import zlib
@@ -24,6 +24,8 @@ from pathlib import Path, PurePosixPath
 
 from filing.errors import InputError, Problem
 from filing.packet.manifest import MANIFEST
+from filing.review.zipform import layout_problems
+from filing.write import scratch_folder
 
 CHUNK = 1 << 20
 
@@ -64,14 +66,14 @@ def opened_packet(path: Path, limits: ZipLimits = DEFAULT_LIMITS) -> Iterator[Pa
     except (zipfile.BadZipFile, OSError) as error:
         raise InputError.of(path, "packet.unreadable", reason=error) from None
     with archive:
+        layout = layout_problems(path)
+        if layout:
+            raise InputError([Problem(str(path), message) for message in layout])
         entries = checked_entries(archive, path, limits)
-        target = Path(tempfile.mkdtemp(prefix="filing-review-"))
-        try:
+        with scratch_folder("filing-review-") as target:
             for entry in entries:
                 _extract(archive, entry, target, path, limits)
             yield packet_root(target, path)
-        finally:
-            shutil.rmtree(target, ignore_errors=True)
 
 
 def checked_entries(archive: zipfile.ZipFile, source: Path, limits: ZipLimits) -> list[zipfile.ZipInfo]:
@@ -162,8 +164,11 @@ def _extract(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, target: Path, sou
                     raise InputError.single(source, f"the entry inflates beyond its declared {entry.file_size:,} "
                                                     "bytes", path=entry.filename)
                 writer.write(chunk)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError) as error:
         raise InputError.single(source, f"the entry cannot be extracted: {error}", path=entry.filename) from None
+    if written != entry.file_size:
+        raise InputError.single(source, f"the entry inflates to {written:,} bytes, not its declared "
+                                        f"{entry.file_size:,}", path=entry.filename)
 
 
 def packet_root(folder: Path, source: Path) -> Path:

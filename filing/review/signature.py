@@ -4,22 +4,80 @@ Why three comparisons: the recovered address proves only that *some* key signed 
 with the address the signature file records catches a signature swapped in from another manifest (it recovers to an
 unrelated address); comparing it with an address the reviewer trusts (``--signer``, or the token's admin and agent
 roles with ``--rpc``) catches a manifest re-signed by another key that also rewrote the recorded address. Without such
-an anchor the check can only warn that the signer is unvouched for.
+an anchor the review fails: a packet edited and re-signed by any key would otherwise pass (policy in the README).
+Trusted signers are pinned with ``--signer``, a trusted-signers file (``--trusted-signers FILE`` or
+``$FILING_TRUSTED_SIGNERS``: one address a line, ``#`` comments) or ``--rpc`` (the token's roles).
+
+The signature must also be canonical, exactly as the builder writes it: ``0x`` and 130 lower-case hex digits, v 27
+or 28, s in the lower half of the curve order. The other spellings recover the same address (upper-case hex, v 0/1,
+s replaced by n − s), so accepting them would let one signed packet exist in several byte forms.
 """
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from eth_utils import is_address, to_checksum_address
 
+from filing.errors import InputError, one_line
 from filing.packet.data import dump_json, load_json
 from filing.packet.manifest import MANIFEST, SIGNATURE, recover_signer
 from filing.review.integrity import Manifest, packet_file
-from filing.review.report import Check, Issue, Status, check
+from filing.review.report import Check, Issue, check
 
 SCHEME = "eip191-personal-sign"
+TRUSTED_ENV = "FILING_TRUSTED_SIGNERS"
+SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
+CANONICAL_HEX = re.compile(r"0x[0-9a-f]{130}")
+SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+
+
+class SignatureNotCanonical(ValueError):
+    """A signature that verifies but is not in the one form the builder writes (a malleable variant)."""
+
+
+def canonical_problem(signature: str) -> str | None:
+    """Why `signature` is not in the builder's form, or None when it is."""
+    if not CANONICAL_HEX.fullmatch(signature):
+        return "it is not '0x' and 130 lower-case hex digits"
+    raw = bytes.fromhex(signature[2:])
+    r, s, v = int.from_bytes(raw[:32], "big"), int.from_bytes(raw[32:64], "big"), raw[64]
+    if v not in (27, 28):
+        return f"its v is {v}, not 27 or 28"
+    if not 0 < r < SECP256K1_N:
+        return "its r is out of range"
+    if not 0 < s <= SECP256K1_N // 2:
+        return "its s is in the upper half of the curve order (a malleable variant: n - s)"
+    return None
+
+
+def trusted_signers(signer: str | None, file: Path | None) -> frozenset[str]:
+    """The addresses the reviewer trusts: `signer` and every address of the trusted-signers `file` (or of the file
+    named by $FILING_TRUSTED_SIGNERS). Raises InputError naming the option, or the file and line."""
+    trusted = set()
+    if signer is not None:
+        if not is_address(signer):
+            raise InputError.single("--signer", f"not an Ethereum address: {one_line(signer)[:60]!r}")
+        trusted.add(to_checksum_address(signer))
+    file = file if file is not None else (Path(os.environ[TRUSTED_ENV]) if os.environ.get(TRUSTED_ENV) else None)
+    if file is None:
+        return frozenset(trusted)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError.single(file, f"the trusted-signers file cannot be read: "
+                                      f"{getattr(error, 'strerror', None) or type(error).__name__}") from None
+    for number, line in enumerate(text.splitlines(), start=1):
+        entry = line.split("#", 1)[0].strip()
+        if entry and not is_address(entry):
+            raise InputError.single(file, "not an Ethereum address (one address a line, # starts a comment)",
+                                    line=number)
+        if entry:
+            trusted.add(to_checksum_address(entry))
+    return frozenset(trusted)
 
 
 @dataclass(frozen=True)
@@ -49,18 +107,26 @@ def read_signature(root: Path) -> tuple[SignatureFile | None, list[Issue]]:
     if dump_json(data) != raw:
         return None, [Issue(SIGNATURE, "is not in the form the builder writes (sorted keys, two-space indent): it "
                                        "was edited")]
-    if not is_address(signed.signer):
-        return None, [Issue(SIGNATURE, f"records a signer that is not an address: {signed.signer[:60]!r}")]
-    return SignatureFile(to_checksum_address(signed.signer), signed.signature, signed.manifest_sha256), []
+    if not is_address(signed.signer) or signed.signer != to_checksum_address(signed.signer):
+        return None, [Issue(SIGNATURE, f"records a signer that is not a checksummed address: "
+                                       f"{one_line(signed.signer)[:60]!r}")]
+    if not SHA256_HEX.fullmatch(signed.manifest_sha256):
+        return None, [Issue(SIGNATURE, "records a manifest SHA-256 that is not 64 lower-case hex digits")]
+    problem = canonical_problem(signed.signature)
+    if problem is not None:
+        return None, [Issue(SIGNATURE, f"SignatureNotCanonical: the signature is not in the form the builder writes: "
+                                       f"{problem}")]
+    return signed, []
 
 
-def check_signature(root: Path, manifest: Manifest | None, expected: str | None,
+def check_signature(root: Path, manifest: Manifest | None, expected: str | frozenset[str] | None,
                     anchored_on_chain: bool) -> tuple[Check, str | None]:
     """The signature check and the verified signer (None unless the signature verifies against the recorded one).
 
-    `expected` is the address the reviewer trusts; `anchored_on_chain` says the chain check will vouch for the
-    signer through the token's roles, so the lack of `expected` is not worth a warning then.
+    `expected` is the address (or addresses) the reviewer trusts; `anchored_on_chain` says the chain check will
+    vouch for the signer through the token's roles. With neither, the check fails: nobody vouched for the key.
     """
+    trusted = frozenset({expected} if isinstance(expected, str) else expected or ())
     signed, issues = read_signature(root)
     if signed is None:
         return check("signature", ["no signature could be verified"], issues), None
@@ -77,16 +143,17 @@ def check_signature(root: Path, manifest: Manifest | None, expected: str | None,
     mismatch = _mismatch(manifest, signed, recovered)
     if mismatch is not None:
         return check("signature", evidence, [mismatch]), None
-    if expected is not None:
-        expected = to_checksum_address(expected)
-        evidence.append(f"the expected signer is {expected}")
-        if recovered != expected:
-            return check("signature", evidence, [Issue(SIGNATURE, f"signed by {recovered}, not by the expected "
-                                                                  f"signer {expected}")]), recovered
+    if trusted:
+        trusted = frozenset(to_checksum_address(address) for address in trusted)
+        evidence.append(f"the trusted signer(s): {', '.join(sorted(trusted))}")
+        if recovered not in trusted:
+            return check("signature", evidence, [Issue(SIGNATURE, f"signed by {recovered}, not by a trusted "
+                                                                  f"signer ({', '.join(sorted(trusted))})")]), recovered
     elif not anchored_on_chain:
-        return Check("signature", Status.warning, tuple(evidence),
-                     (Issue(SIGNATURE, f"signed by {recovered}, an address nobody vouched for: give --signer, or "
-                                       "--rpc to match it with the token's admin and agent"),)), recovered
+        return check("signature", evidence, [Issue(SIGNATURE, f"signed by {recovered}, an address nobody vouched "
+                                                              "for: give --signer or a trusted-signers file, or --rpc "
+                                                              "to match it with the token's admin and agent")]), \
+            recovered
     return check("signature", evidence, []), recovered
 
 

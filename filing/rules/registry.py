@@ -124,6 +124,10 @@ class Rulebook:
     def get(self, code: str) -> Rule:
         return self._by_code[code.upper()]
 
+    def facts(self) -> list[dict[str, Any]]:
+        """Every rule's facts without its long text: the listing a packet records and its checklist prints."""
+        return [{key: value for key, value in rule.explain().items() if key != "text"} for rule in self.rules]
+
     def run(self, context: Context, select: Callable[[Rule], bool] = lambda _: True) -> Verdict:
         """Every (selected) rule over what the context holds, then the verdict. A pool or chain rule whose stage
         did not run (no pool report, no chain evidence) is listed as not evaluated."""

@@ -20,7 +20,8 @@ from filing.progress import within
 from filing.terminal import Format, Terminal, exits, print_json
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, cls=Commands,
-                  help="Check, analyse and build the CSRC filing of a tokenized ABS deal.")
+                  help="Check, analyse and build the CSRC filing of a tokenized ABS deal. --lang and --quiet may "
+                       "also follow the command.")
 rules_app = typer.Typer(no_args_is_help=True, cls=Commands, help="The rulebook: list the rules, or explain one.")
 app.add_typer(rules_app, name="rules")
 

@@ -26,6 +26,7 @@ def row_checks(cut_off: date) -> list[RowCheckSpec]:
 
 
 SPEC = AssetSpec(
-    name="equipment_lease", required=(*POOL_REQUIRED, INSTALLMENT_AMOUNT, PAYMENT_FREQUENCY),
+    name="equipment_lease", label_zh="设备租赁债权", label_en="Equipment lease receivables",
+    required=(*POOL_REQUIRED, INSTALLMENT_AMOUNT, PAYMENT_FREQUENCY),
     optional=(*POOL_OPTIONAL, LEASED_ASSET_TYPE, RESIDUAL_VALUE), tape="pool", cashflow="instalments",
     cashflow_basis="lease_rentals", rate_disclosed=True, row_checks=row_checks)

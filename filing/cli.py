@@ -3,87 +3,25 @@ of its own."""
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
-from typer.core import TyperCommand, TyperGroup, TyperOption
 
 import filing
 from filing import i18n, scaffold, stages
 from filing.assets import SPECS
+from filing.commandline import Commands
 from filing.errors import InputError
 from filing.pool.summary import pool_summary
 from filing.progress import within
-from filing.terminal import Format, Terminal, print_json, visible
-
-GLOBAL_OPTIONS = ("lang", "quiet")
-"""The global options that may also follow the command (``filing check deal.yaml -q``)."""
-
-
-def _option_names(command: TyperCommand | TyperGroup) -> set[str]:
-    """Every option spelling a command, or any command under a group, defines."""
-    names = {name for param in command.params for name in (*param.opts, *param.secondary_opts)}
-    for sub in getattr(command, "commands", {}).values():
-        names |= _option_names(sub)
-    return names
-
-
-def _untyped_flags(params: list[Any]) -> list[Any]:
-    """A flag takes no value, so help shows no type for it (typer would print ``<bool>``)."""
-    for param in params:
-        if isinstance(param, TyperOption) and param.is_flag and param.metavar is None:
-            param.metavar = ""
-    return params
-
-
-class Commands(TyperGroup):
-    """`filing` and its command groups: the global options are accepted after the command too, and flags show no
-    type in help."""
-
-    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
-        return super().parse_args(ctx, self._hoisted(ctx, args) if ctx.parent is None else args)
-
-    def _hoisted(self, ctx: typer.Context, args: list[str]) -> list[str]:
-        """The arguments with the global options that follow the command moved before it, except where the command
-        has an option of the same name (build's deprecated --lang, which names the documents' languages)."""
-        takes_value = {name: not param.is_flag for param in self.params if param.name in GLOBAL_OPTIONS
-                       for name in (*param.opts, *param.secondary_opts)}
-        at = 0
-        while at < len(args) and args[at].startswith("-") and args[at] != "--":
-            at += 2 if takes_value.get(args[at]) else 1
-        command = self.get_command(ctx, args[at]) if at < len(args) else None
-        if command is None:
-            return args
-        own, moved, rest = _option_names(command), [], []
-        tail = iter(args[at + 1:])
-        for token in tail:
-            name = token.split("=", 1)[0]
-            if token == "--":
-                rest += [token, *tail]
-            elif name in takes_value and name not in own:
-                value = next(tail, None) if takes_value[name] and "=" not in token else None
-                moved += [token] if value is None else [token, value]
-            else:
-                rest.append(token)
-        return [*args[:at], *moved, args[at], *rest]
-
-    def get_params(self, ctx: typer.Context) -> list[Any]:
-        return _untyped_flags(super().get_params(ctx))
-
-    def get_command(self, ctx: typer.Context, cmd_name: str) -> Any:
-        command = super().get_command(ctx, cmd_name)
-        if command is not None and not isinstance(command, Commands):
-            _untyped_flags([*command.params, command.get_help_option(ctx)])
-        return command
-
+from filing.terminal import Format, Terminal, exits, print_json, visible
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, cls=Commands,
-                  help="Check, analyse and build the CSRC filing of a tokenized ABS deal.")
+                  help="Check, analyse and build the CSRC filing of a tokenized ABS deal. --lang and --quiet may "
+                       "also follow the command.")
 rules_app = typer.Typer(no_args_is_help=True, cls=Commands, help="The rulebook: list the rules, or explain one.")
 app.add_typer(rules_app, name="rules")
 
@@ -94,40 +32,6 @@ DealArgument = Annotated[Path, typer.Argument(help="the deal file (YAML or JSON)
 def _terminal(context: typer.Context) -> Terminal:
     """The run's output, as the global options (--lang, --quiet) set it up."""
     return context.find_object(Terminal) or Terminal()
-
-
-def exits(packet: tuple[str, str] = ("deal", "packet.documents_failed"), unusable: tuple[type[Exception], ...] = ()
-          ) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """Map the library's errors to design.md's exit codes, for every command in one place: an input that cannot be
-    read, and a packet or report that cannot be written (message ``packet[1]`` on the file named by the command's
-    argument ``packet[0]``), exit 2 with each problem named; a node or key that cannot be used (ChainError, or the
-    command's ``unusable`` errors) exits 2; a transaction the chain refused exits 1."""
-    def decorate(command: Callable[..., None]) -> Callable[..., None]:
-        @functools.wraps(command)
-        def run(**arguments: Any) -> None:
-            term, fmt = _terminal(arguments["context"]), arguments.get("fmt", Format.text)
-            try:
-                command(**arguments)
-            except InputError as error:
-                term.input_failed(error, fmt)
-            except (typer.Exit, typer.Abort):
-                raise
-            except Exception as error:
-                from filing.chain import ChainError, Reverted  # on failure only: web3 is slow to import
-                from filing.packet.build import PacketError
-
-                if isinstance(error, PacketError):
-                    term.input_failed(InputError.of(arguments[packet[0]], packet[1], error=error), fmt)
-                if isinstance(error, (ChainError, Reverted, *unusable)):
-                    term.chain_failed(error, fmt, 1 if isinstance(error, Reverted) else 2)
-                raise
-        return run
-    return decorate
-
-
-def _outside_tape(context: typer.Context) -> bool:
-    """The global --allow-outside-tape: a deal's tape may lie outside its folder."""
-    return bool(context.find_root().meta.get("allow_outside_tape"))
 
 
 def _analyse(term: Terminal, loaded: filing.LoadedDeal) -> filing.PoolReport:

@@ -7,10 +7,11 @@ every word from the message catalogue, so one switch (`--lang zh`) changes them 
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -266,4 +267,34 @@ class Terminal:
                        + (", " + escape(str(result.zip_path)) if result.zip_path else ""))
 
 
-__all__ = ["Format", "Terminal", "escape", "print_json", "visible"]
+def exits(packet: tuple[str, str] = ("deal", "packet.documents_failed"), unusable: tuple[type[Exception], ...] = ()
+          ) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Map the library's errors to design.md's exit codes, for every command in one place: an input that cannot be
+    read, and a packet or report that cannot be written (message ``packet[1]`` on the file named by the command's
+    argument ``packet[0]``), exit 2 with each problem named; a node or key that cannot be used (ChainError, or the
+    command's ``unusable`` errors) exits 2; a transaction the chain refused exits 1."""
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(command)
+        def run(**arguments: Any) -> None:
+            term = arguments["context"].find_object(Terminal) or Terminal()
+            fmt = arguments.get("fmt", Format.text)
+            try:
+                command(**arguments)
+            except InputError as error:
+                term.input_failed(error, fmt)
+            except (typer.Exit, typer.Abort):
+                raise
+            except Exception as error:
+                from filing.chain import ChainError, Reverted  # on failure only: web3 is slow to import
+                from filing.packet.build import PacketError
+
+                if isinstance(error, PacketError):
+                    term.input_failed(InputError.of(arguments[packet[0]], packet[1], error=error), fmt)
+                if isinstance(error, (ChainError, Reverted, *unusable)):
+                    term.chain_failed(error, fmt, 1 if isinstance(error, Reverted) else 2)
+                raise
+        return run
+    return decorate
+
+
+__all__ = ["Format", "Terminal", "escape", "exits", "print_json", "visible"]

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 from deal_edits import EXAMPLES, edited
-from ruamel.yaml import YAML
 
 import filing
 from filing import scaffold
 from filing.assets import SPECS, AssetClass, spec
+from filing.packet.environment import load_glossary, make_environment
 from filing.pool.schema import ALIASES, SCHEMAS, header_key
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,10 +35,10 @@ def test_the_registry_holds_every_class_module_and_the_model_takes_its_classes_f
 
 
 @pytest.mark.parametrize("name", sorted(SPECS))
-def test_every_class_has_its_labels_and_every_alias_reads_back(name: str) -> None:
-    glossary = YAML(typ="safe").load((ROOT / "templates" / "glossary.yaml").read_text(encoding="utf-8"))
-    label = glossary[f"asset_class_{name}"]
-    assert label["zh"] and label["en"] and not re.search(r"[a-z_]{4,}", label["zh"])
+def test_every_class_names_itself_in_the_documents_and_every_alias_reads_back(name: str) -> None:
+    glossary = load_glossary(make_environment())
+    zh, en = glossary["zh"](f"asset_class_{name}"), glossary["en"](f"asset_class_{name}")
+    assert (zh, en) == (spec(name).label_zh, spec(name).label_en) and not re.search(r"[A-Za-z_]", zh)
     for column in spec(name).columns:
         assert all(ALIASES[header_key(alias)] == column.name for alias in (column.name, *column.aliases))
 

@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 
 import filing
 from filing import i18n, stages
-from filing.cli import Commands, FormatOption, app, exits
+from filing.cli import FormatOption, app
+from filing.commandline import Commands
 from filing.packet import build as build_module
 from filing.packet.build import build_from_data
 from filing.packet.data import PacketData
@@ -27,7 +28,7 @@ from filing.packet.render import DOCUMENTS
 from filing.pool import analyse_pool
 from filing.review import review_packet
 from filing.stages import with_cashflows
-from filing.terminal import Format, Terminal
+from filing.terminal import Format, Terminal, exits
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 NONCOMPLIANT = EXAMPLES / "noncompliant" / "deal.yaml"

@@ -24,7 +24,8 @@ LAYERS = [
     {"filing.packet"},
     {"filing.stages"},
     {"filing.review"},
-    {"filing", "filing.__main__", "filing.scaffold", "filing.terminal", "filing.serve", "filing.cli"},
+    {"filing", "filing.__main__", "filing.scaffold", "filing.terminal", "filing.commandline", "filing.serve",
+     "filing.cli"},
 ]
 """Bottom to top; a module may import its own layer's modules and those below."""
 

@@ -3,8 +3,8 @@ their header aliases, where its cash flow comes from, which disclosures apply, w
 registry collects them.
 
 Why: a class used to be a branch in the reader, the checks, the cash-flow projection, the rules and the scaffold;
-now those read the class's spec, so a new class is one module here plus its glossary entry, example and tests. The
-package sits below the deal model (which takes ``AssetClass`` from here), so it imports nothing else of ``filing``.
+now those read the class's spec, so a new class is one module here plus its example and tests. The package sits
+the deal model (which takes ``AssetClass`` from here), so it imports nothing else of ``filing``.
 """
 
 from __future__ import annotations
@@ -51,4 +51,9 @@ def _catalogue() -> tuple[dict[str, Kind], dict[str, tuple[str, ...]]]:
 KINDS, ALIASES = _catalogue()
 """Canonical column → how it is parsed; canonical column → the header spellings that mean it."""
 
-__all__ = ["AssetClass", "AssetSpec", "Column", "Kind", "RowCheckSpec", "SPECS", "KINDS", "ALIASES", "spec"]
+ASSET_CLASS_LABELS: dict[str, dict[str, str]] = {
+    f"asset_class_{name}": {"zh": item.label_zh, "en": item.label_en} for name, item in SPECS.items()}
+"""The classes' names as glossary entries, for the documents."""
+
+__all__ = ["ASSET_CLASS_LABELS", "AssetClass", "AssetSpec", "Column", "Kind", "RowCheckSpec", "SPECS", "KINDS",
+           "ALIASES", "spec"]

@@ -1,5 +1,7 @@
 """Equipment lease receivables (设备租赁债权): rents owed by lessees, paid in instalments down to a residual value."""
 
+from datetime import date
+
 import polars as pl
 
 from filing.assets.columns import POOL_OPTIONAL, POOL_REQUIRED
@@ -14,7 +16,7 @@ LEASED_ASSET_TYPE = Column("leased_asset_type", Kind.text, ("租赁物类型", "
 RESIDUAL_VALUE = Column("residual_value", Kind.amount, ("残值", "residualvalue"))
 
 
-def row_checks(cut_off: object) -> list[RowCheckSpec]:
+def row_checks(cut_off: date) -> list[RowCheckSpec]:
     """A rent is positive; a residual value is neither negative nor more than the lease's original amount."""
     return [
         RowCheckSpec("TAPE-12", "installment_amount", pl.col("installment_amount") <= 0),
@@ -24,6 +26,7 @@ def row_checks(cut_off: object) -> list[RowCheckSpec]:
 
 
 SPEC = AssetSpec(
-    name="equipment_lease", required=(*POOL_REQUIRED, INSTALLMENT_AMOUNT, PAYMENT_FREQUENCY),
+    name="equipment_lease", label_zh="设备租赁债权", label_en="Equipment lease receivables",
+    required=(*POOL_REQUIRED, INSTALLMENT_AMOUNT, PAYMENT_FREQUENCY),
     optional=(*POOL_OPTIONAL, LEASED_ASSET_TYPE, RESIDUAL_VALUE), tape="pool", cashflow="instalments",
     cashflow_basis="lease_rentals", rate_disclosed=True, row_checks=row_checks)

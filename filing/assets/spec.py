@@ -56,6 +56,9 @@ class AssetSpec:
     """
 
     name: str
+    label_zh: str
+    label_en: str
+    """What documents and findings call the class; the glossary's ``asset_class_<name>`` entries come from these."""
     required: tuple[Column, ...]
     optional: tuple[Column, ...]
     tape: Literal["pool", "history"]

@@ -26,6 +26,7 @@ def row_checks(cut_off: date) -> list[RowCheckSpec]:
 
 
 SPEC = AssetSpec(
-    name="supply_chain_payables", required=(*POOL_REQUIRED, CREDITOR_ID, CREDITOR_NAME),
+    name="supply_chain_payables", label_zh="供应链应付账款", label_en="Supply-chain payables",
+    required=(*POOL_REQUIRED, CREDITOR_ID, CREDITOR_NAME),
     optional=(*POOL_OPTIONAL, CREDITOR_USCC, CONFIRMATION_DATE), tape="pool", cashflow="bullet",
     cashflow_basis="receivable_collections", dispersion="creditors", row_checks=row_checks)

@@ -24,6 +24,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 from ruamel.yaml import YAML
 
+from filing.assets import ASSET_CLASS_LABELS
 from filing.placeholders import PlaceholderError, fill
 from filing.resources import templates_dir
 
@@ -106,9 +107,10 @@ def _glossary_text(path: Path) -> dict[str, dict[str, str]]:
 
 
 def load_glossary(env: SandboxedEnvironment) -> dict[str, Lang]:
-    """The zh/en glossary; an override folder may replace ``glossary.yaml`` like any template."""
+    """The zh/en glossary; an override folder may replace ``glossary.yaml`` like any template. The asset classes'
+    names come from their modules (``asset_class_<name>``), unless the glossary file gives them."""
     _, filename, _ = env.loader.get_source(env, "glossary.yaml")
-    entries = _glossary_text(Path(filename))
+    entries = ASSET_CLASS_LABELS | _glossary_text(Path(filename))
     missing = sorted(key for key, words in entries.items() if set(words) != set(LANGS))
     if missing:
         raise TemplateProblem(f"{filename}: entries without both zh and en: {', '.join(missing)}")

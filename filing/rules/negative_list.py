@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from filing.assets import spec
 from filing.rules.guideline import GUIDELINE
 from filing.rules.registry import Confidence, Context, Hit, Severity, hit, rule
 
@@ -34,7 +35,7 @@ def no_negative_list_flag(ctx: Context) -> Iterator[Hit]:
 @rule("CN-G-13", title="No mixing of unrelated asset types in one pool", title_zh="不得混合不相关的基础资产类型",
       severity=Severity.blocker, confidence=Confidence.official_copy, source=f"{NEGATIVE_LIST}, item 6",
       message="the pool mixes {classes} without a stated correlation",
-      message_zh="资产池混合了 {classes}，且未说明相关性")
+      message_zh="资产池混合了{classes_zh}，且未说明相关性")
 def single_asset_class(ctx: Context) -> Iterator[Hit]:
     """What: the pool holds one asset class, or a stated justification explains why the classes are correlated.
     Why: negative-list item 6 excludes mixed pools of legally and commercially different assets (its own example is
@@ -43,7 +44,9 @@ def single_asset_class(ctx: Context) -> Iterator[Hit]:
     assets = ctx.deal.assets
     others = sorted({c.value for c in assets.other_asset_classes} - {assets.asset_class.value})
     if others and not assets.mixing_justification:
-        yield hit("assets.other_asset_classes", classes=", ".join([assets.asset_class.value, *others]))
+        mixed = [spec(name) for name in (assets.asset_class.value, *others)]
+        yield hit("assets.other_asset_classes", classes=", ".join(c.label_en.lower() for c in mixed),
+                  classes_zh="、".join(c.label_zh for c in mixed))
 
 
 @rule("CN-G-14", title="No uncertain, vacant, under-construction or disposal-only cash flows",

@@ -34,6 +34,11 @@ def _terminal(context: typer.Context) -> Terminal:
     return context.find_object(Terminal) or Terminal()
 
 
+def _outside_tape(context: typer.Context) -> bool:
+    """The global --allow-outside-tape: a deal's tape may lie outside its folder."""
+    return bool(context.find_root().meta.get("allow_outside_tape"))
+
+
 def _analyse(term: Terminal, loaded: filing.LoadedDeal) -> filing.PoolReport:
     """The pool stage, with its progress bar."""
     with term.progress() as progress:

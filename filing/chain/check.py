@@ -8,7 +8,6 @@ node and the full suite runs as the token's agent (found in the role logs unless
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from web3 import Web3
 
@@ -16,10 +15,12 @@ from filing.chain.adapters import TokenAdapter, adapter_for
 from filing.chain.artifacts import Artifact
 from filing.chain.connect import ChainError, Reverted, embedded_chain, is_embedded, load_key, rpc_chain
 from filing.chain.crosscheck import config_checks, document_check
-from filing.chain.deploy import DeployedTranche, deploy_deal, tranche_terms
+from filing.chain.deploy import DeployedTranche, TokenTerms, deploy_deal, tranche_terms
+from filing.chain.fork import trex_suite
 from filing.chain.node import anvil, impersonate
 from filing.chain.report import ChainEvidence, ContractReport, TrancheReport
 from filing.chain.scenarios import Actors, ScenarioResult, read_only_suite, run_suite, synthetic_wallet
+from filing.chain.trex import TrexAdapter
 from filing.errors import InputError
 from filing.model.deal import Deal
 from filing.model.load import LoadedDeal
@@ -47,24 +48,38 @@ def check_on_chain(web3: Web3, deal: Deal, addresses: list[str], *, mode: str, a
             tranches.append(TrancheReport(tranche.id, tranche.symbol, address, "none"))
             continue
         checks = [*config_checks(adapter, terms), document_check(adapter, manifest_sha256)]
-        tranches.append(TrancheReport(tranche.id, tranche.symbol, adapter.address, adapter.standard, checks,
-                                      adapter.describe()))
+        details = adapter.describe()  # the token as found, before a fork's preparation changes it
         scenarios += read_only_suite(adapter, terms, tranche.id)
         if actors is not None:
-            results, problems[tranche.id] = _full_suite(adapter, terms, tranche.id, actors, now, detect)
+            results, problems[tranche.id] = _full_suite(adapter, terms, tranche.id, actors, now, detect,
+                                                        fork=mode == "fork")
             scenarios += results
+            if isinstance(adapter, TrexAdapter) and adapter.setup:
+                details["fork_setup"] = list(adapter.setup)
+        tranches.append(TrancheReport(tranche.id, tranche.symbol, adapter.address, adapter.standard, checks,
+                                      details))
     advance(progress, "findings", len(addresses), len(addresses))
     evidence = ChainEvidence(mode, web3.eth.chain_id, tranches, scenarios, problems, require_document)
     return ContractReport.judge(deal, evidence)
 
 
-def _full_suite(adapter: TokenAdapter, terms: Any, tranche: str, actors: Actors, now: int,
-                detect: bool) -> tuple[list[ScenarioResult], list[str]]:
+def _full_suite(adapter: TokenAdapter, terms: TokenTerms, tranche: str, actors: Actors, now: int,
+                detect: bool, fork: bool = False) -> tuple[list[ScenarioResult], list[str]]:
+    """The common suite; on a fork of a T-REX token, after setting the stage as its owners (`prepare_fork`), with
+    the claim, recovery and batch scenarios too, and every unexpected success mined for its hash."""
     if not adapter.supports_writes:
         return [], [f"the {adapter.standard} interface has no registry or agent operations: only read-only "
                     "scenarios ran"]
     adapter.agent = actors.agent
-    return run_suite(adapter, terms, tranche, actors, now, detect)
+    if not (fork and isinstance(adapter, TrexAdapter)):
+        return run_suite(adapter, terms, tranche, actors, now, detect, mine_failures=fork)
+    try:
+        adapter.prepare_fork(actors.agent)
+    except (Reverted, ChainError) as failure:
+        return [], [f"setting up the T-REX token on the fork (agents, test claim issuer) failed: {failure}"]
+    results, problems = run_suite(adapter, terms, tranche, actors, now, detect, mine_failures=True)
+    extra, more = trex_suite(adapter, terms, tranche, now, results)
+    return results + extra, problems + more
 
 
 def embedded_actors(web3: Web3) -> tuple[str, str, Actors]:
@@ -134,10 +149,13 @@ def check_contract(loaded: LoadedDeal, rpc: str | None = None, addresses: list[s
     if agent is None:
         found = {find_agent(upstream, a) for a in tokens if upstream.eth.get_code(a)}
         found.discard(None)
-        if len(found) != 1:
+        if len(found) == 1:
+            agent = found.pop()
+        elif all(isinstance(adapter_for(upstream, a), TrexAdapter) for a in tokens if upstream.eth.get_code(a)):
+            agent = synthetic_wallet("fork.agent")  # its owners make it an agent on the fork (prepare_fork)
+        else:
             raise ChainError("cannot tell the tokens' agent from the role logs "
                              f"({len(found)} candidates); pass --agent ADDRESS")
-        agent = found.pop()
     senders = [synthetic_wallet(f"sender.{i}") for i in range(SENDERS)]
     with anvil(fork_url=rpc) as (_url, web3):
         impersonate(web3, [agent, *senders])

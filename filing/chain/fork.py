@@ -15,6 +15,7 @@ from collections.abc import Callable
 from filing.chain.adapters import ZERO
 from filing.chain.connect import ChainError, Reverted
 from filing.chain.deploy import MAINLAND_NUMERIC, TokenTerms
+from filing.chain.node import impersonate
 from filing.chain.scenarios import YEAR, ScenarioResult, _Run, eligible_pair, synthetic_wallet
 from filing.chain.trex import TrexAdapter
 from filing.rules.chain import (
@@ -53,6 +54,7 @@ def trex_suite(adapter: TrexAdapter, terms: TokenTerms, tranche: str, now: int, 
             adapter.register([(wallet[kind], primary, now - 86_400 if kind == "lapsed" else future)], claim=kind)
         adapter.add_wallet_key(adapter.identities[wallet["holder"]], wallet["heir"])
         adapter.add_wallet_key(adapter.identities[wallet["mainland"]], wallet["mainland_key"])
+        impersonate(adapter.web3, [wallet["holder"]])  # it sends the batch transfers
     except (Reverted, ChainError) as failure:
         return [], [f"registering the T-REX claim and recovery investors failed: {failure}"]
     run = _Run(adapter, tranche, detect=False, mine_failures=mine_failures)

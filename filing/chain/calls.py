@@ -285,11 +285,12 @@ class Transactor:
         tx = ({"to": call.address, "data": encode_call(call)} if hasattr(call, "call")
               else {"data": call.data_in_transaction})
         tx_hash = lean.request("eth_sendTransaction", [{"from": sender, "gas": hex(gas), **tx}])
-        deadline = time.monotonic() + 120
+        deadline, pause = time.monotonic() + 120, 0.001
         while (receipt := lean.request("eth_getTransactionReceipt", [tx_hash])) is None:
             if time.monotonic() > deadline:
                 raise ChainError("the transaction was not mined within 120 s")
-            time.sleep(0.02)
+            time.sleep(pause)  # anvil mines within a few ms: poll soon, then back off
+            pause = min(2 * pause, 0.02)
         if int(receipt.get("status", "0x0"), 16) != 1:
             raise Reverted(RevertInfo("Reverted", message="the transaction failed without a reason"))
         return {"status": 1, "transactionHash": tx_hash, "blockNumber": int(receipt["blockNumber"], 16),

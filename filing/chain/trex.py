@@ -93,7 +93,8 @@ class TrexAdapter(ERC3643Adapter):
         self.topics = web3.eth.contract(address=self.registry.functions.topicsRegistry().call(), abi=TOPICS_ABI)
         self.issuers = web3.eth.contract(address=self.registry.functions.issuersRegistry().call(), abi=ISSUERS_ABI)
         self.modules = [web3.eth.contract(address=m.address, abi=MODULE_ABI) for m in self.modules]
-        self.identity_artifact = load_artifact(IDENTITY)
+        artifact = load_artifact(IDENTITY)
+        self._identity_factory = web3.eth.contract(abi=artifact.abi_list, bytecode=artifact.bytecode)
         self.registry_agent: str | None = None
         self.claim_issuer: Any = None
         self.identities: dict[str, Any] = {}
@@ -193,11 +194,10 @@ class TrexAdapter(ERC3643Adapter):
             self.setup.append("the paused token was unpaused on the fork so that transfers can be tried")
 
     def _deploy(self, wallet: str | None, signer: str | None) -> Any:
-        artifact = self.identity_artifact
-        factory = self.web3.eth.contract(abi=artifact.abi_list, bytecode=artifact.bytecode)
-        receipt = self.transactor.send(factory.constructor(wallet or "0x" + "00" * 20, signer or "0x" + "00" * 20),
-                                       self._agent(), gas=DEPLOY_GAS)
-        return self.web3.eth.contract(address=receipt["contractAddress"], abi=artifact.abi_list)
+        factory, zero = self._identity_factory, "0x" + "00" * 20
+        receipt = self.transactor.send(factory.constructor(wallet or zero, signer or zero), self._agent(),
+                                       gas=DEPLOY_GAS)
+        return factory(address=receipt["contractAddress"])
 
     @staticmethod
     def _sign(key: Any, identity: str, topic: int, data: bytes) -> bytes:

@@ -1,7 +1,7 @@
 """The scenarios only a fork of a T-REX token can run: claims, wallet recovery and batch operations.
 
 Why a second suite: the common suite (`scenarios.run_suite`) tries what every permissioned token offers. A T-REX
-token adds doors of its own: the identity registry trusts claims (are revoked, lapsed or self-issued ones
+token adds doors of its own: the identity registry trusts claims (are revoked, expired or self-issued ones
 accepted?), `recoveryAddress` re-registers a holder's balance under a new wallet without asking the compliance, and
 the batch functions are separate entry points an agent or holder can use. Each is tried here with fresh investors,
 after the common suite, so its state (a re-flagged holder) does not interfere. On a fork a refused-as-expected
@@ -20,15 +20,15 @@ from filing.chain.scenarios import YEAR, ScenarioResult, _Run, eligible_pair, sy
 from filing.chain.trex import TrexAdapter
 from filing.rules.chain import (
     ELIGIBILITY,
+    EXPIRED_CLAIM,
     FORCED_BYPASS,
-    LAPSED_CLAIM,
     MAINLAND_RECEIVER,
     RECOVERY_BYPASS,
     REVOKED_CLAIM,
     SELF_ISSUED_CLAIM,
 )
 
-CLAIMS = (("revoked", REVOKED_CLAIM), ("lapsed", LAPSED_CLAIM), ("self_issued", SELF_ISSUED_CLAIM))
+CLAIMS = (("revoked", REVOKED_CLAIM), ("expired", EXPIRED_CLAIM), ("self_issued", SELF_ISSUED_CLAIM))
 
 _SAME_PATH = {"batch_mint.with_mainland_156": ("mint.to_mainland_156", MAINLAND_RECEIVER),
               "batch_transfer.with_mainland_156": ("transfer.to_mainland_156", MAINLAND_RECEIVER),
@@ -51,7 +51,7 @@ def trex_suite(adapter: TrexAdapter, terms: TokenTerms, tranche: str, now: int, 
         adapter.register([(wallet["holder"], primary, future), (wallet["eligible"], secondary, future),
                           (wallet["mainland"], MAINLAND_NUMERIC, future)])
         for kind, _weakness in CLAIMS:
-            adapter.register([(wallet[kind], primary, now - 86_400 if kind == "lapsed" else future)], claim=kind)
+            adapter.register([(wallet[kind], primary, now - 86_400 if kind == "expired" else future)], claim=kind)
         adapter.add_wallet_key(adapter.identities[wallet["holder"]], wallet["heir"])
         adapter.add_wallet_key(adapter.identities[wallet["mainland"]], wallet["mainland_key"])
         impersonate(adapter.web3, [wallet["holder"]])  # it sends the batch transfers

@@ -6,7 +6,7 @@ registry. A synthetic wallet registered as its own identity is never verified, s
 stage as the token's owners would: it makes its acting address an agent of the token and the registry (as their
 owners, impersonated), adds a test claim issuer to the trusted issuers for the required topics, and registers every
 test investor with an identity (`FilingTestIdentity`, the project's own contract) holding claims that issuer signed.
-Claims can be made revoked, lapsed or self-issued to see what the registry accepts. Nothing of this runs on the
+Claims can be made revoked, expired or self-issued to see what the registry accepts. Nothing of this runs on the
 real chain: only `prepare_fork` writes, and only on a fork (check.py calls it in fork mode alone).
 
 The configuration report (`describe`) reads the owners, agents, pause state, claim topics, trusted issuers and the
@@ -206,7 +206,7 @@ class TrexAdapter(ERC3643Adapter):
         return bytes(Account.sign_message(encode_defunct(primitive=digest), key.key).signature)
 
     def identity_with_claims(self, wallet: str, claim: str = "valid", expiry: int = 0) -> Any:
-        """Deploy `wallet`'s identity with a claim for every required topic: `valid` or `lapsed` (signed by the
+        """Deploy `wallet`'s identity with a claim for every required topic: `valid` or `expired` (signed by the
         test issuer, its data holding `expiry`), `revoked` (signed, then revoked by the issuer) or `self_issued`
         (listed under the test issuer but naming the identity itself as issuer, signed by a key of its own)."""
         if self.claim_issuer is None:

@@ -28,7 +28,7 @@ FALSE_REFUSAL = "false_refusal"
 INCONCLUSIVE = "inconclusive"
 RECOVERY_BYPASS = "recovery_bypass"
 REVOKED_CLAIM = "revoked_claim"
-LAPSED_CLAIM = "lapsed_claim"
+EXPIRED_CLAIM = "expired_claim"
 SELF_ISSUED_CLAIM = "self_issued_claim"
 
 MANIFEST_FIELD = "document[filing.manifest]"
@@ -369,17 +369,17 @@ def revoked_claim_accepted(ctx: Context) -> Iterator[Hit]:
     yield from _failed(ctx, REVOKED_CLAIM)
 
 
-@rule("CHAIN-20", title="A lapsed claim still verifies the investor", title_zh="已过有效期的身份声明仍可通过验证",
+@rule("CHAIN-20", title="An expired claim still verifies the investor", title_zh="已过有效期的身份声明仍可通过验证",
       severity=Severity.warning, confidence=Confidence.secondary, source=ONCHAINID,
       message="scenario(s) failed: {scenarios}; only revocation by the issuer stops a lapsed attestation",
       message_zh="已过期声明的投资者仍被接受：{scenarios}；仅发行方撤销声明方可阻止", needs_chain=True)
-def lapsed_claim_accepted(ctx: Context) -> Iterator[Hit]:
+def expired_claim_accepted(ctx: Context) -> Iterator[Hit]:
     """What: a wallet whose claim data says its attestation ended is refused.
     Why: the T-REX registry and ONCHAINID issuers read no validity date inside a claim, so a lapsed accreditation
     passes until its issuer revokes the claim; the filing should say who revokes and how fast (a process control
     rather than a token defect, hence a warning).
     Source: the ERC-3643 identity registry and ONCHAINID claim issuers (`isClaimValid`)."""
-    yield from _failed(ctx, LAPSED_CLAIM)
+    yield from _failed(ctx, EXPIRED_CLAIM)
 
 
 @rule("CHAIN-21", title="An identity that issues its own claim is verified", title_zh="自行签发声明的身份通过验证",

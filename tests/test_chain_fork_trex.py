@@ -110,8 +110,9 @@ def test_misconfigured_trex_tokens_fail_with_named_blockers(upstream) -> None:
     allows_156 = deployer.token(terms(1), allowed=[*terms(1).allowed, 156])
     keeps_0_open = deployer.token(terms(2), restricted=[156, 840])  # no allow list either: 0, MO, TW get in
     deployer.send(keeps_0_open.token.functions.pause(), deployer.agent)
+    stranger = "0x" + "5a" * 20  # not an agent of anything: the owners make it one on the fork
     report = check_contract(LOADED, rpc=_url, addresses=[no_module.token.address, allows_156.token.address,
-                                                          keeps_0_open.token.address], fork=True)
+                                                          keeps_0_open.token.address], fork=True, agent=stranger)
     findings = [f.to_dict() for f in report.findings]
     # no country module: everything reaches 156 and 0 (the forced-transfer and sender gaps are then the mainland gap)
     assert blockers(findings, 0) == {"CHAIN-01", "CHAIN-04", "CHAIN-05", "CHAIN-18", "CHAIN-22"}
@@ -123,4 +124,6 @@ def test_misconfigured_trex_tokens_fail_with_named_blockers(upstream) -> None:
     assert ("C", "mint.to_mainland_156") not in failed
     paused = report.tranches[2].details
     assert paused["paused"] is True and any("unpaused" in step for step in paused["fork_setup"])
+    made = [step for step in paused["fork_setup"] if "made an agent" in step]
+    assert len(made) == 2 and paused["agents"] == [deployer.agent]  # the report shows the token as found
     assert not report.ok

@@ -3,6 +3,9 @@
 Three modes (design.md): without an RPC URL the reference token is deployed from the deal on the embedded chain and
 the full suite runs; with an RPC URL the deployed tokens are checked read-only; with `fork` a local anvil forks the
 node and the full suite runs as the token's agent (found in the role logs unless given), leaving the node untouched.
+On a fork of a T-REX token the stage is set first as its owners would (`TrexAdapter.prepare_fork`: an agent, a
+trusted test claim issuer, identities with claims), the claim, recovery and batch scenarios run too (`fork.py`), and
+every operation that went through where it should not is mined, so its finding names the transaction.
 """
 
 from __future__ import annotations

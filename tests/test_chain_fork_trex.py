@@ -18,10 +18,12 @@ from trex_support import TrexDeployer
 from typer.testing import CliRunner
 
 import filing
+from filing.chain.adapters import adapter_for
 from filing.chain.check import check_contract
 from filing.chain.connect import ChainError
 from filing.chain.deploy import tranche_terms
 from filing.chain.node import anvil, find_anvil
+from filing.chain.trex import TrexAdapter
 from filing.cli import app
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "trade-receivables" / "deal.yaml"
@@ -127,3 +129,25 @@ def test_misconfigured_trex_tokens_fail_with_named_blockers(upstream) -> None:
     made = [step for step in paused["fork_setup"] if "made an agent" in step]
     assert len(made) == 2 and paused["agents"] == [deployer.agent]  # the report shows the token as found
     assert not report.ok
+
+
+def test_the_configuration_says_what_it_could_not_read(upstream, monkeypatch) -> None:
+    """Read-only, on the node itself: country lists and agents come from event logs, which public nodes often refuse
+    for long ranges; then they are reported as not readable (None), never as empty lists."""
+    _url, web3, deployer = upstream
+    deployed = safe_token(deployer, 0)
+    adapter = adapter_for(web3, deployed.token.address)
+    assert isinstance(adapter, TrexAdapter)
+    seen = adapter.describe()
+    assert seen["agents"] == [deployer.agent] and seen["country_modules"] == ["CountryRestrictModule",
+                                                                            "CountryAllowModule"]
+
+    def refuse(*_args, **_kwargs):
+        raise ValueError("query returned more than 10000 results")
+
+    monkeypatch.setattr(web3.eth, "get_logs", refuse)
+    blind = adapter.describe()
+    assert blind["agents"] is None and blind["identity_registry_agents"] is None
+    assert [m.get("restricted_countries", m.get("allowed_countries")) for m in blind["modules"]] == [None, None]
+    assert blind["country_modules"] == seen["country_modules"] and blind["claim_topics"] == [1]
+    assert [adapter.country_blocked(c) for c in (156, 0, 344, 446)] == [True, True, False, True]

@@ -34,7 +34,7 @@ from filing.chain.abis import (
     ERC3643_TOKEN_ABI,
     fn_abi,
 )
-from filing.chain.adapters import ERC3643Adapter, _logged_addresses, _try
+from filing.chain.adapters import ERC3643Adapter, _try
 from filing.chain.artifacts import load_artifact
 from filing.chain.node import impersonate
 
@@ -76,11 +76,13 @@ def is_trex(web3: Web3, registry: str) -> bool:
     return bool(_try(contract.functions.topicsRegistry()) and _try(contract.functions.issuersRegistry()))
 
 
-def _logs(web3: Web3, address: str, topics: list[str | None]) -> list[Any]:
+def _logs(web3: Web3, address: str, topics: list[str | None]) -> list[Any] | None:
+    """The matching logs since block 0, or None when the node refuses (nodes limit log ranges): the parameter is then
+    reported as not readable rather than as empty."""
     try:
         return list(web3.eth.get_logs({"address": address, "fromBlock": 0, "toBlock": "latest", "topics": topics}))
-    except Exception:  # noqa: BLE001 - nodes limit log ranges; the parameter is then "not readable"
-        return []
+    except Exception:  # noqa: BLE001 - any refusal means "not readable"
+        return None
 
 
 class TrexAdapter(ERC3643Adapter):
@@ -114,32 +116,43 @@ class TrexAdapter(ERC3643Adapter):
         modules = _try(self.compliance.functions.getModules())
         return False if blocked is None and modules is not None else blocked
 
-    def _agents(self, contract: Any) -> list[str]:
-        return [a for a in _logged_addresses(self.web3, contract.address, AGENT_ADDED)
-                if _try(contract.functions.isAgent(a))]
+    def _agents(self, contract: Any) -> list[str] | None:
+        """Current agents: the `AgentAdded` addresses that are still agents (None when the logs are not readable)."""
+        logs = _logs(self.web3, contract.address, [AGENT_ADDED])
+        if logs is None:
+            return None
+        added = dict.fromkeys(Web3.to_checksum_address(bytes(log["topics"][1])[-20:]) for log in logs)
+        return [a for a in added if _try(contract.functions.isAgent(a))]
+
+    def _countries(self, module: Any, getter: str, event: str) -> list[int] | None:
+        """The countries a country module lists for this compliance: those its events named that its getter still
+        confirms (the lists are not enumerable otherwise); None when the logs are not readable."""
+        compliance = self.compliance.address
+        logs = _logs(self.web3, module.address, [event])
+        if logs is None:
+            return None
+        named = set()
+        for log in logs:  # AddedRestrictedCountry indexes the compliance, CountryAllowed does not: decode both
+            data = bytes(log["data"])
+            owner, country = ((bytes(log["topics"][1])[-20:], abi_decode(["uint16"], data)[0]) if len(log["topics"]) > 1
+                              else abi_decode(["address", "uint16"], data))
+            if Web3.to_checksum_address(owner) == compliance:
+                named.add(country)
+        check = getattr(module.functions, getter)
+        return sorted(c for c in named if _try(check(compliance, c)))
 
     def _module(self, module: Any) -> dict[str, Any]:
         """A module's name and the parameters T-REX modules make readable for this compliance."""
         compliance = self.compliance.address
-        topic = "0x" + abi_encode(["address"], [compliance]).hex()
         found: dict[str, Any] = {"address": module.address, "name": _try(module.functions.name())}
-        restricted = {abi_decode(["uint16"], bytes(log["data"]))[0] for log in _logs(self.web3, module.address,
-                                                                                     [_RESTRICTED, topic])}
-        allowed = set()
-        for log in _logs(self.web3, module.address, [_ALLOWED]):
-            owner, country = abi_decode(["address", "uint16"], bytes(log["data"]))
-            if Web3.to_checksum_address(owner) == compliance:
-                allowed.add(country)
-        if _try(module.functions.isCountryRestricted(compliance, 0)) is not None:
-            found["restricted_countries"] = sorted(c for c in restricted
-                                                   if _try(module.functions.isCountryRestricted(compliance, c)))
-        if _try(module.functions.isCountryAllowed(compliance, 0)) is not None:
-            found["allowed_countries"] = sorted(c for c in allowed
-                                                if _try(module.functions.isCountryAllowed(compliance, c)))
+        for key, getter, event in (("restricted_countries", "isCountryRestricted", _RESTRICTED),
+                                   ("allowed_countries", "isCountryAllowed", _ALLOWED)):
+            if _try(getattr(module.functions, getter)(compliance, 0)) is not None:
+                found[key] = self._countries(module, getter, event)
         if (limit := _try(module.functions.getSupplyLimit(compliance))) is not None:
             found["supply_limit"] = limit
-        caps = _logs(self.web3, module.address, [_MAX_BALANCE, topic])
-        if caps:
+        topic = "0x" + abi_encode(["address"], [compliance]).hex()
+        if caps := _logs(self.web3, module.address, [_MAX_BALANCE, topic]):
             found["max_balance"] = int.from_bytes(bytes(caps[-1]["topics"][2]), "big")
         return found
 

@@ -19,10 +19,11 @@ from typer.testing import CliRunner
 
 import filing
 from filing.chain.adapters import adapter_for
-from filing.chain.check import check_contract
+from filing.chain.check import check_contract, fork_agent
 from filing.chain.connect import ChainError
 from filing.chain.deploy import tranche_terms
 from filing.chain.node import anvil, find_anvil
+from filing.chain.scenarios import synthetic_wallet
 from filing.chain.trex import TrexAdapter
 from filing.cli import app
 
@@ -141,6 +142,7 @@ def test_the_configuration_says_what_it_could_not_read(upstream, monkeypatch) ->
     seen = adapter.describe()
     assert seen["agents"] == [deployer.agent] and seen["country_modules"] == ["CountryRestrictModule",
                                                                             "CountryAllowModule"]
+    assert fork_agent(web3, [deployed.token.address]) == deployer.agent
 
     def refuse(*_args, **_kwargs):
         raise ValueError("query returned more than 10000 results")
@@ -151,3 +153,14 @@ def test_the_configuration_says_what_it_could_not_read(upstream, monkeypatch) ->
     assert [m.get("restricted_countries", m.get("allowed_countries")) for m in blind["modules"]] == [None, None]
     assert blind["country_modules"] == seen["country_modules"] and blind["claim_topics"] == [1]
     assert [adapter.country_blocked(c) for c in (156, 0, 344, 446)] == [True, True, False, True]
+    assert fork_agent(web3, [deployed.token.address]) == synthetic_wallet("fork.agent")  # no logs, no agent
+
+
+def test_a_trex_token_without_an_agent_is_forked_with_a_test_agent(upstream) -> None:
+    """No agent in the role logs: the fork acts as a fixed test address that the owners make an agent there."""
+    _url, web3, deployer = upstream
+    orphan = deployer.token(terms(0), restricted=[0, 156])
+    deployer.send(orphan.token.functions.removeAgent(deployer.agent))
+    assert fork_agent(web3, [orphan.token.address]) == synthetic_wallet("fork.agent")
+    with pytest.raises(ChainError, match="pass --agent"):
+        fork_agent(web3, [orphan.token.address, deployer.trusted_issuer])  # a contract that is no T-REX token

@@ -117,6 +117,19 @@ def find_agent(web3: Web3, address: str) -> str | None:
     return None
 
 
+def fork_agent(web3: Web3, tokens: list[str]) -> str:
+    """Who acts on the fork: the tokens' one agent from their role logs; for T-REX tokens without one, a fixed test
+    address that their owners make an agent on the fork (`TrexAdapter.prepare_fork`). Raises ChainError otherwise."""
+    deployed = [a for a in tokens if web3.eth.get_code(a)]
+    found = {find_agent(web3, a) for a in deployed} - {None}
+    if len(found) == 1:
+        return str(found.pop())
+    if not found and deployed and all(isinstance(adapter_for(web3, a), TrexAdapter) for a in deployed):
+        return synthetic_wallet("fork.agent")
+    raise ChainError(f"cannot tell the tokens' agent from the role logs ({len(found)} candidates); pass --agent "
+                     "ADDRESS")
+
+
 def _addresses(loaded: LoadedDeal, addresses: list[str] | None) -> list[str]:
     tranches = loaded.deal.token.tranches
     if addresses:
@@ -148,17 +161,7 @@ def check_contract(loaded: LoadedDeal, rpc: str | None = None, addresses: list[s
     if not fork:
         return check_on_chain(upstream, loaded.deal, tokens, mode="rpc", manifest_sha256=manifest_sha256,
                               progress=progress)
-    agent = Web3.to_checksum_address(agent) if agent else None
-    if agent is None:
-        found = {find_agent(upstream, a) for a in tokens if upstream.eth.get_code(a)}
-        found.discard(None)
-        if len(found) == 1:
-            agent = found.pop()
-        elif all(isinstance(adapter_for(upstream, a), TrexAdapter) for a in tokens if upstream.eth.get_code(a)):
-            agent = synthetic_wallet("fork.agent")  # its owners make it an agent on the fork (prepare_fork)
-        else:
-            raise ChainError("cannot tell the tokens' agent from the role logs "
-                             f"({len(found)} candidates); pass --agent ADDRESS")
+    agent = Web3.to_checksum_address(agent) if agent else fork_agent(upstream, tokens)
     senders = [synthetic_wallet(f"sender.{i}") for i in range(SENDERS)]
     with anvil(fork_url=rpc) as (_url, web3):
         impersonate(web3, [agent, *senders])
@@ -176,4 +179,4 @@ def deploy_contracts(loaded: LoadedDeal, rpc: str, key_file: Path | None,
 
 
 __all__ = ["ChainError", "Reverted", "check_contract", "check_embedded", "check_on_chain", "deploy_contracts",
-           "embedded_actors", "find_agent"]
+           "embedded_actors", "find_agent", "fork_agent"]

@@ -97,8 +97,8 @@ class TrexAdapter(ERC3643Adapter):
         self.modules = [web3.eth.contract(address=m.address, abi=MODULE_ABI) for m in self.modules]
         artifact = load_artifact(IDENTITY)
         self._identity_factory = web3.eth.contract(abi=artifact.abi_list, bytecode=artifact.bytecode)
-        self.registry_agent: str | None = None
         self.claim_issuer: Any = None
+        self.claim_topics: list[int] = []
         self.identities: dict[str, Any] = {}
         self._signer: Any = None
         self._own_key: Any = None
@@ -189,7 +189,7 @@ class TrexAdapter(ERC3643Adapter):
         not, add a test claim issuer trusted for every required topic, and unpause a paused token."""
         owners = {_try(c.functions.owner()) for c in (self.token, self.registry, self.issuers)} - {None}
         impersonate(self.web3, [agent, *owners])
-        self.agent = self.registry_agent = agent
+        self.agent = agent
         for contract, label in ((self.token, "token"), (self.registry, "identity registry")):
             if not _try(contract.functions.isAgent(agent)):
                 self.transactor.send(contract.functions.addAgent(agent), contract.functions.owner().call())
@@ -197,7 +197,7 @@ class TrexAdapter(ERC3643Adapter):
         # throw-away keys kept in memory for this fork only: the test issuer's, and the one a self-issued claim uses
         self._signer, self._own_key = Account.create(), Account.create()
         self.claim_issuer = self._deploy(None, self._signer.address)
-        topics = list(_try(self.topics.functions.getClaimTopics()) or [])
+        self.claim_topics = topics = list(_try(self.topics.functions.getClaimTopics()) or [])
         if topics:
             self.transactor.send(self.issuers.functions.addTrustedIssuer(self.claim_issuer.address, topics),
                                  self.issuers.functions.owner().call())
@@ -228,7 +228,7 @@ class TrexAdapter(ERC3643Adapter):
         identity = self._deploy(wallet, self._own_key.address if own else None)
         agent = self._agent()
         data = abi_encode(["uint256"], [expiry])
-        for topic in _try(self.topics.functions.getClaimTopics()) or []:
+        for topic in self.claim_topics:
             signature = self._sign(self._own_key if own else self._signer, identity.address, topic, data)
             issuer = identity.address if own else self.claim_issuer.address
             self.transactor.send(identity.functions.addClaim(self.claim_issuer.address, topic, CLAIM_SCHEME, issuer,
@@ -244,11 +244,7 @@ class TrexAdapter(ERC3643Adapter):
         identities = [self.identity_with_claims(w, claim, e).address for w, _c, e in investors]
         self.transactor.send(self.registry.functions.batchRegisterIdentity(
             [w for w, _c, _e in investors], identities, [c for _w, c, _e in investors]),
-            self.registry_agent or self._agent(), gas=300_000 + 150_000 * len(investors))
-
-    def set_country(self, wallet: str, country: int) -> None:
-        self.transactor.send(self.registry.functions.updateCountry(wallet, country), self.registry_agent or
-                             self._agent())
+            self._agent(), gas=300_000 + 150_000 * len(investors))
 
     def add_wallet_key(self, identity: Any, wallet: str) -> None:
         """Add `wallet` as a management key of `identity` (what `recoveryAddress` requires of a new wallet)."""

@@ -30,9 +30,9 @@ from filing.rules.chain import (
 
 CLAIMS = (("revoked", REVOKED_CLAIM), ("expired", EXPIRED_CLAIM), ("self_issued", SELF_ISSUED_CLAIM))
 
-_SAME_PATH = {"batch_mint.with_mainland_156": ("mint.to_mainland_156", MAINLAND_RECEIVER),
-              "batch_transfer.with_mainland_156": ("transfer.to_mainland_156", MAINLAND_RECEIVER),
-              "batch_forced_transfer.with_mainland_156": ("forced_transfer.to_mainland_156", FORCED_BYPASS)}
+_TWINS = {"batch_mint.with_mainland_156": "mint.to_mainland_156",
+          "batch_transfer.with_mainland_156": "transfer.to_mainland_156",
+          "batch_forced_transfer.with_mainland_156": "forced_transfer.to_mainland_156"}
 """A batch scenario reaching 156 shows the gap its single-operation twin shows (named by the twin when that one
 failed too), so a token is blamed once per gap."""
 
@@ -63,8 +63,7 @@ def trex_suite(adapter: TrexAdapter, terms: TokenTerms, tranche: str, now: int, 
     failed = {r.name: r.weakness for r in earlier if not r.passed}
 
     def weak(name: str, alone: str) -> str:
-        twin, _ = _SAME_PATH.get(name, ("", alone))
-        return failed.get(twin, alone)
+        return failed.get(_TWINS.get(name, ""), alone)
 
     for kind, weakness in CLAIMS:
         target = wallet[kind]

@@ -193,6 +193,8 @@ class Terminal:
                         None: "-"}[item.ok]
                 table.add_row(escape(item.field), escape(str(item.expected)), escape(str(item.actual)), mark)
             self.detail(table)
+            for key, value in tranche.details.items():  # the token's configuration (owners, agents, modules...)
+                self.detail(f"  [dim]{escape(key)}: {escape(json.dumps(value, ensure_ascii=False, default=str))}[/]")
         failed = [s for s in report.scenarios if not s.passed]
         self.detail(self.t("cli.scenarios", passed=len(report.scenarios) - len(failed), total=len(report.scenarios)))
         for scenario in failed:

@@ -24,11 +24,15 @@ from filing.model.deal import Override
 from filing.rules.chain import (
     COUNTRY_ZERO,
     ELIGIBILITY,
+    EXPIRED_CLAIM,
     FALSE_REFUSAL,
     FORCED_BYPASS,
     INCONCLUSIVE,
     MAINLAND_RECEIVER,
     MANIFEST_FIELD,
+    RECOVERY_BYPASS,
+    REVOKED_CLAIM,
+    SELF_ISSUED_CLAIM,
     SENDER_CHECK,
 )
 
@@ -108,7 +112,19 @@ CASES: list[tuple[str, Callable[[ChainEvidence], ChainEvidence], str]] = [
     ("CHAIN-15", check("allowed_jurisdictions", None, None), "token.tranches[0]"),
     ("CHAIN-16", lambda e: replace(e, mode="rpc", chain_id=31337), "token.chain.chain_id"),
     ("CHAIN-17", disagreeing, "token.tranches[0]"),
+    ("CHAIN-18", failing(RECOVERY_BYPASS), "token.tranches[1]"),
+    ("CHAIN-19", failing(REVOKED_CLAIM), "token.tranches[1]"),
+    ("CHAIN-20", failing(EXPIRED_CLAIM), "token.tranches[1]"),
+    ("CHAIN-21", failing(SELF_ISSUED_CLAIM), "token.tranches[1]"),
+    ("CHAIN-22", lambda e: with_details(e, {"modules": [{"name": "MaxBalanceModule"}], "country_modules": []}),
+     "token.tranches[1].address"),
 ]
+
+
+def with_details(evidence: ChainEvidence, details: dict[str, object], tranche: int = 1) -> ChainEvidence:
+    tranches = list(evidence.tranches)
+    tranches[tranche] = replace(tranches[tranche], details=details)
+    return replace(evidence, tranches=tranches)
 
 
 def found(evidence: ChainEvidence) -> set[tuple[str, str]]:
@@ -127,7 +143,24 @@ def test_chain_rule_trips_at_its_path(code: str, change: Callable[[ChainEvidence
 
 def test_every_chain_rule_has_a_tripping_case() -> None:
     chain_rules = {r.code for r in filing.rulebook().rules if r.needs_chain}
-    assert chain_rules == {code for code, _, _ in CASES} and len(chain_rules) == 17
+    assert chain_rules == {code for code, _, _ in CASES} and len(chain_rules) == 22
+
+
+def test_a_country_module_or_an_unlistable_compliance_trips_no_chain_22() -> None:
+    listed = with_details(compliant(), {"modules": [{"name": "CountryRestrictModule"}],
+                                        "country_modules": ["CountryRestrictModule"]})
+    assert not any(rule == "CHAIN-22" for rule, _ in found(listed))
+    assert not any(rule == "CHAIN-22" for rule, _ in found(with_details(compliant(), {"modules": []})))
+    (finding,) = stages.judge_chain(DEAL, with_details(compliant(), {"modules": [], "country_modules": []})).findings
+    assert finding.rule == "CHAIN-22" and "modules: none" in finding.message
+
+
+def test_a_mined_proof_names_its_transaction() -> None:
+    proof = ScenarioResult("A", "recovery.to_mainland_identity", "recovery", 156, "refused", "allowed", False,
+                           RECOVERY_BYPASS, mined=True, tx_hash="0x" + "5e" * 32)
+    (finding,) = stages.judge_chain(DEAL, replace(compliant(), scenarios=[proof])).findings
+    assert finding.rule == "CHAIN-18" and finding.severity.value == "blocker"
+    assert finding.message == f"scenario(s) failed: recovery.to_mainland_identity (tx 0x{'5e' * 32})"
 
 
 def test_findings_carry_the_rule_definition() -> None:

@@ -209,6 +209,8 @@ class Transactor:
         self.describe = describe
         self._keys = {k.address: k for k in keys}
         self._commit = True
+        self.last_tx_hash: str | None = None
+        """The hash of the last transaction mined by `send` (a fork names it as the proof of a weakness)."""
 
     def _decode(self, error: BaseException) -> RevertInfo:
         return decode_revert(error, self.abis, self.describe)
@@ -236,9 +238,9 @@ class Transactor:
             if sender in self._keys:
                 receipt = self._send_signed(call, self._keys[sender], gas)
             elif gas and is_embedded(self.web3):
-                return self._send_embedded(call, sender, gas)
-            elif gas and function and lean is not None:
-                return self._send_lean(lean, call, sender, gas)
+                receipt = self._send_embedded(call, sender, gas)
+            elif gas and lean is not None:
+                receipt = self._send_lean(lean, call, sender, gas)
             else:
                 tx_hash = call.transact({"from": sender, **({"gas": gas} if gas else {})})
                 receipt = dict(self.web3.eth.wait_for_transaction_receipt(tx_hash, timeout=120, poll_latency=0.05))
@@ -250,6 +252,8 @@ class Transactor:
             raise ChainError(f"the node refused the transaction: {type(error).__name__}: {error}") from None
         if receipt.get("status") != 1:
             raise Reverted(RevertInfo("Reverted", message="the transaction failed without a reason"))
+        tx_hash = receipt["transactionHash"]
+        self.last_tx_hash = tx_hash if isinstance(tx_hash, str) else Web3.to_hex(tx_hash)
         return receipt
 
     def _send_signed(self, call: Any, key: DeployKey, gas: int | None) -> dict[str, Any]:
@@ -277,14 +281,18 @@ class Transactor:
                 "contractAddress": Web3.to_checksum_address(created) if created else None}
 
     def _send_lean(self, lean: _LeanRPC, call: Any, sender: str, gas: int) -> dict[str, Any]:
-        tx_hash = lean.request("eth_sendTransaction", [{"from": sender, "to": call.address,
-                                                        "data": encode_call(call), "gas": hex(gas)}])
-        deadline = time.monotonic() + 120
+        """A function call or a constructor (a deployment, with no `to`) over the lean connection."""
+        tx = ({"to": call.address, "data": encode_call(call)} if hasattr(call, "call")
+              else {"data": call.data_in_transaction})
+        tx_hash = lean.request("eth_sendTransaction", [{"from": sender, "gas": hex(gas), **tx}])
+        deadline, pause = time.monotonic() + 120, 0.001
         while (receipt := lean.request("eth_getTransactionReceipt", [tx_hash])) is None:
             if time.monotonic() > deadline:
                 raise ChainError("the transaction was not mined within 120 s")
-            time.sleep(0.02)
+            time.sleep(pause)  # anvil mines within a few ms: poll soon, then back off
+            pause = min(2 * pause, 0.02)
         if int(receipt.get("status", "0x0"), 16) != 1:
             raise Reverted(RevertInfo("Reverted", message="the transaction failed without a reason"))
         return {"status": 1, "transactionHash": tx_hash, "blockNumber": int(receipt["blockNumber"], 16),
-                "contractAddress": receipt.get("contractAddress")}
+                "contractAddress": Web3.to_checksum_address(receipt["contractAddress"])
+                if receipt.get("contractAddress") else None}

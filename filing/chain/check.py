@@ -4,13 +4,15 @@
 Three modes (design.md): without an RPC URL the reference token is deployed from the deal on the embedded chain and
 the full suite runs; with an RPC URL the deployed tokens are checked read-only; with `fork` a local anvil forks the
 node and the full suite runs as the token's agent (found in the role logs unless given), leaving the node untouched.
+On a fork of a T-REX token the stage is set first as its owners would (`TrexAdapter.prepare_fork`: an agent, a
+trusted test claim issuer, identities with claims), the claim, recovery and batch scenarios run too (`fork.py`), and
+every operation that went through where it should not is mined, so its finding names the transaction.
 """
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
 
 from web3 import Web3
 
@@ -18,10 +20,12 @@ from filing.chain.adapters import TokenAdapter, adapter_for
 from filing.chain.artifacts import Artifact
 from filing.chain.connect import ChainError, Reverted, embedded_chain, is_embedded, load_key, rpc_chain
 from filing.chain.crosscheck import config_checks, document_check
-from filing.chain.deploy import DeployedTranche, deploy_deal, maturity_timestamp, tranche_terms
+from filing.chain.deploy import DeployedTranche, TokenTerms, deploy_deal, maturity_timestamp, tranche_terms
+from filing.chain.fork import trex_suite
 from filing.chain.node import anvil, impersonate
 from filing.chain.report import ChainEvidence, TrancheReport
 from filing.chain.scenarios import Actors, ScenarioResult, read_only_suite, run_suite, synthetic_wallet
+from filing.chain.trex import TrexAdapter
 from filing.errors import InputError, Problem
 from filing.model.deal import Deal
 from filing.model.load import LoadedDeal
@@ -49,23 +53,37 @@ def probe_tokens(web3: Web3, deal: Deal, addresses: list[str], *, mode: str, act
             tranches.append(TrancheReport(tranche.id, tranche.symbol, address, "none"))
             continue
         checks = [*config_checks(adapter, terms), document_check(adapter, manifest_sha256)]
-        tranches.append(TrancheReport(tranche.id, tranche.symbol, adapter.address, adapter.standard, checks,
-                                      adapter.describe()))
+        details = adapter.describe()  # the token as found, before a fork's preparation changes it
         scenarios += read_only_suite(adapter, terms, tranche.id)
         if actors is not None:
-            results, problems[tranche.id] = _full_suite(adapter, terms, tranche.id, actors, now, detect)
+            results, problems[tranche.id] = _full_suite(adapter, terms, tranche.id, actors, now, detect,
+                                                        fork=mode == "fork")
             scenarios += results
+            if isinstance(adapter, TrexAdapter) and adapter.setup:
+                details["fork_setup"] = list(adapter.setup)
+        tranches.append(TrancheReport(tranche.id, tranche.symbol, adapter.address, adapter.standard, checks,
+                                      details))
     advance(progress, "findings", len(addresses), len(addresses))
     return ChainEvidence(mode, web3.eth.chain_id, tranches, scenarios, problems, require_document)
 
 
-def _full_suite(adapter: TokenAdapter, terms: Any, tranche: str, actors: Actors, now: int,
-                detect: bool) -> tuple[list[ScenarioResult], list[str]]:
+def _full_suite(adapter: TokenAdapter, terms: TokenTerms, tranche: str, actors: Actors, now: int,
+                detect: bool, fork: bool = False) -> tuple[list[ScenarioResult], list[str]]:
+    """The common suite; on a fork of a T-REX token, after setting the stage as its owners (`prepare_fork`), with
+    the claim, recovery and batch scenarios too, and every unexpected success mined for its hash."""
     if not adapter.supports_writes:
         return [], [f"the {adapter.standard} interface has no registry or agent operations: only read-only "
                     "scenarios ran"]
     adapter.agent = actors.agent
-    return run_suite(adapter, terms, tranche, actors, now, detect)
+    if not (fork and isinstance(adapter, TrexAdapter)):
+        return run_suite(adapter, terms, tranche, actors, now, detect, mine_failures=fork)
+    try:
+        adapter.prepare_fork(actors.agent)
+    except (Reverted, ChainError) as failure:
+        return [], [f"setting up the T-REX token on the fork (agents, test claim issuer) failed: {failure}"]
+    results, problems = run_suite(adapter, terms, tranche, actors, now, detect, mine_failures=True)
+    extra, more = trex_suite(adapter, terms, tranche, now, results)
+    return results + extra, problems + more
 
 
 def embedded_actors(web3: Web3) -> tuple[str, str, Actors]:
@@ -98,6 +116,19 @@ def find_agent(web3: Web3, address: str) -> str | None:
         if adapter.is_agent(candidate) is not False:
             return candidate
     return None
+
+
+def fork_agent(web3: Web3, tokens: list[str]) -> str:
+    """Who acts on the fork: the tokens' one agent from their role logs; for T-REX tokens without one, a fixed test
+    address that their owners make an agent on the fork (`TrexAdapter.prepare_fork`). Raises ChainError otherwise."""
+    deployed = [a for a in tokens if web3.eth.get_code(a)]
+    found = {find_agent(web3, a) for a in deployed} - {None}
+    if len(found) == 1:
+        return str(found.pop())
+    if not found and deployed and all(isinstance(adapter_for(web3, a), TrexAdapter) for a in deployed):
+        return synthetic_wallet("fork.agent")
+    raise ChainError(f"cannot tell the tokens' agent from the role logs ({len(found)} candidates); pass --agent "
+                     "ADDRESS")
 
 
 def _addresses(loaded: LoadedDeal, addresses: list[str] | None) -> list[str]:
@@ -145,14 +176,7 @@ def probe_contract(loaded: LoadedDeal, rpc: str | None = None, addresses: list[s
     if not fork:
         return probe_tokens(upstream, loaded.deal, tokens, mode="rpc", manifest_sha256=manifest_sha256,
                               progress=progress)
-    agent = Web3.to_checksum_address(agent) if agent else None
-    if agent is None:
-        found = {find_agent(upstream, a) for a in tokens if upstream.eth.get_code(a)}
-        found.discard(None)
-        if len(found) != 1:
-            raise ChainError("cannot tell the tokens' agent from the role logs "
-                             f"({len(found)} candidates); pass --agent ADDRESS")
-        agent = found.pop()
+    agent = Web3.to_checksum_address(agent) if agent else fork_agent(upstream, tokens)
     senders = [synthetic_wallet(f"sender.{i}") for i in range(SENDERS)]
     with anvil(fork_url=rpc) as (_url, web3):
         impersonate(web3, [agent, *senders])
@@ -169,5 +193,5 @@ def deploy_contracts(loaded: LoadedDeal, rpc: str, key_file: Path | None,
     return deploy_deal(web3, loaded.deal, key, agent, manifest_sha256=manifest_sha256)
 
 
-__all__ = ["ChainError", "Reverted", "deploy_contracts", "embedded_actors", "find_agent", "probe_contract",
-           "probe_embedded", "probe_tokens"]
+__all__ = ["ChainError", "Reverted", "deploy_contracts", "embedded_actors", "find_agent", "fork_agent",
+           "probe_contract", "probe_embedded", "probe_tokens"]

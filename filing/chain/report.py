@@ -39,6 +39,9 @@ class ScenarioResult:
     mined: bool = False
     """A transaction was mined, because a later scenario needs its state change; otherwise the operation was proved
     by the very call (same sender, calldata and state) that a transaction would make, without a block."""
+    tx_hash: str | None = None
+    """The mined transaction. On a fork an operation that should have been refused is mined as well, so that the
+    finding names the transaction that proved the weakness."""
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)

@@ -60,6 +60,8 @@ class _Run:
     tranche: str
     results: list[ScenarioResult] = field(default_factory=list)
     detect: bool = True
+    mine_failures: bool = False
+    """Mine an operation that should have been refused and was not (on a throw-away fork), for its hash."""
 
     def attempt(self, name: str, action: str, country: int | None, expected_ok: bool, weakness: str,
                 operation: Callable[[], None], probe: tuple[str, str, int] | None = None,
@@ -67,13 +69,18 @@ class _Run:
         """Try `operation`, proved by its simulated call; `commit` mines it when it passes, for a later scenario."""
         detected = self.adapter.detect_restriction(*probe) if (self.detect and probe) else None
         code = detected
-        reason = error = None
+        reason = error = tx_hash = None
+        transactor = self.adapter.transactor
         try:
             if commit:
                 operation()
+                tx_hash = transactor.last_tx_hash
             else:
-                with self.adapter.transactor.proving_by_call():
+                with transactor.proving_by_call():
                     operation()
+                if self.mine_failures and not expected_ok:
+                    operation()
+                    tx_hash = transactor.last_tx_hash
             actual = "allowed"
         except Reverted as refused:
             actual, error, reason = "refused", refused.info.name, refused.info.describe()
@@ -91,7 +98,7 @@ class _Run:
         if actual == "error":
             weakness = INCONCLUSIVE
         self.results.append(ScenarioResult(self.tranche, name, action, country, expected, actual, passed,
-                                           weakness, reason, code, error, detected, commit and actual == "allowed"))
+                                           weakness, reason, code, error, detected, tx_hash is not None, tx_hash))
         return actual == "allowed"
 
 
@@ -123,7 +130,7 @@ def eligible_pair(terms: TokenTerms) -> list[int]:
 
 
 def run_suite(adapter: TokenAdapter, terms: TokenTerms, tranche: str, actors: Actors, now: int,
-              detect: bool = True) -> tuple[list[ScenarioResult], list[str]]:
+              detect: bool = True, mine_failures: bool = False) -> tuple[list[ScenarioResult], list[str]]:
     """Run every scenario against a token the agent can write to; return the results and setup problems.
 
     The order matters and is fixed: mints, then transfers, transferFrom and forced transfers from an eligible
@@ -131,7 +138,7 @@ def run_suite(adapter: TokenAdapter, terms: TokenTerms, tranche: str, actors: Ac
     scenario is proved by the simulated call of its operation; transactions are mined only for the state later
     scenarios need: the registrations (one batch), the holder's first mint, its allowance and its two re-flags.
     """
-    run = _Run(adapter, tranche, detect=detect)
+    run = _Run(adapter, tranche, detect=detect, mine_failures=mine_failures)
     problems: list[str] = []
     pair = eligible_pair(terms)
     if len(pair) < 2:

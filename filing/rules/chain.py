@@ -15,11 +15,15 @@ from typing import TYPE_CHECKING
 from filing.chain.weakness import (
     COUNTRY_ZERO,
     ELIGIBILITY,
+    EXPIRED_CLAIM,
     FALSE_REFUSAL,
     FORCED_BYPASS,
     INCONCLUSIVE,
     MAINLAND_RECEIVER,
     MANIFEST_FIELD,
+    RECOVERY_BYPASS,
+    REVOKED_CLAIM,
+    SELF_ISSUED_CLAIM,
     SENDER_CHECK,
 )
 from filing.rules.notice42 import NOTICE_42
@@ -37,6 +41,8 @@ ERC1404 = "the ERC-1404 Simple Restricted Token Standard (detectTransferRestrict
 ERC1643 = ("the ERC-1643 document standard (getDocument), with the packet manifest's SHA-256 under "
            "bytes32('filing.manifest') as contracts/README.md sets out")
 DEAL = "the deal file (token.tranches, offering.investors): the terms the offering documents state"
+ONCHAINID = ("the ERC-3643 identity registry's `isVerified` (claims from trusted issuers, ERC-734/735 ONCHAINID "
+             "identities) as the T-REX reference implementation 4.1.x implements it")
 
 
 def _chain(ctx: Context) -> ChainEvidence:
@@ -52,11 +58,13 @@ def _path(ctx: Context, tranche_id: str) -> str:
 
 
 def _failed(ctx: Context, weakness: str) -> Iterator[Hit]:
-    """One hit per tranche, naming every scenario that failed revealing `weakness`."""
+    """One hit per tranche, naming every scenario that failed revealing `weakness` and, when it was mined (on a
+    fork), the transaction that proved it."""
     names: dict[str, list[str]] = {}
     for scenario in _chain(ctx).scenarios:
         if not scenario.passed and scenario.weakness == weakness:
-            names.setdefault(scenario.tranche, []).append(scenario.name)
+            proof = f" (tx {scenario.tx_hash})" if scenario.tx_hash else ""
+            names.setdefault(scenario.tranche, []).append(scenario.name + proof)
     for tranche, failed in names.items():
         yield hit(_path(ctx, tranche), scenarios=", ".join(failed))
 
@@ -332,3 +340,73 @@ def restriction_view_disagrees(ctx: Context) -> Iterator[Hit]:
             names.setdefault(scenario.tranche, []).append(scenario.name)
     for tranche, disagreeing in names.items():
         yield hit(_path(ctx, tranche), scenarios=", ".join(disagreeing))
+
+
+@rule("CHAIN-18", title="Recovery moves the tokens to a mainland investor's identity, skipping compliance",
+      title_zh="钱包恢复绕过合规检查，将代币转入境内投资者的身份", severity=Severity.blocker,
+      confidence=Confidence.secondary, source=f"{OVERSEAS_ONLY}; {ERC3643}", message="scenario(s) failed: {scenarios}",
+      message_zh="钱包恢复将代币转入境内投资者身份：{scenarios}", needs_chain=True)
+def recovery_skips_compliance(ctx: Context) -> Iterator[Hit]:
+    """What: an agent's wallet recovery cannot move a holder's tokens to a wallet of an identity registered in the
+    mainland (156).
+    Why: T-REX `recoveryAddress` asks only that the new wallet be a key of the identity given, registers it with the
+    lost wallet's country and force-transfers the balance, so neither the country modules nor the identity's own
+    registration are consulted: an agent can hand the tokens to a mainland investor under an overseas flag.
+    Source: Notice 42 (secondary); the ERC-3643 reference implementation's known gap."""
+    yield from _failed(ctx, RECOVERY_BYPASS)
+
+
+@rule("CHAIN-19", title="A revoked claim still verifies the investor", title_zh="已撤销的身份声明仍可通过验证",
+      severity=Severity.blocker, confidence=Confidence.secondary, source=ONCHAINID,
+      message="scenario(s) failed: {scenarios}", message_zh="已撤销声明的投资者仍被接受：{scenarios}", needs_chain=True)
+def revoked_claim_accepted(ctx: Context) -> Iterator[Hit]:
+    """What: a wallet whose only claim for a required topic was revoked by its trusted issuer is not verified and
+    cannot receive the token.
+    Why: revocation is how an issuer withdraws a KYC or eligibility attestation; a registry that ignores it keeps
+    serving an investor the issuer no longer vouches for.
+    Source: the ERC-3643 identity registry and ONCHAINID claim issuers (`isClaimValid`)."""
+    yield from _failed(ctx, REVOKED_CLAIM)
+
+
+@rule("CHAIN-20", title="An expired claim still verifies the investor", title_zh="已过有效期的身份声明仍可通过验证",
+      severity=Severity.warning, confidence=Confidence.secondary, source=ONCHAINID,
+      message="scenario(s) failed: {scenarios}; only revocation by the issuer stops a lapsed attestation",
+      message_zh="已过期声明的投资者仍被接受：{scenarios}；仅发行方撤销声明方可阻止", needs_chain=True)
+def expired_claim_accepted(ctx: Context) -> Iterator[Hit]:
+    """What: a wallet whose claim data says its attestation ended is refused.
+    Why: the T-REX registry and ONCHAINID issuers read no validity date inside a claim, so a lapsed accreditation
+    passes until its issuer revokes the claim; the filing should say who revokes and how fast (a process control
+    rather than a token defect, hence a warning).
+    Source: the ERC-3643 identity registry and ONCHAINID claim issuers (`isClaimValid`)."""
+    yield from _failed(ctx, EXPIRED_CLAIM)
+
+
+@rule("CHAIN-21", title="An identity that issues its own claim is verified", title_zh="自行签发声明的身份通过验证",
+      severity=Severity.warning, confidence=Confidence.secondary, source=ONCHAINID,
+      message="scenario(s) failed: {scenarios}", message_zh="自行签发声明的身份被接受：{scenarios}", needs_chain=True)
+def self_issued_claim_accepted(ctx: Context) -> Iterator[Hit]:
+    """What: an identity that lists a claim under a trusted issuer's claim id but names itself as the issuer is not
+    verified.
+    Why: the T-REX registry asks the issuer named inside the claim, not the trusted issuer it looked up, whether the
+    claim is valid; any identity contract registered by an agent can vouch for itself, so the claim requirement
+    does not bind the agent (whose country entry is then the only control).
+    Source: the ERC-3643 identity registry as T-REX 4.1.x implements `isVerified`."""
+    yield from _failed(ctx, SELF_ISSUED_CLAIM)
+
+
+@rule("CHAIN-22", title="The token's compliance has no country module", title_zh="代币合规模块中没有国家限制模块",
+      severity=Severity.blocker, confidence=Confidence.secondary, source=f"{OVERSEAS_ONLY}; {ERC3643}",
+      message="{detail}", message_zh="{detail_zh}", needs_chain=True)
+def no_country_module(ctx: Context) -> Iterator[Hit]:
+    """What: the compliance of an ERC-3643 token whose modules can be listed binds at least one country module
+    (restrict or allow list).
+    Why: without one, nothing in the token refers to the investor's country: the mainland is kept out, if at all,
+    only by who the agents choose to register.
+    Source: Notice 42 (secondary); the ERC-3643 reference implementation's compliance modules."""
+    for tranche in _chain(ctx).tranches:
+        if tranche.details.get("country_modules") == []:
+            names = [m.get("name") or m.get("address") for m in tranche.details.get("modules", [])]
+            listed = ", ".join(str(n) for n in names) or "none"
+            yield hit(f"{_path(ctx, tranche.tranche)}.address",
+                      detail=f"{tranche.address}: no country module is bound to its compliance (modules: {listed})",
+                      detail_zh=f"{tranche.address}：合规合约未绑定国家限制模块（模块：{listed}）")

@@ -19,11 +19,11 @@ from typer.testing import CliRunner
 
 import filing
 from filing import stages
-from filing.chain.adapters import adapter_for
 from filing.chain.check import fork_agent
 from filing.chain.connect import ChainError
 from filing.chain.deploy import tranche_terms
 from filing.chain.node import anvil, find_anvil
+from filing.chain.recognise import adapter_for
 from filing.chain.scenarios import synthetic_wallet
 from filing.chain.trex import TrexAdapter
 from filing.cli import app

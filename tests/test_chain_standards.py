@@ -15,11 +15,12 @@ from chain_support import compile_test_contracts, deal_without_allowed_list
 from web3 import Web3
 
 from filing import stages
-from filing.chain.adapters import ZERO, ERC1404Adapter, ERC3643Adapter, adapter_for, detect_standard
+from filing.chain.adapters import ZERO, ERC1404Adapter, ERC3643Adapter, detect_standard
 from filing.chain.artifacts import load_artifact
 from filing.chain.check import embedded_actors, probe_tokens
 from filing.chain.connect import embedded_chain
 from filing.chain.deploy import deploy_deal, tranche_terms
+from filing.chain.recognise import adapter_for
 from filing.chain.report import ContractReport
 from filing.chain.scenarios import Actors, synthetic_wallet
 from filing.model.deal import Deal

@@ -374,20 +374,5 @@ def detect_standard(web3: Web3, address: str) -> str:
     return "unknown"
 
 
-def adapter_for(web3: Web3, address: str, standard: str | None = None) -> TokenAdapter:
-    """The adapter of the token at `address` (detected unless `standard` is given); raises ValueError for 'none'.
-    An ERC-3643 token whose registry is T-REX's (claim topics, trusted issuers) gets the T-REX adapter."""
-    standard = standard or detect_standard(web3, address)
-    if standard == "none":
-        raise ValueError(f"no contract code at {address}")
-    adapter = ADAPTERS[standard](web3, address)
-    if isinstance(adapter, ERC3643Adapter):
-        from filing.chain.trex import TrexAdapter, is_trex  # trex.py builds on this module
-
-        if is_trex(web3, adapter.registry.address):
-            return TrexAdapter(web3, address)
-    return adapter
-
-
 __all__ = ["ADAPTERS", "ERC1404Adapter", "ERC3643Adapter", "ReferenceAdapter", "Reverted", "TokenAdapter",
-           "Unsupported", "adapter_for", "detect_standard"]
+           "Unsupported", "detect_standard"]

@@ -16,13 +16,14 @@ from pathlib import Path
 
 from web3 import Web3
 
-from filing.chain.adapters import TokenAdapter, adapter_for
+from filing.chain.adapters import TokenAdapter
 from filing.chain.artifacts import Artifact
 from filing.chain.connect import ChainError, Reverted, embedded_chain, is_embedded, load_key, rpc_chain
 from filing.chain.crosscheck import config_checks, document_check
 from filing.chain.deploy import DeployedTranche, TokenTerms, deploy_deal, maturity_timestamp, tranche_terms
 from filing.chain.fork import trex_suite
 from filing.chain.node import anvil, impersonate
+from filing.chain.recognise import adapter_for
 from filing.chain.report import ChainEvidence, TrancheReport
 from filing.chain.scenarios import Actors, ScenarioResult, read_only_suite, run_suite, synthetic_wallet
 from filing.chain.trex import TrexAdapter

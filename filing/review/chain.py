@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from web3 import Web3
 
 from filing import stages
-from filing.chain.adapters import adapter_for
 from filing.chain.connect import ChainError, rpc_chain
+from filing.chain.recognise import adapter_for
 from filing.chain.report import ContractReport
 from filing.chain.weakness import MANIFEST_FIELD
 from filing.errors import InputError

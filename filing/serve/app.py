@@ -37,6 +37,7 @@ def create_app(workspace: Path, *, sign_key_file: Path | None = None, limits: Li
         server.jobs.shutdown()
 
     app = FastAPI(title="filing workspace", version=filing.__version__, lifespan=lifespan,
+                  max_body_size=limits.request_bytes,
                   description="The CSRC filing toolkit's stages over HTTP: deals, tapes, checks, the chain suite, "
                               "packets, reviews and diffs. Findings use design.md's JSON shape; add ?format=log for "
                               "a coded log.")

@@ -44,7 +44,7 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> HT
 
 def problem_page(request: Request, payload: dict[str, Any], status: int) -> HTMLResponse:
     """The CLI's exit-2 problems (file, line, column, field path, hint) as a page."""
-    return render(request, "problem", status, payload=payload, status=status)
+    return render(request, "problem", status, payload=payload, code=status)
 
 
 def _server(request: Request) -> Server:

@@ -83,8 +83,8 @@ def test_findings_as_a_coded_log(client: TestClient) -> None:
     assert [entry["code"] for entry in log["log"]] == [f["rule"] for f in plain]
     assert log["errors"] == sum(1 for f in plain if f["severity"] == "blocker") > 0 and log["ok"] is False
     entry = next(e for e in log["log"] if e["code"] == "CN-ABS-07")
-    assert entry["level"] == "error" and entry["refs"] == [
-        {"href": "noncompliant/deal.yaml#structure.collection_account.kind", "path": "structure.collection_account.kind"}]
+    path = "structure.collection_account.kind"
+    assert entry["level"] == "error" and entry["refs"] == [{"href": f"noncompliant/deal.yaml#{path}", "path": path}]
 
 
 def _field_html(page: str, path: str) -> str:

@@ -5,7 +5,6 @@ behind, and a real build can be reviewed, compared and found again after a resta
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import os
@@ -18,14 +17,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from serve_support import EXAMPLES, KEY, SIGNER, amended, copy_examples, evil_zip
 
 import filing
 from filing.serve import Limits, create_app
 
 ROOT = Path(__file__).resolve().parents[1]
-EXAMPLES = ROOT / "examples"
-KEY = EXAMPLES / "trade-receivables" / "test-key.txt"
-SIGNER = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
 
 
 def _cli(*args: str) -> dict:
@@ -42,9 +39,8 @@ def _tree(folder: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("serve") / "workspace"
-    for name in ("trade-receivables", "noncompliant", "equipment-lease"):
-        shutil.copytree(EXAMPLES / name, root / name, ignore=shutil.ignore_patterns("test-key.txt"))
-    shutil.copytree(EXAMPLES / "trade-receivables", root / "edit-me", ignore=shutil.ignore_patterns("test-key.txt"))
+    copy_examples(root, "trade-receivables", "noncompliant", "equipment-lease")
+    copy_examples(root, "trade-receivables", as_name="edit-me")
     return root
 
 
@@ -187,21 +183,13 @@ def test_a_hostile_tape_gets_the_clis_located_error_and_changes_nothing(client: 
     assert other.status_code == 422 and _tree(workspace / "trade-receivables") == before
 
 
-def _evil_zip() -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("manifest.json", "{}")
-        archive.writestr("../../escaped.txt", "outside")
-    return buffer.getvalue()
-
-
 def test_a_hostile_packet_gets_the_clis_errors_and_leaves_nothing(client: TestClient, workspace: Path,
                                                                   tmp_path: Path) -> None:
     reviews = sorted((workspace / ".serve" / "reviews").iterdir())
-    answer = client.post("/api/reviews", files={"file": ("evil.zip", _evil_zip())})
+    answer = client.post("/api/reviews", files={"file": ("evil.zip", evil_zip())})
     assert answer.status_code == 422
     evil = tmp_path / "evil.zip"
-    evil.write_bytes(_evil_zip())
+    evil.write_bytes(evil_zip())
     cli = _cli("review", str(evil))
     assert [e["message"] for e in answer.json()["errors"]] == [e["message"] for e in cli["errors"]]
     assert any(e["path"] == "../../escaped.txt" for e in answer.json()["errors"])
@@ -219,24 +207,6 @@ def test_uploads_over_the_limit_are_refused(workspace: Path) -> None:
             "Content-Length": str(small.request_bytes + 1), "Content-Type": "application/zip"})
         assert declared.status_code == 413
     assert list((workspace / ".serve" / "staging").iterdir()) == []
-
-
-def _amended(packet: bytes, path: str) -> bytes:
-    """The packet with one document changed and the manifest listing the new hash (so the signature no longer
-    matches): a second version of the packet, as a diff sees it."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(packet)) as source, zipfile.ZipFile(out, "w") as target:
-        names = {entry.filename: entry for entry in source.infolist()}
-        prefix = next(name for name in names if name.endswith(path)).removesuffix(path)
-        document = source.read(prefix + path).replace(b"</body>", b"<p>amended</p></body>")
-        manifest = json.loads(source.read(prefix + "manifest.json"))
-        for item in manifest["files"]:
-            if item["path"] == path:
-                item.update(sha256=hashlib.sha256(document).hexdigest(), size=len(document))
-        for name, entry in names.items():
-            data = {prefix + path: document, prefix + "manifest.json": json.dumps(manifest).encode()}.get(name)
-            target.writestr(entry, data if data is not None else source.read(entry))
-    return out.getvalue()
 
 
 def test_build_review_diff_and_restart(client: TestClient, workspace: Path, tmp_path: Path) -> None:
@@ -262,7 +232,7 @@ def test_build_review_diff_and_restart(client: TestClient, workspace: Path, tmp_
     document = client.get(f"/reviews/{first}/packet/documents/04-token-terms.html")
     assert document.status_code == 200 and "default-src 'none'" in document.headers["content-security-policy"]
 
-    second_zip = _amended(packet.content, "documents/04-token-terms.html")
+    second_zip = amended(packet.content, "documents/04-token-terms.html")
     second = client.post("/api/reviews", files={"file": ("v2.zip", second_zip)}).json()
     assert second["verdict"] == "FAIL"  # the manifest changed after it was signed
     diff = client.get(f"/api/reviews/{second['id']}/diff/{first}").json()

@@ -74,7 +74,7 @@ def _with_headers(send: Send, path: str) -> Send:
         if message["type"] == "http.response.start":
             headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"content-security-policy"]
             headers += [(b"content-security-policy", policy.encode()), (b"x-content-type-options", b"nosniff"),
-                        (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"SAMEORIGIN")]
+                        (b"referrer-policy", b"same-origin"), (b"x-frame-options", b"SAMEORIGIN")]
             message = {**message, "headers": headers}
         await send(message)
 

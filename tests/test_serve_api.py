@@ -39,7 +39,7 @@ def _tree(folder: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("serve") / "workspace"
-    copy_examples(root, "trade-receivables", "noncompliant", "equipment-lease")
+    copy_examples(root, "trade-receivables", "noncompliant", "equipment-lease", "toll-road")
     copy_examples(root, "trade-receivables", as_name="edit-me")
     return root
 
@@ -63,6 +63,14 @@ def test_pages_and_the_generated_openapi(client: TestClient) -> None:
     assert {"/api/deals", "/api/deals/{name}", "/api/deals/{name}/tape", "/api/deals/{name}/jobs", "/api/jobs/{job_id}",
             "/api/reviews", "/api/reviews/{review_id}/diff/{previous}"} <= set(paths)
     assert client.get("/api/schema").json() == filing.json_schema()
+
+
+@pytest.mark.parametrize("name", ["trade-receivables", "noncompliant", "equipment-lease", "toll-road"])
+def test_every_example_has_its_form_and_its_pool_with_charts(client: TestClient, name: str) -> None:
+    deal = client.get(f"/deals/{name}")
+    assert deal.status_code == 200 and 'id="deal-form"' in deal.text and 'id="field-assets.asset_class"' in deal.text
+    pool = client.get(f"/deals/{name}/pool")
+    assert pool.status_code == 200 and pool.text.count("<svg") == 2
 
 
 def test_the_check_is_the_clis_check(client: TestClient, workspace: Path) -> None:

@@ -168,6 +168,7 @@ def test_law_firm_fixes_a_finding_builds_a_draft_and_downloads_it(site: Site, pa
 
     page.click("#build-draft")
     expect(page.locator("#job progress")).to_be_visible()
+    expect(page.locator("#job-step")).to_contain_text("/", timeout=LONG)  # the script has polled the progress
     _shot(site, page, "progress")
     expect(page.locator("#result")).to_contain_text("pages", timeout=LONG)
     _shot(site, page, "build")

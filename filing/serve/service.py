@@ -106,13 +106,18 @@ class Server:
             copy_limited(stream, tape, self.limits.tape_bytes, filename)
             try:
                 tree = actions.read_tree(deal_file)
-                forms.set_path(tree, "assets.tape", tape.name)
-                (stage / "deal.yaml").write_text(dump_yaml(tree), encoding="utf-8")
+                assets = tree.get("assets")
+                renamed = not isinstance(assets, dict) or assets.get("tape") != tape.name
+                if renamed:
+                    forms.set_path(tree, "assets.tape", tape.name)
+                text = dump_yaml(tree).encode() if renamed else deal_file.read_bytes()
+                (stage / "deal.yaml").write_bytes(text)
                 result = actions.check(stage / "deal.yaml")
             except InputError as error:
                 raise self._rejected(error, {str(tape): filename, str(stage): name}) from None
             tape.replace(deal_file.parent / tape.name)
-            write_file(deal_file, dump_yaml(tree).encode())
+            if renamed:
+                write_file(deal_file, text)
         return result
 
     def packets(self, name: str) -> dict[str, Any]:

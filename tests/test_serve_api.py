@@ -124,6 +124,11 @@ def test_an_invalid_edit_writes_nothing_and_says_where(client: TestClient, works
     assert answer.status_code == 422 and deal.read_bytes() == before
     beside = _field_html(answer.text, "issuer.jurisdiction")
     assert "unknown jurisdiction" in beside and 'value="Xanadu"' in beside
+    live = client.post("/api/deals/edit-me/preview", json={"fields": {"issuer.jurisdiction": "Xanadu"}}).json()
+    assert live["ok"] is False and live["errors"][0]["path"] == "issuer.jurisdiction"
+    live = client.post("/api/deals/edit-me/preview", json={"fields": {"issuer.jurisdiction": "CN"}}).json()
+    assert "CN-G-02" in {f["rule"] for f in live["findings"]} and live["changed"] == ["issuer.jurisdiction"]
+    assert deal.read_bytes() == before  # a preview writes nothing
     api = client.patch("/api/deals/edit-me", json={"fields": {"issuer.jurisdiction": "Xanadu"}})
     assert api.status_code == 422 and deal.read_bytes() == before
     assert api.json()["errors"][0]["file"] == "edit-me/deal.yaml" and api.json()["errors"][0]["line"]
@@ -260,3 +265,34 @@ def test_files_stay_inside_the_workspace(client: TestClient) -> None:
                 "/deals/noncompliant/packets/other/deal.yaml", "/reviews/..%2F..%2Fnoncompliant/packet/deal.yaml",
                 "/static/..%2F..%2Fglossary.yaml", "/api/jobs/..%2Fx"):
         assert client.get(url).status_code == 404, url
+
+
+def test_the_serve_command_listens_on_loopback_and_judges_its_key_first(tmp_path: Path) -> None:
+    import socket
+    import time
+
+    import httpx2
+
+    env = os.environ | {"PYTHONPATH": str(ROOT)}
+    bad = tmp_path / "key.txt"
+    bad.write_text("not a key\n", encoding="utf-8")
+    refused = subprocess.run([sys.executable, "-m", "filing", "serve", "--workspace", str(tmp_path / "ws"),
+                              "--sign-key-file", str(bad)], capture_output=True, text=True, env=env, timeout=120)
+    assert refused.returncode == 2 and f"{bad}" in refused.stderr and "not a key" not in refused.stderr
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "filing", "serve", "--workspace", str(tmp_path / "ws"),
+                                "--port", str(port)], env=env, stderr=subprocess.DEVNULL)
+    try:
+        deadline, answer = time.monotonic() + 90, None
+        while answer is None and time.monotonic() < deadline:
+            try:
+                answer = httpx2.get(f"http://127.0.0.1:{port}/api/deals", timeout=5)
+            except httpx2.TransportError:
+                time.sleep(0.2)
+        assert answer is not None and answer.json() == {"ok": True, "findings": [], "deals": []}
+        assert (tmp_path / "ws" / ".serve" / "jobs").is_dir()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

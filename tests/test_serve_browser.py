@@ -92,14 +92,14 @@ def page(browser: Browser) -> Iterator[Page]:
     assert all(status == 422 and url.endswith(REFUSING) for status, url in refused), refused
 
 
-def _shot(site: Site, page: Page, name: str) -> None:
-    """Save the screen (non-blank), and into the folder FILING_SCREENSHOTS names when set."""
+def _shot(site: Site, page: Page, name: str, publish: bool = True) -> None:
+    """Save the screen (non-blank), and the README's pictures into the folder FILING_SCREENSHOTS names when set."""
     site.shots.mkdir(exist_ok=True)
     png = page.screenshot()
     picture = Image.open(io.BytesIO(png)).convert("L")
     assert sum(picture.histogram()[:160]) / (picture.width * picture.height) > 0.02, f"{name} looks blank"
     (site.shots / f"serve-{name}.png").write_bytes(png)
-    if target := os.environ.get("FILING_SCREENSHOTS"):
+    if publish and (target := os.environ.get("FILING_SCREENSHOTS")):
         (Path(target) / f"serve-{name}.png").write_bytes(png)
 
 
@@ -154,13 +154,18 @@ def test_law_firm_fixes_a_finding_builds_a_draft_and_downloads_it(site: Site, pa
     _shot(site, page, "deal")
 
     deal = (site.root / "noncompliant" / "deal.yaml").read_bytes()
-    page.fill('[id="input-issuer.jurisdiction"]', "Xanadu")
+    page.fill('[id="input-issuer.jurisdiction"]', "Xanadu")  # checked live, before anything is saved
+    expect(page.locator("#live")).to_contain_text("does not load")
+    expect(page.locator('[id="field-issuer.jurisdiction"] .live-finding')).to_contain_text("unknown jurisdiction")
     page.click("#save")
     expect(page.locator('[id="field-issuer.jurisdiction"]')).to_contain_text("unknown jurisdiction")
     assert (site.root / "noncompliant" / "deal.yaml").read_bytes() == deal
 
     page.goto(f"{site.url}/deals/noncompliant")
     page.fill('[id="input-issuer.jurisdiction"]', "Hong Kong")
+    expect(page.locator("#live")).to_contain_text("blocker(s)")
+    expect(page.locator('[id="field-issuer.jurisdiction"] .finding')).to_have_count(0)
+    assert (site.root / "noncompliant" / "deal.yaml").read_bytes() == deal
     page.click("#save")
     expect(page.locator("#verdict .saved")).to_contain_text("1 field(s)")
     expect(page.locator('[id="field-issuer.jurisdiction"] .finding')).to_have_count(0)
@@ -169,7 +174,7 @@ def test_law_firm_fixes_a_finding_builds_a_draft_and_downloads_it(site: Site, pa
     page.click("#build-draft")
     expect(page.locator("#job progress")).to_be_visible()
     expect(page.locator("#job-step")).to_contain_text("/", timeout=LONG)  # the script has polled the progress
-    _shot(site, page, "progress")
+    _shot(site, page, "progress", publish=False)
     expect(page.locator("#result")).to_contain_text("pages", timeout=LONG)
     _shot(site, page, "build")
     with page.expect_download() as caught:

@@ -75,6 +75,13 @@ def edit(request: Request, name: str, body: FieldEdit, fmt: FormatQuery = "json"
     return check(request, name, fmt) | {"changed": changed}
 
 
+@api.post("/deals/{name}/preview", tags=["deals"])
+def preview(request: Request, name: str, body: FieldEdit) -> dict[str, Any]:
+    """The check of the deal with these field values, written nowhere: findings while the user types (input errors
+    come back in the same shape, with ``ok`` false)."""
+    return _server(request).preview(name, body.fields)
+
+
 @api.post("/deals/{name}/tape", tags=["deals"])
 def tape(request: Request, name: str, file: Annotated[UploadFile, File(description="CSV (UTF-8 or GB18030), "
                                                                                    "XLSX or Parquet")],

@@ -29,7 +29,7 @@ def create_app(workspace: Path, *, sign_key_file: Path | None = None, limits: Li
 
     folder = Workspace(workspace)
     signer = actions.signer_of(sign_key_file) if sign_key_file is not None else None
-    server = Server(folder, Jobs(folder.jobs_folder), limits, sign_key_file, signer)
+    server = Server(folder, Jobs(folder.jobs_folder, {f"{folder.root}/": ""}), limits, sign_key_file, signer)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

@@ -27,8 +27,10 @@ SAVE_EVERY = 0.5
 
 
 class Jobs:
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, shown: dict[str, str] | None = None):
         self.folder = folder
+        self.shown = shown or {}
+        """Server paths and the names the user knows them by, for the located errors of a failed job."""
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="filing-job")
         for path in folder.glob("*.json"):
@@ -84,7 +86,7 @@ class Jobs:
         try:
             job.update(result=work(progress), status="done")
         except InputError as error:
-            job.update(status="failed", error=actions.input_error(error))
+            job.update(status="failed", error=actions.input_error(error, self.shown))
         except actions.StageFailed as error:
             job.update(status="failed", error=_failure("STAGE", str(error)))
         except Exception as error:  # a job must end recorded, whatever went wrong in it

@@ -93,6 +93,27 @@ class Server:
         write_file(deal_file, dump_yaml(tree).encode())
         return changed
 
+    def preview(self, name: str, submitted: Mapping[str, str]) -> dict[str, Any]:
+        """The check of the deal as the form now stands, without writing it: what the page shows live while the user
+        types. The edited deal is judged in a staging folder, with its tape named by its full path."""
+        deal_file = self.workspace.deal_file(name)
+        try:
+            tree = actions.read_tree(deal_file)
+            changed = forms.apply(forms.fields(actions.schema(), tree), submitted, tree)
+            actions.validate_tree(tree, deal_file)
+        except InputError as error:
+            return self._payload(error)
+        tape = (deal_file.parent / str(tree["assets"]["tape"])).resolve()
+        with self.workspace.staging() as stage:
+            staged = stage / "deal.yaml"
+            forms.set_path(tree, "assets.tape", str(tape))
+            staged.write_text(dump_yaml(tree), encoding="utf-8")
+            try:
+                result = actions.check(staged)
+            except InputError as error:
+                return self._payload(error, {str(staged): f"{name}/deal.yaml"})
+        return {key: result[key] for key in ("ok", "summary", "findings")} | {"changed": changed}
+
     def upload_tape(self, name: str, filename: str, stream: BinaryIO) -> dict[str, Any]:
         """Check the deal against an uploaded tape in a staging copy; only a tape the pool stage reads replaces the
         deal's (and ``assets.tape`` follows its name)."""

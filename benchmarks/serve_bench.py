@@ -149,7 +149,8 @@ def main() -> None:
             single = [review(server.url, packet) for _ in range(args.runs)]
             at_rest = memory(server.process.pid)["VmRSS"]
             rounds = [concurrent_reviews(server, packet) for _ in range(args.rounds)]
-            high_water = memory(server.process.pid)["VmHWM"]
+            time.sleep(2)
+            after, high_water = memory(server.process.pid)["VmRSS"], memory(server.process.pid)["VmHWM"]
     mb = 1 << 20
     print(f"load average {os.getloadavg()[0]:.1f}; packet zip {len(packet) / mb:.1f} MB; tape 5,006 rows GB18030")
     print(f"upload to findings, median of {args.runs}: {statistics.median(served):.2f} s "
@@ -162,7 +163,8 @@ def main() -> None:
     print(f"{CLIENTS} concurrent reviews, median of {args.rounds} rounds: {statistics.median(walls):.2f} s wall "
           f"({statistics.median(walls) / statistics.median(single):.1f}x one review)")
     print(f"server memory: {at_rest / mb:.0f} MB at rest after the reviews above; peak during {CLIENTS} concurrent "
-          f"reviews {max(peaks) / mb:.0f} MB (+{(max(peaks) - at_rest) / mb:.0f} MB); VmHWM {high_water / mb:.0f} MB")
+          f"reviews {max(peaks) / mb:.0f} MB (+{(max(peaks) - at_rest) / mb:.0f} MB); VmHWM {high_water / mb:.0f} MB; "
+          f"{after / mb:.0f} MB at rest 2 s after the last round")
 
 
 if __name__ == "__main__":

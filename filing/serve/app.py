@@ -22,9 +22,10 @@ LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 def create_app(workspace: Path, *, sign_key_file: Path | None = None, limits: Limits = DEFAULT_LIMITS,
-               host: str = "127.0.0.1") -> FastAPI:
-    """The app over ``workspace`` (created when missing). ``sign_key_file`` is judged now (InputError when it holds
-    no key) and only its address is kept; builds that sign read the file again."""
+               host: str = "127.0.0.1") -> Guard:
+    """The app over ``workspace`` (created when missing), behind the guard (``.app`` is the FastAPI app).
+    ``sign_key_file`` is judged now (InputError when it holds no key) and only its address is kept; builds that sign
+    read the file again. The host check admits loopback names and ``host`` itself."""
     from filing.serve import actions
 
     folder = Workspace(workspace)
@@ -48,7 +49,7 @@ def create_app(workspace: Path, *, sign_key_file: Path | None = None, limits: Li
     app.add_exception_handler(NotFound, _not_found)
     app.add_exception_handler(TooLarge, _too_large)
     hosts = LOOPBACK | {host, "testserver"}
-    return Guard(app, max_body=limits.request_bytes, hosts=frozenset(hosts))  # type: ignore[return-value]
+    return Guard(app, max_body=limits.request_bytes, hosts=frozenset(hosts))
 
 
 def _wants_json(request: Request) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import mimetypes
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -196,7 +197,7 @@ def review_file(request: Request, review_id: str, relative: str) -> Response:
     return _file(workspace.file_under(workspace.review_folder(review_id) / "packet", relative))
 
 
-def _file(path: Any) -> Response:
+def _file(path: Path) -> Response:
     """A packet file: HTML shown in the browser (under the document policy), anything else downloaded."""
     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     if kind == "text/html":

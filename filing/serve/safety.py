@@ -12,9 +12,10 @@ from __future__ import annotations
 import hmac
 import json
 import secrets
+from typing import Any
 from urllib.parse import urlsplit
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 CSRF_COOKIE = "filing_csrf"
 CSRF_FIELD = "csrf_token"
@@ -31,8 +32,9 @@ class Guard:
     before a byte is read; the framework's own limit stops a body that grows past it), and set the security
     headers on every response."""
 
-    def __init__(self, app: ASGIApp, *, max_body: int, hosts: frozenset[str]):
+    def __init__(self, app: Any, *, max_body: int, hosts: frozenset[str]):
         self.app, self.max_body, self.hosts = app, max_body, hosts
+        """The FastAPI app behind the guard (its ``state.server`` holds the workspace)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

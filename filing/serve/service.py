@@ -127,6 +127,7 @@ class Server:
             copy_limited(stream, tape, self.limits.tape_bytes, filename)
             try:
                 tree = actions.read_tree(deal_file)
+                actions.validate_tree(tree, deal_file)  # the deal's own errors, located in the deal as it is
                 assets = tree.get("assets")
                 renamed = not isinstance(assets, dict) or assets.get("tape") != tape.name
                 if renamed:

@@ -237,6 +237,9 @@ def test_build_review_diff_and_restart(client: TestClient, workspace: Path, tmp_
     for text in (json.dumps(done), client.get(f"/jobs/{done['id']}").text, client.get("/deals/trade-receivables").text):
         assert key not in text.lower()
 
+    own = client.post("/api/deals/trade-receivables/packets/final/review")
+    assert own.status_code == 201 and own.json()["upload"] == "trade-receivables-final.zip"
+    assert own.json()["signer"] == SIGNER and own.json()["verdict"] == "PASS WITH WARNINGS"  # nobody named the signer
     reviewed = client.post("/api/reviews", files={"file": ("v1.zip", packet.content)}, data={"signer": SIGNER})
     assert reviewed.status_code == 201 and reviewed.json()["verdict"] == "PASS" and reviewed.json()["signer"] == SIGNER
     first = reviewed.json()["id"]

@@ -103,6 +103,13 @@ def packets(request: Request, name: str) -> dict[str, Any]:
     return {"ok": True, "findings": [], "packets": _server(request).packets(name)}
 
 
+@api.post("/deals/{name}/packets/{kind}/review", tags=["reviews"], status_code=201)
+def review_built(request: Request, name: str, kind: Literal["draft", "final"]) -> dict[str, Any]:
+    """Review the deal's latest draft or final packet (its zip) as a reviewer receives it."""
+    server = _server(request)
+    return server.review(server.review_built(name, kind))
+
+
 @api.get("/jobs/{job_id}", tags=["jobs"])
 def job(request: Request, job_id: str) -> dict[str, Any]:
     """Status (queued, running, done, failed, interrupted), the step in progress, and the result when done."""

@@ -166,6 +166,12 @@ def packet_file(request: Request, name: str, kind: str, relative: str) -> Respon
     return _file(_server(request).workspace.packet_file(name, kind, relative))
 
 
+@router.post("/deals/{name}/packets/{kind}/review")
+async def review_built(request: Request, name: str, kind: str) -> Response:
+    await _form(request)
+    return _see(f"/reviews/{_server(request).review_built(name, kind)}")
+
+
 # -- reviewer ---------------------------------------------------------------------------------------------------
 
 @router.post("/reviews")

@@ -188,6 +188,12 @@ class Server:
             stage.rename(folder)
         return folder.name
 
+    def review_built(self, name: str, kind: str) -> str:
+        """Review the deal's latest packet of ``kind`` as a reviewer would receive it: its zip, through the upload."""
+        path = self.workspace.file_under(self.workspace.packet_folder(name, kind).parent, f"{kind}.zip")
+        with path.open("rb") as stream:
+            return self.add_review(f"{name}-{kind}.zip", stream)
+
     def review(self, review_id: str) -> dict[str, Any]:
         return load_json(self.workspace.review_folder(review_id) / "review.json") | {"id": review_id}
 

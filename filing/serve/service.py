@@ -77,7 +77,7 @@ class Server:
 
     def save_fields(self, name: str, submitted: Mapping[str, str]) -> list[str]:
         """Write the changed fields into deal.yaml when the edited deal still loads; otherwise raise Rejected with
-        the edited tree kept in ``payload['tree']``, so the form can show what was typed beside each error."""
+        the edited tree and its errors (``tree``, ``error``), so the form can show what was typed beside each error."""
         deal_file = self.workspace.deal_file(name)
         try:
             tree = actions.read_tree(deal_file)

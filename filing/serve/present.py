@@ -11,11 +11,25 @@ from markupsafe import Markup
 from filing.packet.charts import line_chart
 
 LEVEL = {"blocker": "error", "warning": "warning", "info": "info"}
-DOCUMENT_OF = (("filer", "01-filing-report"), ("assets", "02-asset-report"), ("structure", "03-structure"),
-               ("issuer", "03-structure"), ("token", "04-token-terms"), ("cashflow", "05-cashflow"),
-               ("offering", "06-investor-restrictions"), ("filing", "01-filing-report"),
-               ("approvals", "01-filing-report"), ("service_providers", "03-structure"))
-"""The document of the packet that sets out each top-level part of the deal; anything else is on the checklist."""
+SECTIONS = (
+    ("filer.disqualifiers", "01-filing-report", "disqualifiers"), ("filer", "01-filing-report", "filer"),
+    ("approvals", "01-filing-report", "approvals"), ("service_providers", "01-filing-report", "service_providers"),
+    ("proceeds", "01-filing-report", "proceeds"), ("filing", "01-filing-report", "compliance_summary"),
+    ("assets.tape", "02-asset-report", "tape_quality"), ("assets.eligibility", "02-asset-report", "eligibility"),
+    ("assets", "02-asset-report", "pool_overview"), ("totals", "02-asset-report", "pool_overview"),
+    ("quality", "02-asset-report", "tape_quality"), ("eligibility", "02-asset-report", "eligibility"),
+    ("distributions", "02-asset-report", "distributions"), ("top_assets", "02-asset-report", "top_assets"),
+    ("top_obligors", "02-asset-report", "top_obligors"), ("concentration", "02-asset-report", "concentration"),
+    ("affiliates", "02-asset-report", "affiliates"), ("issuer", "03-structure", "parties"),
+    ("structure.true_sale", "03-structure", "true_sale"),
+    ("structure.credit_enhancement", "03-structure", "credit_enhancement"),
+    ("structure.risk_retention", "03-structure", "risk_retention"), ("structure", "03-structure", "isolation"),
+    ("token.settlement_asset", "04-token-terms", "settlement_asset"), ("token.tranches", "04-token-terms", "tranches"),
+    ("token", "04-token-terms", "token_overview"), ("cashflows", "05-cashflow", "stress_results"),
+    ("cashflow", "05-cashflow", "scenarios"), ("offering", "06-investor-restrictions", "restriction_statement"),
+)
+"""Where the packet sets out each part of the deal (and of the pool report, whose figures a review names): the
+document and its section heading, most specific first; anything else is in the checklist's finding details."""
 
 
 def coded_log(findings: list[dict[str, Any]], source: str) -> dict[str, Any]:
@@ -33,16 +47,14 @@ def coded_log(findings: list[dict[str, Any]], source: str) -> dict[str, Any]:
 
 
 def document_of(path: str) -> str:
-    """The packet HTML (with the Chinese version's anchor) where the reader finds what ``path`` is about: a review
-    issue names a packet file itself; a finding names a deal field, set out in one of the documents."""
+    """The packet HTML, at the Chinese version's section, where the reader finds what ``path`` is about: a review
+    issue may name a packet file itself; a finding names a deal field (or a pool figure) set out in one section."""
     if path.startswith("documents/") and path.endswith((".html", ".pdf", ".docx")):
         return path.rsplit(".", 1)[0] + ".html#zh"
-    if path.startswith("data/"):
-        return "documents/02-asset-report.html#zh" if "pool" in path or "tape" in path \
-            else "documents/07-compliance-checklist.html#zh"
-    top = path.split(".", 1)[0].split("[", 1)[0]
-    slug = next((slug for part, slug in DOCUMENT_OF if part == top), "07-compliance-checklist")
-    return f"documents/{slug}.html#zh"
+    for prefix, slug, section in SECTIONS:
+        if path == prefix or path.startswith((f"{prefix}.", f"{prefix}[")):
+            return f"documents/{slug}.html#zh-{section}"
+    return "documents/07-compliance-checklist.html#zh-finding_details"
 
 
 def pool_charts(pool: dict[str, Any] | None) -> dict[str, Markup]:

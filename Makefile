@@ -7,7 +7,7 @@ FILING := $(VENV)/bin/filing
 STAMP := $(VENV)/.installed
 OUT ?= out
 
-.PHONY: setup fonts browser example test test-fast fuzz bench clean
+.PHONY: setup fonts browser example serve test test-fast fuzz bench clean
 
 setup: $(STAMP) contracts/node_modules/.package-lock.json fonts
 
@@ -38,6 +38,13 @@ browser:
 example: setup
 	$(FILING) build examples/trade-receivables/deal.yaml -o $(OUT)/trade-receivables \
 	  --sign-key-file examples/trade-receivables/test-key.txt
+
+# The web workspace on http://127.0.0.1:8000/ over a copy of the examples (out/workspace; kept between runs).
+serve: setup
+	mkdir -p $(OUT)/workspace
+	for deal in examples/*/; do name=$$(basename $$deal); test -e $(OUT)/workspace/$$name \
+	  || { cp -r $$deal $(OUT)/workspace/$$name && rm -f $(OUT)/workspace/$$name/test-key.txt; }; done
+	$(FILING) serve --workspace $(OUT)/workspace --sign-key-file examples/trade-receivables/test-key.txt
 
 test: setup browser
 	$(PY) -m ruff check .

@@ -308,6 +308,28 @@ def build(
     raise typer.Exit(result.exit_code)
 
 
+# -- filing serve: the web workspace (filing.serve) -----------------------------------------------------------
+
+@app.command()
+@exits()
+def serve(
+    context: typer.Context,
+    host: Annotated[str, typer.Option("--host", help="address to listen on (loopback by default)")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="TCP port")] = 8000,
+    workspace: Annotated[Path, typer.Option("--workspace", help="folder of deals, packets, reviews and jobs")]
+    = Path("."),
+    sign_key_file: Annotated[Path | None, typer.Option(
+        "--sign-key-file", help="file holding the key that signs packets built in the browser (never sent to it)")]
+    = None,
+) -> None:
+    """The web workspace: deals, tapes, checks, the chain suite, packets, reviews and diffs in a browser."""
+    from filing.serve import run
+
+    term = _terminal(context)
+    term.err.print(escape(f"filing workspace {workspace} on http://{host}:{port}/ (Ctrl-C stops it)"))
+    run(workspace, host=host, port=port, sign_key_file=sign_key_file)
+
+
 # -- the global options ---------------------------------------------------------------------------------------
 
 def _version(value: bool) -> None:

@@ -16,15 +16,13 @@ from __future__ import annotations
 import argparse
 import os
 import resource
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the T-REX deployer lives with the tests: the package never loads T-REX
 
+from chain_bench import median_of  # noqa: E402  (this folder: the scripts run from it)
 from trex_support import TrexDeployer  # noqa: E402
 
 import filing  # noqa: E402
@@ -34,17 +32,6 @@ from filing.chain.node import anvil  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "trade-receivables" / "deal.yaml"
 TARGET = 10.0
-
-
-def median_of(runs: int, job: Callable[[], object]) -> tuple[float, float]:
-    """Median wall and median CPU seconds (this process only)."""
-    walls, cpus = [], []
-    for _ in range(runs):
-        wall, cpu = time.perf_counter(), time.process_time()
-        job()
-        walls.append(time.perf_counter() - wall)
-        cpus.append(time.process_time() - cpu)
-    return statistics.median(walls), statistics.median(cpus)
 
 
 def main() -> int:

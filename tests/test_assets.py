@@ -49,6 +49,9 @@ def test_init_scaffolds_every_class_and_its_tape_template_has_the_class_columns(
     text = deal.read_text(encoding="utf-8")
     assert f"asset_class: {name}" in text and f"cashflow_basis: {spec(name).cashflow_basis}" in text
     assert all(line in text for line in spec(name).scaffold_assets)
+    with pytest.raises(filing.InputError, match=r"token\.tranches\[0\]\.principal"):  # left at zero: the first step
+        filing.load_deal(deal)
+    deal.write_text(text.replace('principal: "0"', 'principal: "100000000.00"'), encoding="utf-8")
     with pytest.raises(filing.InputError, match="TAPE-03"):  # headers recognised, no rows yet: the next step
         filing.analyse(filing.load_deal(deal))
     assert tape.stat().st_size > 0

@@ -151,7 +151,8 @@ def test_a_new_deal_is_filing_init_and_its_empty_tape_is_located(client: TestCli
     cli = _cli("check", str(workspace / "new-lease" / "deal.yaml"))
     assert [(e["line"], e["message"]) for e in check.json()["errors"]] == [(e["line"], e["message"])
                                                                            for e in cli["errors"]]
-    assert check.json()["errors"][0]["file"] == "new-lease/tape.xlsx"
+    assert check.json()["errors"][0]["file"] == "new-lease/deal.yaml"  # the principal left at zero comes first
+    assert check.json()["errors"][0]["path"] == "token.tranches[0].principal"
     assert client.post("/api/deals", json={"name": "new-lease", "asset_class": "equipment_lease"}).status_code == 422
     assert client.post("/api/deals", json={"name": "../outside", "asset_class": "equipment_lease"}).status_code == 422
     assert not (workspace.parent / "outside").exists()
@@ -239,7 +240,9 @@ def test_build_review_diff_and_restart(client: TestClient, workspace: Path, tmp_
 
     own = client.post("/api/deals/trade-receivables/packets/final/review")
     assert own.status_code == 201 and own.json()["upload"] == "trade-receivables-final.zip"
-    assert own.json()["signer"] == SIGNER and own.json()["verdict"] == "PASS WITH WARNINGS"  # nobody named the signer
+    assert own.json()["signer"] == SIGNER and own.json()["verdict"] == "PASS"  # the workspace's key is expected
+    unpinned = client.post("/api/reviews", files={"file": ("v0.zip", packet.content)})
+    assert unpinned.status_code == 201 and unpinned.json()["verdict"] == "FAIL"  # a key nobody named is not a pass
     reviewed = client.post("/api/reviews", files={"file": ("v1.zip", packet.content)}, data={"signer": SIGNER})
     assert reviewed.status_code == 201 and reviewed.json()["verdict"] == "PASS" and reviewed.json()["signer"] == SIGNER
     first = reviewed.json()["id"]

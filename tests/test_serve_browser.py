@@ -115,6 +115,9 @@ def test_issuer_from_a_new_deal_to_the_pool_and_the_chain_suite(site: Site, page
     page.select_option("#new-deal select[name=asset_class]", "trade_receivables")
     page.click("#new-deal button[type=submit]")
     expect(page).to_have_url(f"{site.url}/deals/my-deal")
+    expect(page.locator("#findings")).to_contain_text("token.tranches[0].principal")  # the scaffold leaves it zero
+    page.fill('[id="input-token.tranches[0].principal"]', "100000000.00")
+    page.click("#save")
     expect(page.locator("#findings")).to_contain_text("my-deal/tape.xlsx")
     expect(page.locator("#findings")).to_contain_text("TAPE-03")
 

@@ -15,7 +15,7 @@ import filing
 from filing import scaffold, stages
 from filing.errors import InputError, Problem
 from filing.model.deal import AssetClass
-from filing.model.load import read_document, validate_deal
+from filing.model.load import LoadedDeal, read_document, validate_deal
 from filing.progress import Progress, within
 from filing.terminal import _input_finding  # the CLI's JSON shape of an input problem, reused so both agree
 
@@ -41,16 +41,17 @@ def read_tree(deal: Path) -> Any:
     return read_document(deal)
 
 
-def validate_tree(tree: Any, deal: Path) -> None:
-    """InputError, located as the CLI locates it, when the edited tree is not a valid deal."""
-    validate_deal(tree, deal)
+def validate_tree(tree: Any, deal: Path) -> LoadedDeal:
+    """The edited tree as a deal at `deal`; InputError, located as the CLI locates it, when it is not a valid one."""
+    return LoadedDeal(validate_deal(tree, deal), deal)
 
 
-def check(deal: Path) -> dict[str, Any]:
+def check(deal: Path, *, staged_tape: bool = False) -> dict[str, Any]:
     """``filing check --no-chain --format json`` plus the pool report: load, analyse the tape, run the rulebook.
     The live check stays fast while the user types; the chain suite is its own job, and until it runs the CHAIN
-    rules are listed as not evaluated."""
-    loaded = stages.load(deal)
+    rules are listed as not evaluated. `staged_tape`: a staging copy of a deal names its tape by the full path the
+    server already confined to the deal's folder."""
+    loaded = stages.load(deal, allow_outside_tape=staged_tape)
     pool = stages.analyse(loaded)
     report = stages.check(loaded.deal, pool)
     return report.to_dict() | {"deal": loaded.deal.deal_id, "deal_sha256": loaded.sha256(), "pool": pool.to_dict()}

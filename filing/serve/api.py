@@ -10,6 +10,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from filing.assets import AssetClass
 from filing.serve import actions
 from filing.serve.present import coded_log
 from filing.serve.service import Rejected, Server
@@ -21,7 +22,7 @@ FormatQuery = Annotated[Literal["json", "log"], Query(alias="format",
 
 class NewDeal(BaseModel):
     name: str = Field(description="folder name of the deal in the workspace", examples=["my-deal"])
-    asset_class: Literal["toll_road_income", "trade_receivables", "equipment_lease"]
+    asset_class: AssetClass = Field(description="one of the registered asset classes (filing.assets)")
 
 
 class FieldEdit(BaseModel):

@@ -100,16 +100,15 @@ class Server:
         try:
             tree = actions.read_tree(deal_file)
             changed = forms.apply(forms.fields(actions.schema(), tree), submitted, tree)
-            actions.validate_tree(tree, deal_file)
+            tape = actions.validate_tree(tree, deal_file).tape_path  # confined to the deal's folder, links resolved
         except InputError as error:
             return self._payload(error)
-        tape = (deal_file.parent / str(tree["assets"]["tape"])).resolve()
         with self.workspace.staging() as stage:
             staged = stage / "deal.yaml"
             forms.set_path(tree, "assets.tape", str(tape))
             staged.write_text(dump_yaml(tree), encoding="utf-8")
             try:
-                result = actions.check(staged)
+                result = actions.check(staged, staged_tape=True)
             except InputError as error:
                 return self._payload(error, {str(staged): f"{name}/deal.yaml"})
         return {key: result[key] for key in ("ok", "summary", "findings")} | {"changed": changed}
@@ -189,10 +188,11 @@ class Server:
         return folder.name
 
     def review_built(self, name: str, kind: str) -> str:
-        """Review the deal's latest packet of ``kind`` as a reviewer would receive it: its zip, through the upload."""
+        """Review the deal's latest packet of ``kind`` as a reviewer would receive it: its zip, through the upload,
+        with this workspace's own signing key as the expected signer (it signed the packet here)."""
         path = self.workspace.file_under(self.workspace.packet_folder(name, kind).parent, f"{kind}.zip")
         with path.open("rb") as stream:
-            return self.add_review(f"{name}-{kind}.zip", stream)
+            return self.add_review(f"{name}-{kind}.zip", stream, self.signer)
 
     def review(self, review_id: str) -> dict[str, Any]:
         return load_json(self.workspace.review_folder(review_id) / "review.json") | {"id": review_id}

@@ -1,19 +1,27 @@
 """The rulebook: every rule with its code, severity, source and confidence, run over a deal, its pool report and
-what the contract check saw on chain."""
+what the contract check saw on chain. Versioned: `rulebook(version)` rebuilds an older release (`history`)."""
 
 from functools import cache
+from types import ModuleType
 
-from filing.rules import chain, disclosure, guideline, hongkong, identifiers, negative_list, notice42, tape
+from filing.rules import chain, disclosure, guideline, holders, hongkong, identifiers, negative_list, notice42, tape
+from filing.rules.history import CURRENT, VERSIONS, changelog, rules_at
 from filing.rules.registry import CheckReport, Confidence, Context, Finding, Rule, Rulebook, Severity
 
-RULEBOOK_VERSION = "2026.11.2"
+RULEBOOK_VERSION = CURRENT
+MODULES = (guideline, notice42, holders, negative_list, disclosure, hongkong, identifiers, tape, chain)
 
 
 @cache
-def rulebook() -> Rulebook:
-    return Rulebook(RULEBOOK_VERSION, [guideline, notice42, negative_list, disclosure, hongkong, identifiers, tape,
-                                      chain])
+def rulebook(version: str | None = None) -> Rulebook:
+    """The current rulebook, or an older release rebuilt from it (KeyError for a version never released)."""
+    current = Rulebook(RULEBOOK_VERSION, MODULES)
+    if version is None or version == RULEBOOK_VERSION:
+        return current
+    older = ModuleType(f"rulebook {version}")
+    older.rules = tuple(rules_at(current.rules, version))
+    return Rulebook(version, [older])
 
 
-__all__ = ["rulebook", "RULEBOOK_VERSION", "CheckReport", "Confidence", "Context", "Finding", "Rule", "Rulebook",
-           "Severity"]
+__all__ = ["rulebook", "changelog", "RULEBOOK_VERSION", "VERSIONS", "CheckReport", "Confidence", "Context", "Finding",
+           "Rule", "Rulebook", "Severity"]

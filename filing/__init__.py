@@ -30,9 +30,9 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'filing' has no attribute {name!r}")
 
 
-def check_deal(loaded: LoadedDeal, pool: PoolReport | None = None) -> CheckReport:
-    """Run the rulebook over a deal (and its pool report, when the tape was analysed)."""
-    return rulebook().run(Context(loaded.deal, pool))
+def check_deal(loaded: LoadedDeal, pool: PoolReport | None = None, rulebook_version: str | None = None) -> CheckReport:
+    """Run the rulebook (or an older release of it) over a deal (and its pool report, when the tape was analysed)."""
+    return rulebook(rulebook_version).run(Context(loaded.deal, pool))
 
 
 def check_pool(loaded: LoadedDeal, pool: PoolReport) -> CheckReport:

@@ -47,12 +47,20 @@ def _analyse(term: Terminal, loaded: filing.LoadedDeal, fmt: Format) -> filing.P
             term.input_failed(error, fmt)
 
 
+RulebookOption = Annotated[str | None, typer.Option("--rulebook", help="re-run an older rulebook release "
+                                                                  "(`filing rules changelog` lists them)")]
+
+
 @app.command()
-def check(context: typer.Context, deal: DealArgument, fmt: FormatOption = Format.text) -> None:
+def check(context: typer.Context, deal: DealArgument, fmt: FormatOption = Format.text,
+          rulebook: RulebookOption = None) -> None:
     """Check a deal against the rulebook (and its tape's pool analytics): blockers, warnings and citations."""
     term = _terminal(context)
+    if rulebook not in (None, *filing.rules.VERSIONS):
+        term.input_failed(InputError.of("--rulebook", "cli.no_rulebook", version=rulebook,
+                                        versions=", ".join(filing.rules.VERSIONS)), fmt)
     loaded = _load(term, deal, fmt)
-    report = filing.check_deal(loaded, _analyse(term, loaded, fmt))
+    report = filing.check_deal(loaded, _analyse(term, loaded, fmt), rulebook)
     if fmt is Format.json:
         print_json(report.to_dict() | {"deal": loaded.deal.deal_id, "deal_sha256": loaded.sha256()})
     else:
@@ -113,6 +121,24 @@ def rules_explain(context: typer.Context, code: Annotated[str, typer.Argument(he
     term.out.print(term.t("cli.rule_facts", severity=item.severity.value, confidence=item.confidence.value,
                           source=item.source) + "\n")
     term.out.print(escape(item.doc))
+
+
+@rules_app.command("changelog")
+def rules_changelog(context: typer.Context, fmt: FormatOption = Format.text) -> None:
+    """Every rulebook release, newest first, with the rules it added or changed."""
+    term = _terminal(context)
+    releases = filing.rules.changelog()
+    if fmt is Format.json:
+        print_json({"ok": True, "findings": [], "current": filing.rules.RULEBOOK_VERSION, "releases": releases})
+        return
+    for release in releases:
+        term.out.print(f"[bold]{release['version']}[/]  {release['released_on']}  {escape(release['summary'])}")
+        for change in release["changes"]:
+            before = [f"{key.split('_')[0]} was {change[key]}" for key in ("severity_before", "confidence_before")
+                      if key in change]
+            mark = "+" if change["kind"] == "added" else "~"
+            term.out.print(f"  {mark} {change['code']:<10} {escape(change['summary'])}"
+                           + (f" ({'; '.join(before)})" if before else ""))
 
 
 @app.command()

@@ -12,14 +12,17 @@ RULEBOOK_VERSION = CURRENT
 MODULES = (guideline, notice42, holders, negative_list, disclosure, hongkong, identifiers, tape, chain)
 
 
-@cache
 def rulebook(version: str | None = None) -> Rulebook:
     """The current rulebook, or an older release rebuilt from it (KeyError for a version never released)."""
-    current = Rulebook(RULEBOOK_VERSION, MODULES)
-    if version is None or version == RULEBOOK_VERSION:
-        return current
+    return _release(version or RULEBOOK_VERSION)
+
+
+@cache
+def _release(version: str) -> Rulebook:
+    if version == RULEBOOK_VERSION:
+        return Rulebook(RULEBOOK_VERSION, MODULES)
     older = ModuleType(f"rulebook {version}")
-    older.rules = tuple(rules_at(current.rules, version))
+    older.rules = tuple(rules_at(_release(RULEBOOK_VERSION).rules, version))
     return Rulebook(version, [older])
 
 

@@ -29,6 +29,7 @@ from filing.rules.chain import (
     INCONCLUSIVE,
     MAINLAND_RECEIVER,
     SENDER_CHECK,
+    SPENDER_CHECK,
 )
 
 HK, MO, TW, SG = 344, 446, 158, 702
@@ -45,7 +46,8 @@ class ScenarioResult:
     tranche: str
     name: str
     action: str
-    """mint, transfer, transfer_from, forced_transfer, or read (a configuration probe)."""
+    """mint, transfer, transfer_from, forced_transfer, reflag (the agent records a holder's new country), or read (a
+    configuration probe)."""
     jurisdiction: int | None
     expected: str
     """'allowed' or 'refused'."""
@@ -123,6 +125,17 @@ class _Run:
                                            weakness, reason, code, error, detected, commit and actual == "allowed"))
         return actual == "allowed"
 
+    def judge_accepted_reflag(self, index: int) -> None:
+        """A re-flag to an excluded country that the token accepted passes only if it froze the wallet: every
+        transfer or transferFrom tried out of it afterwards was refused (a forced transfer out of it is rule
+        CHAIN-03's). Rule CHAIN-18 still warns that the register now shows a holder of an excluded country."""
+        reflag = self.results[index]
+        after = [r for r in self.results[index + 1:] if r.action in ("transfer", "transfer_from")]
+        frozen = bool(after) and all(r.passed for r in after)
+        reason = ("accepted; the wallet is frozen (its transfers are refused)" if frozen
+                  else "accepted, and the wallet can still move its tokens")
+        self.results[index] = replace(reflag, passed=frozen, reason=reason)
+
 
 def _weak_for(country: int) -> str:
     if country == MAINLAND_NUMERIC:
@@ -156,9 +169,12 @@ def run_suite(adapter: TokenAdapter, terms: TokenTerms, tranche: str, actors: Ac
     """Run every scenario against a token the agent can write to; return the results and setup problems.
 
     The order matters and is fixed: mints, then transfers, transferFrom and forced transfers from an eligible
-    holder, then re-flagging that holder to 156 and then 0 (which freezes it for the rest of the run). Every
-    scenario is proved by the simulated call of its operation; transactions are mined only for the state later
-    scenarios need: the registrations (one batch), the holder's first mint, its allowance and its two re-flags.
+    holder, transferFrom by ineligible spenders, then the re-flags: a mainland wallet re-flagged offshore, minted to
+    and flagged back, then the holder re-flagged to 156 and 0. A token may refuse a re-flag of a holder (the reference
+    token does) or accept it and freeze the wallet: when it accepts, the frozen wallet's transfers are tried. Last,
+    the holder's verification expires, which must freeze it too. Every scenario is proved by the simulated call of
+    its operation; transactions are mined only for the state later scenarios need: the registrations (one batch),
+    the first mints, the allowances, the accepted re-flags and the expiry.
     """
     run = _Run(adapter, tranche, detect=detect)
     problems: list[str] = []
@@ -172,7 +188,8 @@ def run_suite(adapter: TokenAdapter, terms: TokenTerms, tranche: str, actors: Ac
     probes = sorted({MAINLAND_NUMERIC, 0, HK, MO, TW} | set(terms.excluded))
     receivers = {c: synthetic_wallet(f"{tranche}.{_label(c)}") for c in probes}
     unregistered, expired = synthetic_wallet(f"{tranche}.unregistered"), synthetic_wallet(f"{tranche}.expired")
-    registry = [(holder, primary, future), (other, secondary, future)] + [(w, c, future) for c, w in receivers.items()]
+    registry = [(holder, primary, future), (other, secondary, future), (spender, primary, future)] + \
+        [(w, c, future) for c, w in receivers.items()]
     if adapter.supports_expiry:
         registry.append((expired, primary, past))
     try:
@@ -229,13 +246,13 @@ def run_suite(adapter: TokenAdapter, terms: TokenTerms, tranche: str, actors: Ac
     # Sender side: the holder may send until it is re-flagged; after that nothing may move its tokens but a burn.
     run.attempt("transfer.from_eligible_holder", "transfer", primary, True, ELIGIBILITY,
                 lambda: a.transfer(holder, other, unit), (holder, other, unit))
+    _spenders(run, holder, other, spender, actors.agent, primary, unit, problems)
     for country in (MAINLAND_NUMERIC, 0):
-        try:
-            a.set_country(holder, country)
-        except (Reverted, ChainError, Unsupported) as failure:
-            problems.append(f"re-flagging a holder to {country} failed: {failure}")
-            continue
         label = _label(country)
+        reflag = len(run.results)
+        if not run.attempt(f"reflag.holder_to_{label}", "reflag", country, False, SENDER_CHECK,
+                           lambda c=country: a.set_country(holder, c), commit=True):
+            continue  # refused: the holder keeps an eligible country, so there is no re-flagged holder to try
         run.attempt(f"transfer.from_reflagged_{label}", "transfer", country, False, SENDER_CHECK,
                     lambda: a.transfer(holder, other, unit), (holder, other, unit))
         if country == MAINLAND_NUMERIC:
@@ -243,9 +260,76 @@ def run_suite(adapter: TokenAdapter, terms: TokenTerms, tranche: str, actors: Ac
                         lambda: a.transfer_from(spender, holder, other, unit), (holder, other, unit))
             run.attempt(f"forced_transfer.from_reflagged_{label}", "forced_transfer", country, False,
                         FORCED_BYPASS, lambda: a.forced_transfer(holder, other, unit), (holder, other, unit))
+        run.judge_accepted_reflag(reflag)
+    if adapter.supports_expiry:
+        _expired_holder(run, holder, other, primary, unit, past, problems)
+    _flag_back(run, other, secondary, spender, unit, problems)
     if not ok:
         problems.append("minting to an eligible investor failed, so transfer scenarios ran without a balance")
     return _attribute(run.results), problems
+
+
+def _spenders(run: _Run, holder: str, other: str, spender: str, agent: str, home: int, unit: int,
+              problems: list[str]) -> None:
+    """transferFrom between two eligible investors by a spender that is not one: refused. The unregistered spender is
+    the agent (funded, never an investor); the mainland one is the usual spender re-flagged to 156 while it holds
+    nothing, and flagged back afterwards. No ERC-1404 probe: `detectTransferRestriction` does not know the
+    spender."""
+    a = run.adapter
+    try:
+        a.approve(holder, agent, 100 * unit)
+    except (Reverted, ChainError) as failure:
+        problems.append(f"approving the unregistered spender failed: {failure}")
+    else:
+        run.attempt("transfer_from.by_unregistered_spender", "transfer_from", None, False, SPENDER_CHECK,
+                    lambda: a.transfer_from(agent, holder, other, unit))
+    try:
+        a.set_country(spender, MAINLAND_NUMERIC)
+    except (Reverted, ChainError, Unsupported) as failure:
+        problems.append(f"re-flagging the spender to {MAINLAND_NUMERIC} failed: {failure}")
+        return
+    run.attempt(f"transfer_from.by_{_label(MAINLAND_NUMERIC)}_spender", "transfer_from", MAINLAND_NUMERIC, False,
+                SPENDER_CHECK, lambda: a.transfer_from(spender, holder, other, unit))
+    try:
+        a.set_country(spender, home)
+    except (Reverted, ChainError, Unsupported) as failure:
+        problems.append(f"flagging the spender back to {home} failed: {failure}")
+
+
+def _flag_back(run: _Run, wallet: str, offshore: int, receiver: str, unit: int, problems: list[str]) -> None:
+    """A mainland-recorded wallet re-flagged offshore while empty, minted to, then flagged back to 156: the last
+    step must be refused, or the wallet must be frozen. Runs last: the wallet (the second investor, empty so far)
+    may end up recorded as mainland."""
+    a = run.adapter
+    try:
+        a.set_country(wallet, MAINLAND_NUMERIC)
+        a.set_country(wallet, offshore)
+        a.mint(wallet, unit)
+    except (Reverted, ChainError, Unsupported) as failure:
+        problems.append(f"setting up the flag-back scenario failed: {failure}")
+        return
+    reflag = len(run.results)
+    if run.attempt("reflag.back_to_mainland_156", "reflag", MAINLAND_NUMERIC, False, SENDER_CHECK,
+                   lambda: a.set_country(wallet, MAINLAND_NUMERIC), commit=True):
+        run.attempt("transfer.from_flagged_back_mainland_156", "transfer", MAINLAND_NUMERIC, False, SENDER_CHECK,
+                    lambda: a.transfer(wallet, receiver, unit), (wallet, receiver, unit))
+        run.judge_accepted_reflag(reflag)
+
+
+def _expired_holder(run: _Run, holder: str, other: str, country: int, unit: int, past: int,
+                    problems: list[str]) -> None:
+    """The sender check without a re-flag: a holder whose verification has expired can no longer send, not even by
+    forced transfer. Proves the freeze on tokens that refuse re-flagging their holders."""
+    a = run.adapter
+    try:
+        a.set_expiry(holder, past)
+    except (Reverted, ChainError, Unsupported) as failure:
+        problems.append(f"expiring the holder's verification failed: {failure}")
+        return
+    run.attempt("transfer.from_expired_holder", "transfer", country, False, SENDER_CHECK,
+                lambda: a.transfer(holder, other, unit), (holder, other, unit))
+    run.attempt("forced_transfer.from_expired_holder", "forced_transfer", country, False, FORCED_BYPASS,
+                lambda: a.forced_transfer(holder, other, unit), (holder, other, unit))
 
 
 _EXPLAINED_BY: dict[str, tuple[list[tuple[str, str]], str]] = {
@@ -260,6 +344,13 @@ _EXPLAINED_BY: dict[str, tuple[list[tuple[str, str]], str]] = {
                                                     FORCED_BYPASS),
     "transfer.from_reflagged_country_0": ([("transfer.to_country_0", COUNTRY_ZERO),
                                            ("transfer.from_reflagged_mainland_156", SENDER_CHECK)], COUNTRY_ZERO),
+    "reflag.holder_to_mainland_156": ([("transfer.to_mainland_156", MAINLAND_RECEIVER)], SENDER_CHECK),
+    "reflag.back_to_mainland_156": ([("transfer.to_mainland_156", MAINLAND_RECEIVER)], SENDER_CHECK),
+    "transfer.from_flagged_back_mainland_156": ([("transfer.to_mainland_156", MAINLAND_RECEIVER)], SENDER_CHECK),
+    "reflag.holder_to_country_0": ([("transfer.to_country_0", COUNTRY_ZERO),
+                                    ("transfer.from_reflagged_mainland_156", SENDER_CHECK)], SENDER_CHECK),
+    "forced_transfer.from_expired_holder": ([("transfer.from_expired_holder", SENDER_CHECK)], FORCED_BYPASS),
+    "transfer_from.by_mainland_156_spender": ([("transfer.to_mainland_156", MAINLAND_RECEIVER)], SPENDER_CHECK),
 }
 """A failed scenario whose cause a simpler scenario already shows: (witnesses in order, weakness when none failed).
 The first witness that failed names the weakness."""

@@ -27,7 +27,6 @@ COUNTRY_ZERO = "country_zero"
 ELIGIBILITY = "eligibility"
 FALSE_REFUSAL = "false_refusal"
 INCONCLUSIVE = "inconclusive"
-HOLDER_REFLAG = "holder_reflag"
 SPENDER_CHECK = "spender_check"
 
 MANIFEST_FIELD = "document[filing.manifest]"
@@ -340,7 +339,7 @@ def restriction_view_disagrees(ctx: Context) -> Iterator[Hit]:
 
 @rule("CHAIN-18", title="A holding wallet can be re-flagged to an excluded country",
       title_zh="持有代币的钱包可被改标为被排除的国家", severity=Severity.warning, confidence=Confidence.secondary,
-      source=OVERSEAS_ONLY, message="scenario(s) failed: {scenarios}",
+      source=OVERSEAS_ONLY, message="re-flag(s) accepted: {scenarios}",
       message_zh="持有代币的钱包可被改标为被排除的国家或0：{scenarios}", needs_chain=True)
 def holder_reflag_accepted(ctx: Context) -> Iterator[Hit]:
     """What: the agent cannot record an excluded country (156, 0, or one the deal excludes) for a wallet that holds
@@ -350,17 +349,24 @@ def holder_reflag_accepted(ctx: Context) -> Iterator[Hit]:
     the transfer checks say. A token that accepts the re-flag but freezes the wallet (rule CHAIN-02 proves the
     freeze) keeps the tokens where they are, so this is a warning: the register still shows a mainland holder.
     Source: Notice 42 (secondary), read as in rule CN-N42-02."""
-    yield from _failed(ctx, HOLDER_REFLAG)
+    accepted: dict[str, list[str]] = {}
+    for scenario in _chain(ctx).scenarios:
+        if scenario.action == "reflag" and scenario.actual == "allowed":
+            accepted.setdefault(scenario.tranche, []).append(scenario.name)
+    for tranche, names in accepted.items():
+        yield hit(_path(ctx, tranche), scenarios=", ".join(names))
 
 
 @rule("CHAIN-19", title="An ineligible spender can move tokens with transferFrom",
-      title_zh="不合格的被授权人可通过 transferFrom 转移代币", severity=Severity.blocker,
+      title_zh="不合格的被授权人可通过 transferFrom 转移代币", severity=Severity.warning,
       confidence=Confidence.secondary, source=OVERSEAS_ONLY, message="scenario(s) failed: {scenarios}",
       message_zh="境内、未登记或不合格的被授权人可转移代币：{scenarios}", needs_chain=True)
 def spender_not_checked(ctx: Context) -> Iterator[Hit]:
     """What: `transferFrom` is refused when the spender (the caller holding the allowance) is not an eligible
     investor: unregistered, or recorded in the mainland, even between two eligible holders.
-    Why: a spender moves the holder's tokens at its own direction; a mainland spender doing so is a mainland user
-    served by the token, although it never holds a balance.
+    Why: a spender moves the holder's tokens at its own direction; a mainland spender doing so is arguably a mainland
+    user served by the token, although it never holds a balance. Tokens of the ERC-3643 family check the holder and
+    the receiver only, and that a spender is "served" goes one step beyond rule CN-N42-02's inference, so this is a
+    warning; the reference token refuses such spenders (restriction code 11).
     Source: Notice 42 (secondary), read as in rule CN-N42-02."""
     yield from _failed(ctx, SPENDER_CHECK)

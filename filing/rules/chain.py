@@ -39,7 +39,7 @@ ERC3643 = ("the ERC-3643 transfer path (identityRegistry, compliance, country mo
 ERC1404 = "the ERC-1404 Simple Restricted Token Standard (detectTransferRestriction, messageForTransferRestriction)"
 ERC1643 = ("the ERC-1643 document standard (getDocument), with the packet manifest's SHA-256 under "
            "bytes32('filing.manifest'), the reference token's documented convention")
-DEAL = "the deal file (token.tranches, offering.investors): the terms the offering documents state"
+DEAL = "the offering's own terms, as the offering documents state them (token.tranches, offering.investors)"
 
 
 def _chain(ctx: Context) -> ChainEvidence:
@@ -306,7 +306,8 @@ def jurisdiction_lists_unreadable(ctx: Context) -> Iterator[Hit]:
 
 
 @rule("CHAIN-16", title="The node's chain id differs from the deal's", title_zh="节点链ID与交易文件不一致",
-      severity=Severity.warning, confidence=Confidence.internal, source="the deal file (token.chain.chain_id)",
+      severity=Severity.warning, confidence=Confidence.internal,
+      source="the chain the offering documents name (token.chain.chain_id)",
       message="the node's chain id is {actual}; the deal names {expected} ({name})",
       message_zh="节点链ID为 {actual}，交易文件为 {expected}", needs_chain=True)
 def chain_id_differs(ctx: Context) -> Iterator[Hit]:

@@ -243,7 +243,7 @@ def test_near_miss_is_suggested(value):
         normalise_jurisdiction(value)
 
 
-@pytest.mark.parametrize("value", ["Republic of Chinese", "Hongg Kongg Land", "Singaporia"])
+@pytest.mark.parametrize("value", ["Republic of Chinese", "Hongg Kongg Land", "Singapore City"])
 def test_distant_names_get_no_suggestion(value):
     with pytest.raises(ValueError) as raised:
         normalise_jurisdiction(value)

@@ -29,6 +29,7 @@ from filing.rules.chain import (
     MAINLAND_RECEIVER,
     MANIFEST_FIELD,
     SENDER_CHECK,
+    SPENDER_CHECK,
 )
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "trade-receivables" / "deal.yaml"
@@ -66,6 +67,13 @@ def check(field: str, actual: object, ok: bool | None, tranche: int = 0) -> Call
         tranches[tranche] = replace(tranches[tranche], checks=checks)
         return replace(evidence, tranches=tranches)
     return change
+
+
+def accepted_reflag(evidence: ChainEvidence) -> ChainEvidence:
+    """The token accepted re-flagging a holder to 156 but froze it: the scenario passed, CHAIN-18 still warns."""
+    result = ScenarioResult("B", "reflag.holder_to_mainland_156", "reflag", 156, "refused", "allowed", True,
+                            SENDER_CHECK, "accepted; the wallet is frozen (its transfers are refused)")
+    return replace(evidence, scenarios=[*evidence.scenarios, result])
 
 
 def standard(kind: str) -> Callable[[ChainEvidence], ChainEvidence]:
@@ -107,6 +115,8 @@ CASES: list[tuple[str, Callable[[ChainEvidence], ChainEvidence], str]] = [
     ("CHAIN-15", check("allowed_jurisdictions", None, None), "token.tranches[0]"),
     ("CHAIN-16", lambda e: replace(e, mode="rpc", chain_id=31337), "token.chain.chain_id"),
     ("CHAIN-17", disagreeing, "token.tranches[0]"),
+    ("CHAIN-18", accepted_reflag, "token.tranches[1]"),
+    ("CHAIN-19", failing(SPENDER_CHECK, "transfer_from.by_unregistered_spender"), "token.tranches[1]"),
 ]
 
 
@@ -126,7 +136,14 @@ def test_chain_rule_trips_at_its_path(code: str, change: Callable[[ChainEvidence
 
 def test_every_chain_rule_has_a_tripping_case() -> None:
     chain_rules = {r.code for r in filing.rulebook().rules if r.needs_chain}
-    assert chain_rules == {code for code, _, _ in CASES} and len(chain_rules) == 17
+    assert chain_rules == {code for code, _, _ in CASES} and len(chain_rules) == 19
+
+
+def test_a_refused_reflag_is_no_finding() -> None:
+    refused = ScenarioResult("A", "reflag.back_to_mainland_156", "reflag", 156, "refused", "refused", True,
+                             SENDER_CHECK, error="HolderCountryIneligible")
+    evidence = compliant()
+    assert found(replace(evidence, scenarios=[*evidence.scenarios, refused])) == set()
 
 
 def test_findings_carry_the_rule_definition() -> None:

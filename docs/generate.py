@@ -155,8 +155,10 @@ def _versions() -> list[str]:
              "roles, no forbidden mix). Rebuilding a version undoes, newest release first, every later change: added "
              "rules are dropped, changed ones get their earlier severity, confidence and check back. Titles, messages "
              "and source wording are the current ones, and an older rule reads today's deal model, ignoring fields it "
-             "did not know. A release that changes a rule must record the change there; a test compares the "
-             "releases and fails on any unrecorded difference."]
+             "did not know. A release that changes a rule must record the change there. Each release's own verdicts "
+             "are kept as test data (`tests/data/rulebook-VERSION.json`: every rule's severity and confidence, and "
+             "its findings on cases derived from the examples, recorded by running that release's code), and a test "
+             "checks that the rebuilt release says exactly the same."]
     for release in changelog():
         lines += ["", f"### {release['version']} ({release['released_on']})", "", release["summary"]]
         if release["changes"]:

@@ -5,12 +5,15 @@ difference, and the CLI re-runs an older release or refuses an unknown one."""
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
-from deal_edits import EXAMPLES, edited
+from deal_edits import EXAMPLES, edited, example_tree
 from typer.testing import CliRunner
 
 from filing import check_deal, load_deal
 from filing.cli import app
+from filing.model.load import LoadedDeal, validate_deal
 from filing.rules import RULEBOOK_VERSION, VERSIONS, changelog, rulebook
 from filing.rules.history import RELEASES
 from filing.rules.registry import Confidence, Severity
@@ -97,3 +100,38 @@ def test_rules_list_shows_the_internal_category():
     data = json.loads(run("rules", "list", "--format", "json").stdout)
     assert {r["confidence"] for r in data["rules"]} >= {"internal", "secondary", "official-copy", "official"}
     assert "internal" in run("rules", "list").stdout
+
+
+RECORDED = Path(__file__).parent / "data" / "rulebook-2026.11.2.json"
+"""What the 2026.11.2 code itself (commit bfa9f9a) said: every rule's severity and confidence, and its findings on
+trees derived from today's examples (the fields it did not know removed, then the case's edits). Made once by
+running that commit's `check_deal` on the same trees; the rebuilt release must say exactly the same."""
+
+
+def _old_tree(example: str, changes: dict) -> dict:
+    tree = example_tree(EXAMPLES / example / "deal.yaml")
+    tree["structure"]["risk_retention"].pop("holder_jurisdiction", None)
+    tree["structure"]["risk_retention"].pop("form", None)
+    tree["approvals"] = [a for a in tree["approvals"] if a["type"] != "odi_filing"]
+    for where, value in changes.items():
+        *parents, last = [int(i) if i else n for n, i in re.findall(r"([^.\[\]]+)|\[(\d+)\]", where)]
+        node = tree
+        for step in parents:
+            node = node[step]
+        if value is None:
+            del node[last]
+        else:
+            node[last] = value
+    return tree
+
+
+def test_rebuilt_release_matches_what_that_release_said():
+    recorded = json.loads(RECORDED.read_text(encoding="utf-8"))
+    old = rulebook(OLD)
+    assert {r.code: [str(r.severity), str(r.confidence)] for r in old.rules} == recorded["rules"]
+    for case in recorded["cases"]:
+        path = EXAMPLES / case["example"] / "deal.yaml"
+        loaded = LoadedDeal(validate_deal(_old_tree(case["example"], case["changes"]), path), path)
+        findings = sorted({(f.rule, f.path, str(f.severity), str(f.confidence))
+                           for f in check_deal(loaded, rulebook_version=OLD).findings})
+        assert [list(f) for f in findings] == case["findings"], case["changes"]

@@ -68,9 +68,12 @@ def test_older_release_keeps_its_behaviour():
 
 def test_noncompliant_verdicts_differ_by_the_new_rules():
     loaded = load_deal(NONCOMPLIANT)
-    now = {f.rule for f in check_deal(loaded).findings if f.counts_as_blocker}
-    then = {f.rule for f in check_deal(loaded, rulebook_version=OLD).findings if f.counts_as_blocker}
-    assert {"CN-N42-08", "HK-03"} <= now - then
+    now = {(f.rule, f.path) for f in check_deal(loaded).findings if f.counts_as_blocker}
+    then = {(f.rule, f.path) for f in check_deal(loaded, rulebook_version=OLD).findings if f.counts_as_blocker}
+    # the issue-13 defects planted in the example block now and did not under the previous release
+    assert {("CN-N42-08", "structure.risk_retention.holder_jurisdiction"),
+            ("HK-03", "service_providers[2].sfc_ce_number"), ("CN-N42-01", "structure.custodian.jurisdiction"),
+            ("CN-G-16", "approvals"), ("CN-G-13", "assets.other_asset_classes")} <= now - then
     assert check_deal(loaded, rulebook_version=OLD).rulebook_version == OLD
 
 

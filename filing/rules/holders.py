@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from filing.model.deal import Deal
-from filing.model.jurisdictions import MAINLAND
+from filing.model.jurisdictions import MAINLAND, jurisdiction_name
 from filing.rules.notice42 import NOTICE_42, RMB_CODES
 from filing.rules.registry import Confidence, Context, Hit, Severity, hit, rule
 
@@ -88,7 +88,7 @@ def retention_holder_admitted(ctx: Context) -> Iterator[Hit]:
     elif not view.admitted_by_token:
         yield hit("structure.risk_retention.holder_jurisdiction",
                   detail=f"{who} is in {view.holder_jurisdiction}, which the token's investor lists do not admit",
-                  detail_zh=f"{who_zh}位于 {view.holder_jurisdiction}，不属于代币允许的投资者司法辖区")
+                  detail_zh=f"{who_zh}位于{jurisdiction_name(view.holder_jurisdiction)}，不属于代币允许的投资者所在地")
 
 
 @rule("CN-N42-07", title="A renminbi settlement asset that is not a stablecoin is confirmed by counsel",

@@ -15,6 +15,8 @@ NOTICE_42 = ("PBoC and seven bodies, Notice on Further Preventing and Handling R
              "Activities (银发〔2026〕42号), 6 Feb 2026")
 ONSHORE_ROLES = frozenset({"venue", "distributor", "tokenisation_platform", "it_service", "custodian", "arranger",
                            "trustee"})
+ROLES_ZH = {"venue": "交易场所", "distributor": "分销机构", "tokenisation_platform": "代币化平台",
+            "it_service": "信息技术服务商", "custodian": "托管人", "arranger": "安排人", "trustee": "受托人"}
 ONSHORE_ROLES_2026_11 = frozenset({"venue", "distributor", "tokenisation_platform", "it_service", "custodian"})
 """The roles rule CN-N42-01 covered in rulebook 2026.11.2 (service providers only)."""
 RMB_CODES = {"CNY", "CNH"}
@@ -36,7 +38,7 @@ ROUTE_OF_PRODUCT = {"abs": "abs_token_guideline", "equity": "overseas_listing", 
       severity=Severity.blocker, confidence=Confidence.secondary,
       source=f"{NOTICE_42}, onshore ban on RWA tokenisation and related intermediary and IT services (text quoted by "
              "加密沙律 and 经济观察报, 2026-02-09)",
-      message="{who} is in the mainland and has no approval reference", message_zh="{who}位于中国境内且无批准文号")
+      message="{who} is in the mainland and has no approval reference", message_zh="{who_zh}位于中国境内且无批准文号")
 def no_onshore_services(ctx: Context) -> Iterator[Hit]:
     """What: no trading venue, arranger, distributor, trustee, custodian, tokenisation platform or IT service provider
     of the deal is in the mainland unless it holds an approval, wherever the deal names it: among the service
@@ -52,12 +54,14 @@ def _onshore_services(ctx: Context, roles: frozenset[str], structure: bool) -> I
     """CN-N42-01 over the given roles; rulebook 2026.11.2 read service providers only (`structure=False`)."""
     for index, provider in enumerate(ctx.deal.service_providers):
         if provider.role in roles and provider.jurisdiction == "CN" and not provider.approval_ref:
-            yield hit(f"service_providers[{index}].jurisdiction", who=f"the {provider.role} {provider.name}")
+            yield hit(f"service_providers[{index}].jurisdiction", who=f"the {provider.role} {provider.name}",
+                      who_zh=f"{ROLES_ZH[provider.role]}{provider.name}")
     if structure:
         for role in ("trustee", "custodian"):
             party = getattr(ctx.deal.structure, role)
+            name = party.name_zh or party.name_en
             if party.jurisdiction == "CN" and not party.approval_ref:
-                yield hit(f"structure.{role}.jurisdiction", who=f"the {role} {party.name_zh or party.name_en}")
+                yield hit(f"structure.{role}.jurisdiction", who=f"the {role} {name}", who_zh=f"{ROLES_ZH[role]}{name}")
 
 
 @rule("CN-N42-02", title="Mainland investors can neither hold nor receive the token",

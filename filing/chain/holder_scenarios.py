@@ -12,10 +12,10 @@ from filing.chain.deploy import MAINLAND_NUMERIC
 from filing.rules.chain import FORCED_BYPASS, SENDER_CHECK, SPENDER_CHECK
 
 if TYPE_CHECKING:
-    from filing.chain.scenarios import Run
+    from filing.chain.scenarios import _Run
 
 
-def spenders(run: Run, holder: str, other: str, spender: str, agent: str, home: int, unit: int,
+def spenders(run: _Run, holder: str, other: str, spender: str, agent: str, home: int, unit: int,
               problems: list[str]) -> None:
     """transferFrom between two eligible investors by a spender that is not one: refused. The unregistered spender is
     the agent (funded, never an investor); the mainland one is the usual spender re-flagged to 156 while it holds
@@ -42,7 +42,7 @@ def spenders(run: Run, holder: str, other: str, spender: str, agent: str, home: 
         problems.append(f"flagging the spender back to {home} failed: {failure}")
 
 
-def flag_back(run: Run, wallet: str, offshore: int, receiver: str, unit: int, problems: list[str]) -> None:
+def flag_back(run: _Run, wallet: str, offshore: int, receiver: str, unit: int, problems: list[str]) -> None:
     """A mainland-recorded wallet re-flagged offshore while empty, minted to, then flagged back to 156: the last
     step must be refused, or the wallet must be frozen. Runs last: the wallet (the second investor, empty so far)
     may end up recorded as mainland."""
@@ -62,7 +62,7 @@ def flag_back(run: Run, wallet: str, offshore: int, receiver: str, unit: int, pr
         run.judge_accepted_reflag(reflag)
 
 
-def expired_holder(run: Run, holder: str, other: str, country: int, unit: int, past: int,
+def expired_holder(run: _Run, holder: str, other: str, country: int, unit: int, past: int,
                     problems: list[str]) -> None:
     """The sender check without a re-flag: a holder whose verification has expired can no longer send, not even by
     forced transfer. Proves the freeze on tokens that refuse re-flagging their holders."""

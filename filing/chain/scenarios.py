@@ -87,7 +87,7 @@ def synthetic_wallet(label: str) -> str:
 
 
 @dataclass
-class Run:
+class _Run:
     adapter: TokenAdapter
     tranche: str
     results: list[ScenarioResult] = field(default_factory=list)
@@ -177,7 +177,7 @@ def run_suite(adapter: TokenAdapter, terms: TokenTerms, tranche: str, actors: Ac
     its operation; transactions are mined only for the state later scenarios need: the registrations (one batch),
     the first mints, the allowances, the accepted re-flags and the expiry.
     """
-    run = Run(adapter, tranche, detect=detect)
+    run = _Run(adapter, tranche, detect=detect)
     problems: list[str] = []
     pair = eligible_pair(terms)
     if len(pair) < 2:

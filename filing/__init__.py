@@ -37,11 +37,13 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'filing' has no attribute {name!r}")
 
 
-def check_deal(loaded: LoadedDeal, pool: PoolReport | None = None, evidence=None) -> Verdict:
-    """The one verdict over a deal, its pool report and the chain evidence (each when given): `stages.check`."""
+def check_deal(loaded: LoadedDeal, pool: PoolReport | None = None, evidence=None, *,
+               rulebook_version: str | None = None) -> Verdict:
+    """The one verdict over a deal, its pool report and the chain evidence (each when given), under the current
+    rulebook or an older release: `stages.check`."""
     from filing.stages import check
 
-    return check(loaded.deal, pool, evidence)
+    return check(loaded.deal, pool, evidence, rulebook_version=rulebook_version)
 
 
 def check_pool(loaded: LoadedDeal, pool: PoolReport) -> Verdict:

@@ -45,22 +45,28 @@ def _analyse(term: Terminal, loaded: filing.LoadedDeal) -> filing.PoolReport:
         return stages.analyse(loaded, within(progress, "pool"))
 
 
+RulebookOption = Annotated[str | None, typer.Option("--rulebook", help="re-run an older rulebook release "
+                                                                  "(`filing rules changelog` lists them)")]
+
+
 @app.command()
 @exits()
 def check(context: typer.Context, deal: DealArgument,
           no_chain: Annotated[bool, typer.Option("--no-chain", help="skip the chain stage: the CHAIN rules are then "
                                                                     "listed as not evaluated")] = False,
-          fmt: FormatOption = Format.text) -> None:
-    """Check a deal against the rulebook: its tape's pool analytics and the reference token's scenario suite on the
-    embedded chain included, the same verdict `filing build` and `filing review` state."""
+          fmt: FormatOption = Format.text, rulebook: RulebookOption = None) -> None:
+    """Check a deal against the rulebook (or an older release of it): its tape's pool analytics and the reference
+    token's scenario suite on the embedded chain included, the same verdict `filing build` and `filing review` state."""
     term = _terminal(context)
+    if rulebook not in (None, *filing.rules.VERSIONS):
+        raise InputError.of("--rulebook", "cli.no_rulebook", version=rulebook, versions=", ".join(filing.rules.VERSIONS))
     loaded = stages.load(deal, allow_outside_tape=_outside_tape(context))
     pool = _analyse(term, loaded)
     evidence = None
     if not no_chain:
         with term.progress() as progress:
             evidence = stages.chain(loaded, progress=within(progress, "chain"))
-    report = stages.check(loaded.deal, pool, evidence)
+    report = stages.check(loaded.deal, pool, evidence, rulebook_version=rulebook)
     if fmt is Format.json:
         print_json(report.to_dict() | {"deal": loaded.deal.deal_id, "deal_sha256": loaded.sha256()})
     else:
@@ -122,6 +128,24 @@ def rules_explain(context: typer.Context, code: Annotated[str, typer.Argument(he
     term.out.print(term.t("cli.rule_facts", severity=item.severity.value, confidence=item.confidence.value,
                           source=item.source) + "\n")
     term.out.print(escape(item.doc))
+
+
+@rules_app.command("changelog")
+def rules_changelog(context: typer.Context, fmt: FormatOption = Format.text) -> None:
+    """Every rulebook release, newest first, with the rules it added or changed."""
+    term = _terminal(context)
+    releases = filing.rules.changelog()
+    if fmt is Format.json:
+        print_json({"ok": True, "findings": [], "current": filing.rules.RULEBOOK_VERSION, "releases": releases})
+        return
+    for release in releases:
+        term.out.print(f"[bold]{release['version']}[/]  {release['released_on']}  {escape(release['summary'])}")
+        for change in release["changes"]:
+            before = [f"{key.split('_')[0]} was {change[key]}" for key in ("severity_before", "confidence_before")
+                      if key in change]
+            mark = "+" if change["kind"] == "added" else "~"
+            term.out.print(f"  {mark} {change['code']:<10} {escape(change['summary'])}"
+                           + (f" ({'; '.join(before)})" if before else ""))
 
 
 @app.command()

@@ -34,6 +34,8 @@ class Confidence(StrEnum):
     """A law-firm note, news summary or commentary."""
     not_found = "not-found"
     """No public copy was found; the rule is a placeholder for what counsel must confirm."""
+    internal = "internal"
+    """Rests on the deal's own consistency or a data standard (check digits, tape quality), not on a legal text."""
 
 
 @dataclass(frozen=True)

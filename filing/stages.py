@@ -82,10 +82,12 @@ def chain(loaded: LoadedDeal, *, rpc: str | None = None, addresses: list[str] | 
                           agent=agent, progress=progress)
 
 
-def check(deal: Deal, pool: PoolReport | None = None, evidence: ChainEvidence | None = None) -> Verdict:
+def check(deal: Deal, pool: PoolReport | None = None, evidence: ChainEvidence | None = None, *,
+          rulebook_version: str | None = None) -> Verdict:
     """Every rule over the deal, its pool report and the chain evidence, with the deal's overrides applied: the one
-    verdict. Rules whose stage did not run are listed as not evaluated."""
-    return rulebook().run(Context(deal, pool, evidence))
+    verdict. Rules whose stage did not run are listed as not evaluated. `rulebook_version` re-runs an older release
+    of the rulebook (KeyError for one never released)."""
+    return rulebook(rulebook_version).run(Context(deal, pool, evidence))
 
 
 def check_pool(deal: Deal, pool: PoolReport) -> Verdict:

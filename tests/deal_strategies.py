@@ -204,7 +204,8 @@ def _investors(tree: dict) -> dict:
     return tree | {"allowed_jurisdictions": allowed}
 
 
-FIXUPS = {model.Entity: _entity, model.Approval: _approval, model.Investors: _investors}
+FIXUPS = {model.Entity: _entity, model.StructureParty: _entity, model.Approval: _approval,
+          model.Investors: _investors}
 """The model's cross-field validators, satisfied after generation."""
 UNIQUE = {(model.Token, "tranches"): (lambda t: t["id"], lambda t: t["symbol"])}
 """Lists whose items the model wants unique by these keys."""

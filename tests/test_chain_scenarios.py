@@ -69,12 +69,13 @@ def test_every_action_is_tried_both_ways(reference_report: ContractReport) -> No
     names = by_name(reference_report)
     for name in ("mint.to_mainland_156", "mint.to_country_0", "mint.to_unregistered", "mint.to_expired",
                  "transfer.to_mainland_156", "transfer_from.to_mainland_156", "forced_transfer.to_mainland_156",
-                 "forced_transfer.to_country_0", "transfer.from_reflagged_mainland_156",
-                 "transfer_from.from_reflagged_mainland_156", "forced_transfer.from_reflagged_mainland_156",
-                 "transfer.from_reflagged_country_0", "mint.to_US_840"):
+                 "forced_transfer.to_country_0", "transfer.from_expired_holder", "forced_transfer.from_expired_holder",
+                 "transfer_from.by_unregistered_spender", "transfer_from.by_mainland_156_spender",
+                 "reflag.holder_to_mainland_156", "reflag.holder_to_country_0", "reflag.back_to_mainland_156",
+                 "mint.to_US_840"):
         assert names[name].expected == "refused" and names[name].actual == "refused", name
     assert names["transfer.to_mainland_156"].code == 7
-    assert names["transfer.from_reflagged_mainland_156"].code == 6
+    assert names["transfer.from_expired_holder"].code == 4
     assert names["mint.to_unregistered"].code == 3 and names["mint.to_expired"].code == 5
     assert "jurisdiction" in (names["transfer.to_mainland_156"].reason or "").lower()
     assert names["transfer.to_mainland_156"].error == "TransferRestricted"
@@ -148,3 +149,38 @@ def test_report_is_deterministic(open_report: ContractReport) -> None:
         for tranche in data["tranches"]:
             tranche.pop("address")
     assert first == second
+
+
+def test_reference_refuses_reflagging_a_holder_and_ineligible_spenders(reference_report: ContractReport) -> None:
+    names = by_name(reference_report)
+    for name in ("reflag.holder_to_mainland_156", "reflag.holder_to_country_0", "reflag.back_to_mainland_156"):
+        assert names[name].error == "HolderCountryIneligible" and names[name].passed, name
+    # the holder kept its country, so there is no re-flagged holder to try: the expiry proves the freeze instead
+    assert not any(name.startswith(("transfer.from_reflagged", "forced_transfer.from_reflagged")) for name in names)
+    for name in ("transfer_from.by_unregistered_spender", "transfer_from.by_mainland_156_spender"):
+        assert names[name].code == 11 and names[name].error == "TransferRestricted", name
+        assert names[name].detected is None  # the ERC-1404 view does not know the spender: not asked
+    assert not any(f.rule in ("CHAIN-17", "CHAIN-23", "CHAIN-24") for f in reference_report.findings)
+
+
+@pytest.mark.parametrize("variant", WEAK)
+def test_weak_variants_accept_holder_reflags_and_any_spender(weak_artifacts: Path, loaded: filing.LoadedDeal,
+                                                             variant: str) -> None:
+    report = check_embedded(one_tranche(loaded.deal), artifact=load_artifact(variant, weak_artifacts))
+    names = by_name(report)
+    assert names["reflag.holder_to_mainland_156"].actual == "allowed"
+    assert names["reflag.back_to_mainland_156"].actual == "allowed"
+    assert names["transfer_from.by_unregistered_spender"].actual == "allowed"
+    rules = {f.rule: f for f in report.findings}
+    assert rules["CHAIN-24"].severity.value == "warning" and rules["CHAIN-23"].severity.value == "warning"
+    assert "reflag.back_to_mainland_156" in rules["CHAIN-23"].message
+    # an accepted re-flag passes only when the wallet is frozen: the transfers tried out of it say which
+    frozen = variant != "ReceiverOnlyToken"  # behind the deal's allowed list even 156 is refused by MainlandAllowed
+    assert names["reflag.back_to_mainland_156"].passed is frozen
+    assert names["transfer.from_flagged_back_mainland_156"].passed is frozen
+
+
+def test_receiver_only_variant_fails_the_expired_sender(weak_artifacts: Path, loaded: filing.LoadedDeal) -> None:
+    report = check_embedded(one_tranche(loaded.deal), artifact=load_artifact("ReceiverOnlyToken", weak_artifacts))
+    expired = by_name(report)["transfer.from_expired_holder"]
+    assert expired.actual == "allowed" and expired.weakness == "sender_check"

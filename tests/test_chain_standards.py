@@ -174,7 +174,14 @@ def test_erc3643_full_suite_passes_a_compliant_token(chain: Chain, compliant_364
         report = chain.check(compliant_3643.address, full=True)
     finally:
         tester.revert_to_snapshot(snapshot)
-    assert failed(report) == set() and report.ok, [s for s in report.scenarios if not s.passed]
+    # an ERC-3643 token accepts re-flagging a holder but freezes it (passed), and checks no spender (failed): both
+    # are warnings (CHAIN-23, CHAIN-24), no blocker
+    assert {s.weakness for s in report.scenarios if not s.passed} == {"spender_check"}
+    assert {s.name for s in report.scenarios if s.action == "reflag" and s.actual == "allowed"} >= {
+        "reflag.holder_to_mainland_156", "reflag.back_to_mainland_156"}
+    assert rules_of(report) >= {"CHAIN-23", "CHAIN-24"}
+    assert {f.severity.value for f in report.findings if f.rule in ("CHAIN-23", "CHAIN-24")} == {"warning"}
+    assert not any(f.counts_as_blocker for f in report.findings)
     seen = {(s.action, s.expected) for s in report.scenarios}
     for action in ("mint", "transfer", "transfer_from", "forced_transfer"):
         assert (action, "allowed") in seen and (action, "refused") in seen, action

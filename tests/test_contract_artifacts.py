@@ -39,7 +39,7 @@ SUCCESS, PAUSED = 0, 1
 SENDER_NOT_VERIFIED, RECEIVER_NOT_VERIFIED = 2, 3
 SENDER_EXPIRED, RECEIVER_EXPIRED = 4, 5
 SENDER_JURISDICTION, RECEIVER_JURISDICTION = 6, 7
-INSUFFICIENT_BALANCE, CAP_EXCEEDED, TOKEN_MATURED = 8, 9, 10
+INSUFFICIENT_BALANCE, CAP_EXCEEDED, TOKEN_MATURED, SPENDER_NOT_ELIGIBLE = 8, 9, 10, 11
 
 
 @pytest.fixture(scope="module")
@@ -282,17 +282,58 @@ def test_transfer_hk_to_mainland_reverts(chain: Chain) -> None:
     assert t.functions.canTransfer(chain.hk, chain.cn, 10).call() is False
 
 
-def test_reflagged_holder_cannot_send(chain: Chain) -> None:
+def test_holder_cannot_be_reflagged_to_an_ineligible_country(chain: Chain) -> None:
     t = chain.token
     chain.tx(t.functions.transfer(chain.hk, 1), chain.reflag)  # still HK: fine
-    chain.tx(t.functions.updateCountry(chain.reflag, CN))
-    assert t.functions.investorCountry(chain.reflag).call() == CN
-    assert chain.restricted(t.functions.transfer(chain.hk, 1), chain.reflag) == SENDER_JURISDICTION
-    assert t.functions.detectTransferRestriction(chain.reflag, chain.hk, 1).call() == SENDER_JURISDICTION
-    assert chain.restricted(t.functions.forcedTransfer(chain.reflag, chain.hk, 1)) == SENDER_JURISDICTION
-    # the remedy is an agent burn, which checks no registry entry
+    assert t.functions.receivedCountry(chain.reflag).call() == HK
+    for country in (CN, 0, US):
+        assert chain.reverts(t.functions.updateCountry(chain.reflag, country)) == (
+            "HolderCountryIneligible", (chain.reflag, country))
+    chain.tx(t.functions.updateCountry(chain.reflag, SG))  # another eligible country is a plain correction
+    chain.tx(t.functions.updateCountry(chain.reflag, HK))
+    # removing the holder and registering it again as mainland is refused too
+    chain.tx(t.functions.removeInvestor(chain.reflag))
+    assert chain.reverts(t.functions.registerInvestor(chain.reflag, CN, chain.future))[0] == "HolderCountryIneligible"
+    chain.tx(t.functions.registerInvestor(chain.reflag, HK, chain.future))
+    # the remedy: freeze, burn, then record the new country
+    chain.tx(t.functions.setVerified(chain.reflag, False))
     chain.tx(t.functions.burn(chain.reflag, 499))
+    chain.tx(t.functions.updateCountry(chain.reflag, CN))
+    assert t.functions.investorCountry(chain.reflag).call() == CN and t.functions.balanceOf(chain.reflag).call() == 0
+
+
+def test_mainland_wallet_laundered_through_hk_cannot_be_flagged_back(chain: Chain) -> None:
+    t = chain.token
+    chain.tx(t.functions.updateCountry(chain.cn, HK))  # empty wallet: a correction is possible
+    chain.tx(t.functions.mint(chain.cn, 5))
+    assert t.functions.receivedCountry(chain.cn).call() == HK
+    assert chain.reverts(t.functions.updateCountry(chain.cn, CN))[0] == "HolderCountryIneligible"
+    assert t.functions.investorCountry(chain.cn).call() == HK
+
+
+def test_holder_whose_country_is_later_excluded_is_frozen(chain: Chain) -> None:
+    t = chain.token
+    chain.tx(t.functions.setCountryExcluded(HK, True), chain.admin)
+    assert chain.restricted(t.functions.transfer(chain.sg, 1), chain.reflag) == SENDER_JURISDICTION
+    assert t.functions.detectTransferRestriction(chain.reflag, chain.sg, 1).call() == SENDER_JURISDICTION
+    assert chain.restricted(t.functions.forcedTransfer(chain.reflag, chain.sg, 1)) == SENDER_JURISDICTION
+    # the remedy is an agent burn, which checks no registry entry
+    chain.tx(t.functions.burn(chain.reflag, 500))
     assert t.functions.balanceOf(chain.reflag).call() == 0
+
+
+def test_spender_must_be_eligible(chain: Chain) -> None:
+    t = chain.token
+    mainland = chain.w3.eth.accounts[7]
+    chain.tx(t.functions.registerInvestor(mainland, CN, chain.future))
+    for spender in (chain.sg, chain.outsider, mainland):
+        chain.tx(t.functions.approve(spender, 10), chain.hk)
+    chain.tx(t.functions.transferFrom(chain.hk, chain.mo, 1), chain.sg)  # an eligible spender
+    assert t.functions.spenderRestriction(chain.sg).call() == SUCCESS
+    for spender in (chain.outsider, mainland):  # unregistered; registered as mainland
+        assert t.functions.spenderRestriction(spender).call() == SPENDER_NOT_ELIGIBLE
+        assert chain.restricted(t.functions.transferFrom(chain.hk, chain.mo, 1), spender) == SPENDER_NOT_ELIGIBLE
+    assert t.functions.balanceOf(chain.mo).call() == 1
 
 
 def test_unregistered_receiver_reverts(chain: Chain) -> None:

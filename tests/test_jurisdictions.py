@@ -225,3 +225,26 @@ def test_province_prefixes_validate_a_polars_column_without_python_per_row():
     codes = polars.Series("region", ["350203", "990100", "110101"])
     valid = codes.str.slice(0, 2).is_in(list(province_prefixes()))
     assert valid.to_list() == [True, False, True]
+
+
+@pytest.mark.parametrize("value", ["Republic of China", "Chinese Taipei", "中華民國", "中华台北", "ROC"])
+def test_taiwan_names_are_taiwan_not_the_mainland(value):
+    assert normalise_jurisdiction(value) == "TW"
+
+
+@pytest.mark.parametrize("value", ["People's Republic of China", "PRC", "中华人民共和国"])
+def test_peoples_republic_stays_the_mainland(value):
+    assert normalise_jurisdiction(value) == "CN"
+
+
+@pytest.mark.parametrize("value", ["Republic of Chinaa", "Chinese Taipe"])
+def test_near_miss_is_suggested(value):
+    with pytest.raises(ValueError, match="which is TW"):
+        normalise_jurisdiction(value)
+
+
+@pytest.mark.parametrize("value", ["Republic of Chinese", "Hongg Kongg Land", "Singapore City"])
+def test_distant_names_get_no_suggestion(value):
+    with pytest.raises(ValueError) as raised:
+        normalise_jurisdiction(value)
+    assert "did you mean" not in str(raised.value)

@@ -34,6 +34,7 @@ from filing.rules.chain import (
     REVOKED_CLAIM,
     SELF_ISSUED_CLAIM,
     SENDER_CHECK,
+    SPENDER_CHECK,
 )
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "trade-receivables" / "deal.yaml"
@@ -71,6 +72,13 @@ def check(field: str, actual: object, ok: bool | None, tranche: int = 0) -> Call
         tranches[tranche] = replace(tranches[tranche], checks=checks)
         return replace(evidence, tranches=tranches)
     return change
+
+
+def accepted_reflag(evidence: ChainEvidence) -> ChainEvidence:
+    """The token accepted re-flagging a holder to 156 but froze it: the scenario passed, CHAIN-23 still warns."""
+    result = ScenarioResult("B", "reflag.holder_to_mainland_156", "reflag", 156, "refused", "allowed", True,
+                            SENDER_CHECK, "accepted; the wallet is frozen (its transfers are refused)")
+    return replace(evidence, scenarios=[*evidence.scenarios, result])
 
 
 def standard(kind: str) -> Callable[[ChainEvidence], ChainEvidence]:
@@ -118,6 +126,8 @@ CASES: list[tuple[str, Callable[[ChainEvidence], ChainEvidence], str]] = [
     ("CHAIN-21", failing(SELF_ISSUED_CLAIM), "token.tranches[1]"),
     ("CHAIN-22", lambda e: with_details(e, {"modules": [{"name": "MaxBalanceModule"}], "country_modules": []}),
      "token.tranches[1].address"),
+    ("CHAIN-23", accepted_reflag, "token.tranches[1]"),
+    ("CHAIN-24", failing(SPENDER_CHECK, "transfer_from.by_unregistered_spender"), "token.tranches[1]"),
 ]
 
 
@@ -143,7 +153,7 @@ def test_chain_rule_trips_at_its_path(code: str, change: Callable[[ChainEvidence
 
 def test_every_chain_rule_has_a_tripping_case() -> None:
     chain_rules = {r.code for r in filing.rulebook().rules if r.needs_chain}
-    assert chain_rules == {code for code, _, _ in CASES} and len(chain_rules) == 22
+    assert chain_rules == {code for code, _, _ in CASES} and len(chain_rules) == 24
 
 
 def test_a_country_module_or_an_unlistable_compliance_trips_no_chain_22() -> None:
@@ -161,6 +171,13 @@ def test_a_mined_proof_names_its_transaction() -> None:
     (finding,) = stages.judge_chain(DEAL, replace(compliant(), scenarios=[proof])).findings
     assert finding.rule == "CHAIN-18" and finding.severity.value == "blocker"
     assert finding.message == f"scenario(s) failed: recovery.to_mainland_identity (tx 0x{'5e' * 32})"
+
+
+def test_a_refused_reflag_is_no_finding() -> None:
+    refused = ScenarioResult("A", "reflag.back_to_mainland_156", "reflag", 156, "refused", "refused", True,
+                             SENDER_CHECK, error="HolderCountryIneligible")
+    evidence = compliant()
+    assert found(replace(evidence, scenarios=[*evidence.scenarios, refused])) == set()
 
 
 def test_findings_carry_the_rule_definition() -> None:

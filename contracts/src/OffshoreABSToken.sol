@@ -28,6 +28,13 @@ import {EnumerableSet} from "@openzeppelin/contracts/utils/structs/EnumerableSet
  * - "Eligible" investor: registered, `verified` flag set, `block.timestamp <= expiry`, country not 0, country not
  *   excluded (156 always is), and country in the allowed list when that list is non-empty.
  * - `forcedTransfer` (agent) only skips the allowance: it runs through `_update` like any transfer.
+ * - `transferFrom` also requires the spender (the caller using the allowance) to be an eligible investor (code 11):
+ *   a mainland or unregistered spender cannot move tokens, even between two eligible holders.
+ * - The token records the country a wallet was registered with when it last received tokens (`receivedCountry`),
+ *   and a wallet holding tokens can never be given, or re-registered with, a country that may not hold them
+ *   (`HolderCountryIneligible`): re-flagging a mainland wallet offshore, minting to it and flagging it back fails at
+ *   the last step. A holder whose country must change to an ineligible one is first frozen (`setVerified(false)`)
+ *   and emptied by an agent burn; a holder whose country the admin later excludes is frozen by the sender check.
  */
 contract OffshoreABSToken is ERC20, AccessControl, Pausable {
     using EnumerableSet for EnumerableSet.UintSet;
@@ -59,6 +66,7 @@ contract OffshoreABSToken is ERC20, AccessControl, Pausable {
     uint8 public constant INSUFFICIENT_BALANCE = 8;
     uint8 public constant CAP_EXCEEDED = 9;
     uint8 public constant TOKEN_MATURED = 10;
+    uint8 public constant SPENDER_NOT_ELIGIBLE = 11;
 
     // ---------------------------------------------------------------------------------------------------------
     // Storage
@@ -82,6 +90,7 @@ contract OffshoreABSToken is ERC20, AccessControl, Pausable {
     uint64 private immutable _maturity;
 
     mapping(address wallet => Investor) private _investors;
+    mapping(address wallet => uint16) private _receivedCountry;
     EnumerableSet.UintSet private _excluded; // 156 is always a member
     EnumerableSet.UintSet private _allowed; // empty = every non-excluded country
     mapping(bytes32 name => Document) private _documents;
@@ -130,6 +139,8 @@ contract OffshoreABSToken is ERC20, AccessControl, Pausable {
     error InvestorAlreadyRegistered(address wallet);
     /// @notice The wallet is not in the registry.
     error InvestorNotRegistered(address wallet);
+    /// @notice The wallet holds tokens and `country` may not hold them (0, 156, excluded or not allowed).
+    error HolderCountryIneligible(address wallet, uint16 country);
     /// @notice Batch arrays differ in length.
     error LengthMismatch();
     /// @notice The caller has neither DEFAULT_ADMIN_ROLE nor AGENT_ROLE.
@@ -267,7 +278,8 @@ contract OffshoreABSToken is ERC20, AccessControl, Pausable {
      * @notice Adds `wallet` to the registry as verified.
      * @param wallet Investor wallet (not zero, not registered yet).
      * @param country ISO 3166-1 numeric code (0..999). 156 and 0 may be recorded, but such a wallet can never send
-     * or receive.
+     * or receive; a wallet that still holds tokens (removed, then registered again) must get a country that may hold
+     * them, else `HolderCountryIneligible`.
      * @param expiry Unix seconds up to which (inclusive) the verification is valid.
      */
     function registerInvestor(address wallet, uint16 country, uint64 expiry) external onlyRole(AGENT_ROLE) {
@@ -288,12 +300,15 @@ contract OffshoreABSToken is ERC20, AccessControl, Pausable {
         }
     }
 
-    /// @notice Changes a registered investor's country (156 and 0 may be recorded: the wallet is then frozen).
+    /// @notice Changes a registered investor's country. 156 and 0 may be recorded for a wallet that holds no tokens
+    /// (it is then frozen); a wallet that holds tokens can only be given a country that may hold them, else the call
+    /// reverts `HolderCountryIneligible` (freeze it with `setVerified(false)` and burn first).
     /// @param wallet Registered investor wallet.
     /// @param country ISO 3166-1 numeric code (0..999).
     function updateCountry(address wallet, uint16 country) external onlyRole(AGENT_ROLE) {
         if (country > 999) revert InvalidCountry(country);
         Investor storage inv = _registered(wallet);
+        _checkHolderCountry(wallet, country);
         inv.country = country;
         emit InvestorUpdated(wallet, inv.country, inv.verified, inv.expiry);
     }
@@ -322,6 +337,12 @@ contract OffshoreABSToken is ERC20, AccessControl, Pausable {
         _registered(wallet);
         delete _investors[wallet];
         emit InvestorRemoved(wallet);
+    }
+
+    /// @notice The country `wallet` was registered with when it last received tokens (0 if it never received any).
+    /// @param wallet Any address.
+    function receivedCountry(address wallet) external view returns (uint16) {
+        return _receivedCountry[wallet];
     }
 
     /// @notice The registry record of `wallet` (all zero / false when not registered).
@@ -410,6 +431,25 @@ contract OffshoreABSToken is ERC20, AccessControl, Pausable {
         return _investors[wallet].country;
     }
 
+    /// @notice ERC-20 `transferFrom`, refused (code 11) unless the spender is itself an eligible investor; then every
+    /// check of `_update` applies to `from` and `to`.
+    /// @param from Holder wallet.
+    /// @param to Receiving investor wallet.
+    /// @param value Base units.
+    /// @return Always true (reverts on failure).
+    function transferFrom(address from, address to, uint256 value) public override returns (bool) {
+        uint8 code = spenderRestriction(_msgSender());
+        if (code != SUCCESS) revert TransferRestricted(code, from, to, value);
+        return super.transferFrom(from, to, value);
+    }
+
+    /// @notice The restriction a `transferFrom` by `spender` meets before the transfer's own checks: 11 unless the
+    /// spender is registered, verified, unexpired and of an eligible country; 0 otherwise.
+    /// @param spender Any address.
+    function spenderRestriction(address spender) public view returns (uint8) {
+        return _investorCode(spender, SPENDER_NOT_ELIGIBLE, SPENDER_NOT_ELIGIBLE, SPENDER_NOT_ELIGIBLE);
+    }
+
     /// @notice ERC-3643 compliance: true iff `detectTransferRestriction(from, to, amount)` is 0 (this includes
     /// pause, maturity, eligibility of both sides and the sender's balance).
     /// @param from Sender (address(0) for a mint).
@@ -446,6 +486,7 @@ contract OffshoreABSToken is ERC20, AccessControl, Pausable {
         if (restrictionCode == INSUFFICIENT_BALANCE) return "Sender balance is insufficient";
         if (restrictionCode == CAP_EXCEEDED) return "Mint would exceed the tranche cap";
         if (restrictionCode == TOKEN_MATURED) return "Token has matured";
+        if (restrictionCode == SPENDER_NOT_ELIGIBLE) return "Spender is not an eligible investor";
         return "Unknown restriction code";
     }
 
@@ -499,6 +540,7 @@ contract OffshoreABSToken is ERC20, AccessControl, Pausable {
         uint8 code = _restriction(from, to, value);
         if (code != SUCCESS) revert TransferRestricted(code, from, to, value);
         super._update(from, to, value);
+        if (to != address(0)) _receivedCountry[to] = _investors[to].country;
     }
 
     /// @dev The rules, shared by `_update`, `detectTransferRestriction` and `canTransfer`.
@@ -543,8 +585,14 @@ contract OffshoreABSToken is ERC20, AccessControl, Pausable {
         if (wallet == address(0)) revert ZeroAddress();
         if (country > 999) revert InvalidCountry(country);
         if (_investors[wallet].registered) revert InvestorAlreadyRegistered(wallet);
+        _checkHolderCountry(wallet, country);
         _investors[wallet] = Investor({registered: true, verified: true, country: country, expiry: expiry});
         emit InvestorRegistered(wallet, country, expiry);
+    }
+
+    /// @dev A wallet that holds tokens may only be recorded with a country that may hold them.
+    function _checkHolderCountry(address wallet, uint16 country) private view {
+        if (balanceOf(wallet) > 0 && !isCountryAllowed(country)) revert HolderCountryIneligible(wallet, country);
     }
 
     function _registered(address wallet) private view returns (Investor storage inv) {

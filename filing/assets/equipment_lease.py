@@ -29,4 +29,4 @@ SPEC = AssetSpec(
     name="equipment_lease", label_zh="设备租赁债权", label_en="Equipment lease receivables",
     required=(*POOL_REQUIRED, INSTALLMENT_AMOUNT, PAYMENT_FREQUENCY),
     optional=(*POOL_OPTIONAL, LEASED_ASSET_TYPE, RESIDUAL_VALUE), tape="pool", cashflow="instalments",
-    cashflow_basis="lease_rentals", rate_disclosed=True, row_checks=row_checks)
+    cashflow_basis="lease_rentals", nature="lease", rate_disclosed=True, row_checks=row_checks)

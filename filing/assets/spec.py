@@ -65,6 +65,9 @@ class AssetSpec:
     cashflow: Literal["bullet", "instalments", "revenue"]
     cashflow_basis: str
     """The deal's ``assets.cashflow_basis`` that ``filing init`` writes."""
+    nature: Literal["receivable", "lease", "charge_right"]
+    """The asset's legal nature, as the ABS negative list reasons about mixes (item 6 names receivables with toll-road
+    charge rights as an unrelated mix)."""
     rate_disclosed: bool = False
     """The pool overview must state a weighted-average rate (CN-ABS-01): interest-bearing assets."""
     dispersion: Literal["obligors", "creditors"] | None = None

@@ -29,4 +29,4 @@ SPEC = AssetSpec(
     name="supply_chain_payables", label_zh="供应链应付账款", label_en="Supply-chain payables",
     required=(*POOL_REQUIRED, CREDITOR_ID, CREDITOR_NAME),
     optional=(*POOL_OPTIONAL, CREDITOR_USCC, CONFIRMATION_DATE), tape="pool", cashflow="bullet",
-    cashflow_basis="receivable_collections", dispersion="creditors", row_checks=row_checks)
+    cashflow_basis="receivable_collections", nature="receivable", dispersion="creditors", row_checks=row_checks)

@@ -25,6 +25,7 @@ def row_checks(cut_off: date) -> list[RowCheckSpec]:
 SPEC = AssetSpec(
     name="toll_road_income", label_zh="收费公路收益权", label_en="Toll-road income rights",
     required=(PERIOD, TOLL_REVENUE), optional=(TRAFFIC_VOLUME,), tape="history",
-    cashflow="revenue", cashflow_basis="toll_revenue", term_end="concession_end", row_checks=row_checks,
+    cashflow="revenue", cashflow_basis="toll_revenue", nature="charge_right", term_end="concession_end",
+    row_checks=row_checks,
     scaffold_assets=("concession_end: 2040-12-31             # REPLACE: end of the toll concession",),
     scaffold_stress="revenue_haircut: 0.2")

@@ -6,4 +6,4 @@ from filing.assets.spec import AssetSpec
 SPEC = AssetSpec(
     name="trade_receivables", label_zh="应收账款", label_en="Trade receivables",
     required=POOL_REQUIRED, optional=POOL_OPTIONAL, tape="pool", cashflow="bullet",
-    cashflow_basis="receivable_collections", dispersion="obligors")
+    cashflow_basis="receivable_collections", nature="receivable", dispersion="obligors")

@@ -21,7 +21,8 @@ class ScenarioResult:
     tranche: str
     name: str
     action: str
-    """mint, transfer, transfer_from, forced_transfer, or read (a configuration probe)."""
+    """mint, transfer, transfer_from, forced_transfer, reflag (the agent records a holder's new country), or read (a
+    configuration probe)."""
     jurisdiction: int | None
     expected: str
     """'allowed' or 'refused'."""

@@ -20,6 +20,7 @@ from web3 import Web3
 from filing.chain.adapters import ZERO, TokenAdapter, Unsupported
 from filing.chain.connect import ChainError, Reverted
 from filing.chain.deploy import MAINLAND_NUMERIC, TokenTerms, is_eligible
+from filing.chain.holder_scenarios import expired_holder, flag_back, spenders
 from filing.chain.report import ScenarioResult
 from filing.chain.weakness import (
     COUNTRY_ZERO,
@@ -29,6 +30,7 @@ from filing.chain.weakness import (
     INCONCLUSIVE,
     MAINLAND_RECEIVER,
     SENDER_CHECK,
+    SPENDER_CHECK,
 )
 from filing.model.jurisdictions import normalise_jurisdiction
 
@@ -101,6 +103,17 @@ class _Run:
                                            weakness, reason, code, error, detected, tx_hash is not None, tx_hash))
         return actual == "allowed"
 
+    def judge_accepted_reflag(self, index: int) -> None:
+        """A re-flag to an excluded country that the token accepted passes only if it froze the wallet: every
+        transfer or transferFrom tried out of it afterwards was refused (a forced transfer out of it is rule
+        CHAIN-03's). Rule CHAIN-23 still warns that the register now shows a holder of an excluded country."""
+        reflag = self.results[index]
+        after = [r for r in self.results[index + 1:] if r.action in ("transfer", "transfer_from")]
+        frozen = bool(after) and all(r.passed for r in after)
+        reason = ("accepted; the wallet is frozen (its transfers are refused)" if frozen
+                  else "accepted, and the wallet can still move its tokens")
+        self.results[index] = replace(reflag, passed=frozen, reason=reason)
+
 
 def _weak_for(country: int) -> str:
     if country == MAINLAND_NUMERIC:
@@ -134,9 +147,12 @@ def run_suite(adapter: TokenAdapter, terms: TokenTerms, tranche: str, actors: Ac
     """Run every scenario against a token the agent can write to; return the results and setup problems.
 
     The order matters and is fixed: mints, then transfers, transferFrom and forced transfers from an eligible
-    holder, then re-flagging that holder to 156 and then 0 (which freezes it for the rest of the run). Every
-    scenario is proved by the simulated call of its operation; transactions are mined only for the state later
-    scenarios need: the registrations (one batch), the holder's first mint, its allowance and its two re-flags.
+    holder, transferFrom by ineligible spenders, then the re-flags: a mainland wallet re-flagged offshore, minted to
+    and flagged back, then the holder re-flagged to 156 and 0. A token may refuse a re-flag of a holder (the reference
+    token does) or accept it and freeze the wallet: when it accepts, the frozen wallet's transfers are tried. Last,
+    the holder's verification expires, which must freeze it too. Every scenario is proved by the simulated call of
+    its operation; transactions are mined only for the state later scenarios need: the registrations (one batch),
+    the first mints, the allowances, the accepted re-flags and the expiry.
     """
     run = _Run(adapter, tranche, detect=detect, mine_failures=mine_failures)
     problems: list[str] = []
@@ -150,7 +166,8 @@ def run_suite(adapter: TokenAdapter, terms: TokenTerms, tranche: str, actors: Ac
     probes = sorted({MAINLAND_NUMERIC, 0, HK, MO, TW} | set(terms.excluded))
     receivers = {c: synthetic_wallet(f"{tranche}.{_label(c)}") for c in probes}
     unregistered, expired = synthetic_wallet(f"{tranche}.unregistered"), synthetic_wallet(f"{tranche}.expired")
-    registry = [(holder, primary, future), (other, secondary, future)] + [(w, c, future) for c, w in receivers.items()]
+    registry = [(holder, primary, future), (other, secondary, future), (spender, primary, future)] + \
+        [(w, c, future) for c, w in receivers.items()]
     if adapter.supports_expiry:
         registry.append((expired, primary, past))
     try:
@@ -207,13 +224,13 @@ def run_suite(adapter: TokenAdapter, terms: TokenTerms, tranche: str, actors: Ac
     # Sender side: the holder may send until it is re-flagged; after that nothing may move its tokens but a burn.
     run.attempt("transfer.from_eligible_holder", "transfer", primary, True, ELIGIBILITY,
                 lambda: a.transfer(holder, other, unit), (holder, other, unit))
+    spenders(run, holder, other, spender, actors.agent, primary, unit, problems)
     for country in (MAINLAND_NUMERIC, 0):
-        try:
-            a.set_country(holder, country)
-        except (Reverted, ChainError, Unsupported) as failure:
-            problems.append(f"re-flagging a holder to {country} failed: {failure}")
-            continue
         label = _label(country)
+        reflag = len(run.results)
+        if not run.attempt(f"reflag.holder_to_{label}", "reflag", country, False, SENDER_CHECK,
+                           lambda c=country: a.set_country(holder, c), commit=True):
+            continue  # refused: the holder keeps an eligible country, so there is no re-flagged holder to try
         run.attempt(f"transfer.from_reflagged_{label}", "transfer", country, False, SENDER_CHECK,
                     lambda: a.transfer(holder, other, unit), (holder, other, unit))
         if country == MAINLAND_NUMERIC:
@@ -221,6 +238,10 @@ def run_suite(adapter: TokenAdapter, terms: TokenTerms, tranche: str, actors: Ac
                         lambda: a.transfer_from(spender, holder, other, unit), (holder, other, unit))
             run.attempt(f"forced_transfer.from_reflagged_{label}", "forced_transfer", country, False,
                         FORCED_BYPASS, lambda: a.forced_transfer(holder, other, unit), (holder, other, unit))
+        run.judge_accepted_reflag(reflag)
+    if adapter.supports_expiry:
+        expired_holder(run, holder, other, primary, unit, past, problems)
+    flag_back(run, other, secondary, spender, unit, problems)
     if not ok:
         problems.append("minting to an eligible investor failed, so transfer scenarios ran without a balance")
     return _attribute(run.results), problems
@@ -238,6 +259,13 @@ _EXPLAINED_BY: dict[str, tuple[list[tuple[str, str]], str]] = {
                                                     FORCED_BYPASS),
     "transfer.from_reflagged_country_0": ([("transfer.to_country_0", COUNTRY_ZERO),
                                            ("transfer.from_reflagged_mainland_156", SENDER_CHECK)], COUNTRY_ZERO),
+    "reflag.holder_to_mainland_156": ([("transfer.to_mainland_156", MAINLAND_RECEIVER)], SENDER_CHECK),
+    "reflag.back_to_mainland_156": ([("transfer.to_mainland_156", MAINLAND_RECEIVER)], SENDER_CHECK),
+    "transfer.from_flagged_back_mainland_156": ([("transfer.to_mainland_156", MAINLAND_RECEIVER)], SENDER_CHECK),
+    "reflag.holder_to_country_0": ([("transfer.to_country_0", COUNTRY_ZERO),
+                                    ("transfer.from_reflagged_mainland_156", SENDER_CHECK)], SENDER_CHECK),
+    "forced_transfer.from_expired_holder": ([("transfer.from_expired_holder", SENDER_CHECK)], FORCED_BYPASS),
+    "transfer_from.by_mainland_156_spender": ([("transfer.to_mainland_156", MAINLAND_RECEIVER)], SPENDER_CHECK),
 }
 """A failed scenario whose cause a simpler scenario already shows: (witnesses in order, weakness when none failed).
 The first witness that failed names the weakness."""

@@ -12,6 +12,7 @@ RECOVERY_BYPASS = "recovery_bypass"
 REVOKED_CLAIM = "revoked_claim"
 EXPIRED_CLAIM = "expired_claim"
 SELF_ISSUED_CLAIM = "self_issued_claim"
+SPENDER_CHECK = "spender_check"
 
 MANIFEST_FIELD = "document[filing.manifest]"
 """The tranche check that holds the ERC-1643 `filing.manifest` document hash."""

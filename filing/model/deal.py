@@ -55,7 +55,7 @@ class Conviction(Strict):
 
 
 class Disqualifiers(Strict):
-    """The six grounds of the Guideline on which the business may not proceed (regulatory.md 1.2.4)."""
+    """The six grounds of the Guideline on which the business may not proceed."""
 
     financing_prohibited_by_law: Attestation
     national_security_finding: Attestation
@@ -116,7 +116,7 @@ class Encumbrance(Strict):
 
 
 class TrueSale(Strict):
-    """How the assets move to the issuing vehicle; "true sale" in the exchange rules' words (regulatory.md 4.6)."""
+    """How the assets move to the issuing vehicle; "true sale" in the exchange rules' words."""
 
     transfer_agreement: Text | None = None
     transfer_date: date | None = None
@@ -215,15 +215,27 @@ class RiskRetention(Strict):
     holder: Name | None = None
     share: Rate | None = None
     explanation: Text | None = None
+    holder_jurisdiction: Jurisdiction | None = None
+    """Where the retaining entity is; a mainland holder cannot hold a token that excludes the mainland."""
+    form: Literal["token", "untokenised"] = "token"
+    """`token`: the holder takes the retained tranche's tokens, so the token's holder rules must admit it;
+    `untokenised`: the retained interest stays on the issuer's own register and is never minted as tokens."""
+
+
+class StructureParty(Entity):
+    """A party of the structure (trustee, servicer, custodian); an onshore one serving the token needs an approval
+    (Notice 42's onshore-services ban)."""
+
+    approval_ref: Text | None = None
 
 
 class Structure(Strict):
     """Risk isolation: who holds the cash and the assets, and what stands between the pool and everyone's estate."""
 
     collection_account: Account
-    trustee: Entity
-    servicer: Entity
-    custodian: Entity
+    trustee: StructureParty
+    servicer: StructureParty
+    custodian: StructureParty
     legal_opinion: LegalOpinion | None = None
     credit_enhancement: list[CreditEnhancement] = []
     risk_retention: RiskRetention | None = None
@@ -358,7 +370,8 @@ class ServiceProvider(Strict):
 
 class Approval(Strict):
     type: Literal["ndrc_registration", "safe_registration", "data_export_assessment", "security_review",
-                  "fx_registration"]
+                  "fx_registration", "odi_filing"]
+    """`odi_filing`: the outbound-investment approvals or filings for an offshore issuer the filer controls."""
     status: Literal["done", "pending", "not_applicable"]
     reference: Text | None = None
     issued_on: date | None = None
@@ -405,7 +418,8 @@ class MaterialEvent(Strict):
 
 class Filing(Strict):
     regime: Literal["abs_token_guideline", "overseas_listing", "foreign_debt"]
-    status: Literal["draft", "filed", "accepted", "published"]
+    status: Literal["draft", "filed", "accepted", "published", "refused"]
+    """`filed`/`accepted`: pending at the CSRC; `published`: the CSRC completed and published the filing."""
     as_of: date
     """The date the rules are judged at (for example the 3-year look-back)."""
     submitted_on: date | None = None

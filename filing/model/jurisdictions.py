@@ -4,7 +4,8 @@ The token must never reach the mainland, and Hong Kong, Macao and Taiwan are out
 cross-border purposes, so ``CHN``, ``156``, ``China``, ``中国`` and ``中国大陆`` must all become ``CN``
 while ``HK``, ``MO`` and ``TW`` stay distinct. Every rule compares canonical codes only.
 Lookup is exact (after case folding and whitespace clean-up): an unrecognised value is an error,
-never a guess.
+never a guess; a suggestion is offered only for a near-miss (one or two typed characters off), since a distant one
+("Republic of Chad" for "Republic of China") misleads.
 """
 
 from __future__ import annotations
@@ -48,7 +49,8 @@ ALIASES: Mapping[str, tuple[str, ...]] = MappingProxyType(
         ),
         "TW": (
             "台湾", "臺灣", "台灣", "中国台湾", "中國台灣", "台湾省", "臺灣省",
-            "Taiwan, China",
+            "Taiwan, China", "Republic of China", "Chinese Taipei", "中华台北", "中華台北", "中华民国",
+            "中華民國", "ROC",
         ),
         "SG": ("新加坡",),
         "VG": ("英属维尔京群岛", "英屬維爾京群島", "BVI"),
@@ -139,10 +141,26 @@ def normalise_jurisdiction(value: str | int) -> str:
     table = _lookup_table()
     if key in table:
         return table[key]
-    close = difflib.get_close_matches(key, table.keys(), n=1, cutoff=0.8)
+    close = [c for c in difflib.get_close_matches(key, table.keys(), n=3, cutoff=0.8) if _near_miss(key, c)]
     if close:
         raise Invalid("jurisdiction.unknown_close", name=value.strip(), close=close[0], code=table[close[0]])
     raise Invalid("jurisdiction.unknown", name=value.strip())
+
+
+def _near_miss(typed: str, known: str) -> bool:
+    """A typo, not another name: at most one edit for short names, two from eight characters on."""
+    return _edits(typed, known) <= (2 if len(typed) >= 8 else 1)
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance (insertions, deletions, substitutions)."""
+    previous = list(range(len(b) + 1))
+    for i, left in enumerate(a, 1):
+        current = [i]
+        for j, right in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (left != right)))
+        previous = current
+    return previous[-1]
 
 
 def _country(alpha2: str) -> pycountry.db.Country:

@@ -1,13 +1,15 @@
 """The rulebook: every rule with its code, severity, source and confidence, run over a deal, its pool report and
-what the contract check saw on chain."""
+what the contract check saw on chain. Versioned: `rulebook(version)` rebuilds an older release (`history`)."""
 
 from functools import cache
+from types import ModuleType
 
 from filing.findings import Confidence, Finding, Severity, Verdict
 from filing.rules import (
     chain,
     disclosure,
     guideline,
+    holders,
     hongkong,
     identifiers,
     inputs,
@@ -18,16 +20,27 @@ from filing.rules import (
     review,
     tape,
 )
+from filing.rules.history import CURRENT, VERSIONS, changelog, rules_at
 from filing.rules.registry import CheckReport, Context, Rule, Rulebook
 
-RULEBOOK_VERSION = "2026.12.1"
+RULEBOOK_VERSION = CURRENT
+MODULES = (guideline, notice42, holders, negative_list, disclosure, hongkong, identifiers, tape, chain, placeholders,
+           overrides, review, inputs)
+
+
+def rulebook(version: str | None = None) -> Rulebook:
+    """The current rulebook, or an older release rebuilt from it (KeyError for a version never released)."""
+    return _release(version or RULEBOOK_VERSION)
 
 
 @cache
-def rulebook() -> Rulebook:
-    return Rulebook(RULEBOOK_VERSION, [guideline, notice42, negative_list, disclosure, hongkong, identifiers, tape,
-                                      chain, placeholders, overrides, review, inputs])
+def _release(version: str) -> Rulebook:
+    if version == RULEBOOK_VERSION:
+        return Rulebook(RULEBOOK_VERSION, MODULES)
+    older = ModuleType(f"rulebook {version}")
+    older.rules = tuple(rules_at(_release(RULEBOOK_VERSION).rules, version))
+    return Rulebook(version, [older])
 
 
-__all__ = ["rulebook", "RULEBOOK_VERSION", "CheckReport", "Confidence", "Context", "Finding", "Rule", "Rulebook",
-           "Severity", "Verdict"]
+__all__ = ["rulebook", "changelog", "RULEBOOK_VERSION", "VERSIONS", "CheckReport", "Confidence", "Context", "Finding",
+           "Rule", "Rulebook", "Severity", "Verdict"]

@@ -4,7 +4,8 @@ judged against the deal.
 The chain stage (`filing.chain`) deploys or finds each tranche's token, reads its terms and runs the scenario suite,
 and hands that evidence to these rules as `Context.chain`. They run in the contract check (`filing contract check`,
 `filing check`, the packet build and the review, which all run the chain stage or read its recorded evidence). The
-overseas-only rules rest on Notice 42 as rule CN-N42-02 reads it, an inference, hence `secondary`.
+overseas-only rules rest on Notice 42 as rule CN-N42-02 reads it, an inference, hence `secondary`; the rules that
+compare the token with the deal, or the token with itself, rest on the deal's own consistency, hence `internal`.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from filing.chain.weakness import (
     REVOKED_CLAIM,
     SELF_ISSUED_CLAIM,
     SENDER_CHECK,
+    SPENDER_CHECK,
 )
 from filing.rules.notice42 import NOTICE_42
 from filing.rules.registry import Confidence, Context, Hit, Severity, hit, rule
@@ -39,8 +41,8 @@ ERC3643 = ("the ERC-3643 transfer path (identityRegistry, compliance, country mo
            "reference implementation 4.1.x")
 ERC1404 = "the ERC-1404 Simple Restricted Token Standard (detectTransferRestriction, messageForTransferRestriction)"
 ERC1643 = ("the ERC-1643 document standard (getDocument), with the packet manifest's SHA-256 under "
-           "bytes32('filing.manifest') as contracts/README.md sets out")
-DEAL = "the deal file (token.tranches, offering.investors): the terms the offering documents state"
+           "bytes32('filing.manifest'), the reference token's documented convention")
+DEAL = "the offering's own terms, as the offering documents state them (token.tranches, offering.investors)"
 ONCHAINID = ("the ERC-3643 identity registry's `isVerified` (claims from trusted issuers, ERC-734/735 ONCHAINID "
              "identities) as the T-REX reference implementation 4.1.x implements it")
 
@@ -141,7 +143,7 @@ def country_zero_not_blocked(ctx: Context) -> Iterator[Hit]:
 
 @rule("CHAIN-05", title="An ineligible wallet (unregistered, expired, excluded) is accepted",
       title_zh="不合格钱包(未登记、已过期、被排除)被接受", severity=Severity.blocker,
-      confidence=Confidence.official_copy, source=DEAL, message="scenario(s) failed: {scenarios}",
+      confidence=Confidence.internal, source=DEAL, message="scenario(s) failed: {scenarios}",
       message_zh="不合格钱包被接受：{scenarios}", needs_chain=True)
 def ineligible_wallet_accepted(ctx: Context) -> Iterator[Hit]:
     """What: the token refuses wallets the deal does not admit: unregistered, with an expired verification, in a
@@ -152,7 +154,7 @@ def ineligible_wallet_accepted(ctx: Context) -> Iterator[Hit]:
 
 
 @rule("CHAIN-06", title="An investor the deal allows is refused", title_zh="交易文件允许的投资者被拒绝",
-      severity=Severity.warning, confidence=Confidence.official_copy, source=DEAL,
+      severity=Severity.warning, confidence=Confidence.internal, source=DEAL,
       message="scenario(s) failed: {scenarios}", message_zh="合格投资者被拒绝：{scenarios}", needs_chain=True)
 def eligible_investor_refused(ctx: Context) -> Iterator[Hit]:
     """What: a verified investor of a jurisdiction the deal allows (Hong Kong, Macao and Taiwan included when the
@@ -165,7 +167,7 @@ def eligible_investor_refused(ctx: Context) -> Iterator[Hit]:
 
 @rule("CHAIN-07", title="Token terms differ from the deal (symbol, decimals, cap, maturity)",
       title_zh="代币条款与交易文件不一致(代码、小数位、上限、到期日)", severity=Severity.blocker,
-      confidence=Confidence.official_copy, source=DEAL, message="the token's {field} is {actual}; the deal gives "
+      confidence=Confidence.internal, source=DEAL, message="the token's {field} is {actual}; the deal gives "
       "{expected}", message_zh="代币的 {field} 为 {actual}，交易文件为 {expected}", needs_chain=True)
 def terms_differ(ctx: Context) -> Iterator[Hit]:
     """What: each tranche token's symbol, decimals, cap (principal in base units) and maturity (any second of the
@@ -176,7 +178,7 @@ def terms_differ(ctx: Context) -> Iterator[Hit]:
 
 
 @rule("CHAIN-08", title="Token name differs from the tranche's English name", title_zh="代币名称与分层英文名称不一致",
-      severity=Severity.warning, confidence=Confidence.official_copy, source=DEAL,
+      severity=Severity.warning, confidence=Confidence.internal, source=DEAL,
       message="the token's {field} is {actual}; the deal gives {expected}",
       message_zh="代币的 {field} 为 {actual}，交易文件为 {expected}", needs_chain=True)
 def name_differs(ctx: Context) -> Iterator[Hit]:
@@ -188,7 +190,7 @@ def name_differs(ctx: Context) -> Iterator[Hit]:
 
 
 @rule("CHAIN-09", title="A jurisdiction the deal excludes is not blocked on chain",
-      title_zh="交易文件排除的司法辖区在链上未被阻止", severity=Severity.blocker, confidence=Confidence.official_copy,
+      title_zh="交易文件排除的司法辖区在链上未被阻止", severity=Severity.blocker, confidence=Confidence.internal,
       source=DEAL, message="{detail}", message_zh="{detail_zh}", needs_chain=True)
 def excluded_jurisdiction_open(ctx: Context) -> Iterator[Hit]:
     """What: the token's excluded list holds every jurisdiction the deal excludes (156 always), and its allowed list
@@ -213,7 +215,7 @@ def excluded_jurisdiction_open(ctx: Context) -> Iterator[Hit]:
 
 @rule("CHAIN-10", title="A jurisdiction the deal allows is blocked on chain",
       title_zh="交易文件允许的司法辖区在链上被阻止",
-      severity=Severity.warning, confidence=Confidence.official_copy, source=DEAL, message="{detail}",
+      severity=Severity.warning, confidence=Confidence.internal, source=DEAL, message="{detail}",
       message_zh="{detail_zh}", needs_chain=True)
 def allowed_jurisdiction_blocked(ctx: Context) -> Iterator[Hit]:
     """What: the token neither excludes nor leaves off its allowed list a jurisdiction the deal allows.
@@ -231,7 +233,7 @@ def allowed_jurisdiction_blocked(ctx: Context) -> Iterator[Hit]:
 
 
 @rule("CHAIN-11", title="No on-chain hash of the filing manifest", title_zh="链上未记录备案材料清单的哈希",
-      severity=Severity.warning, confidence=Confidence.secondary, source=ERC1643,
+      severity=Severity.warning, confidence=Confidence.internal, source=ERC1643,
       message="no filing.manifest document hash is recorded on chain: the token is not bound to the filed packet",
       message_zh="代币未记录备案材料清单哈希，无法与备案材料绑定", needs_chain=True)
 def manifest_hash_missing(ctx: Context) -> Iterator[Hit]:
@@ -247,7 +249,7 @@ def manifest_hash_missing(ctx: Context) -> Iterator[Hit]:
 
 
 @rule("CHAIN-12", title="The on-chain document hash differs from the packet's manifest",
-      title_zh="链上文件哈希与备案材料清单不一致", severity=Severity.blocker, confidence=Confidence.secondary,
+      title_zh="链上文件哈希与备案材料清单不一致", severity=Severity.blocker, confidence=Confidence.internal,
       source=ERC1643, message="the token records {actual}; the packet's manifest is {expected}",
       message_zh="代币记录的哈希为 {actual}，备案材料清单为 {expected}", needs_chain=True)
 def manifest_hash_differs(ctx: Context) -> Iterator[Hit]:
@@ -297,7 +299,7 @@ def constraint_not_proved(ctx: Context) -> Iterator[Hit]:
 
 
 @rule("CHAIN-15", title="Configuration the check could not read", title_zh="无法读取的链上配置",
-      severity=Severity.info, confidence=Confidence.secondary, source=f"{ERC3643}; {ERC1404}",
+      severity=Severity.info, confidence=Confidence.internal, source=f"{ERC3643}; {ERC1404}",
       message="the {standard} token does not list its jurisdictions; they were judged country by country from the "
               "token's answers", message_zh="{standard} 代币未列出司法辖区清单，已逐个国家核对", needs_chain=True)
 def jurisdiction_lists_unreadable(ctx: Context) -> Iterator[Hit]:
@@ -311,7 +313,8 @@ def jurisdiction_lists_unreadable(ctx: Context) -> Iterator[Hit]:
 
 
 @rule("CHAIN-16", title="The node's chain id differs from the deal's", title_zh="节点链ID与交易文件不一致",
-      severity=Severity.warning, confidence=Confidence.official_copy, source="the deal file (token.chain.chain_id)",
+      severity=Severity.warning, confidence=Confidence.internal,
+      source="the chain the offering documents name (token.chain.chain_id)",
       message="the node's chain id is {actual}; the deal names {expected} ({name})",
       message_zh="节点链ID为 {actual}，交易文件为 {expected}", needs_chain=True)
 def chain_id_differs(ctx: Context) -> Iterator[Hit]:
@@ -324,7 +327,7 @@ def chain_id_differs(ctx: Context) -> Iterator[Hit]:
 
 
 @rule("CHAIN-17", title="detectTransferRestriction disagrees with what the token enforces",
-      title_zh="detectTransferRestriction 与实际执行不一致", severity=Severity.warning, confidence=Confidence.secondary,
+      title_zh="detectTransferRestriction 与实际执行不一致", severity=Severity.warning, confidence=Confidence.internal,
       source=ERC1404, message="detectTransferRestriction predicted the opposite outcome for: {scenarios}",
       message_zh="detectTransferRestriction 的预测与实际结果相反：{scenarios}", needs_chain=True)
 def restriction_view_disagrees(ctx: Context) -> Iterator[Hit]:
@@ -410,3 +413,38 @@ def no_country_module(ctx: Context) -> Iterator[Hit]:
             yield hit(f"{_path(ctx, tranche.tranche)}.address",
                       detail=f"{tranche.address}: no country module is bound to its compliance (modules: {listed})",
                       detail_zh=f"{tranche.address}：合规合约未绑定国家限制模块（模块：{listed}）")
+
+
+@rule("CHAIN-23", title="A holding wallet can be re-flagged to an excluded country",
+      title_zh="持有代币的钱包可被改标为被排除的国家", severity=Severity.warning, confidence=Confidence.secondary,
+      source=OVERSEAS_ONLY, message="re-flag(s) accepted: {scenarios}",
+      message_zh="持有代币的钱包可被改标为被排除的国家或0：{scenarios}", needs_chain=True)
+def holder_reflag_accepted(ctx: Context) -> Iterator[Hit]:
+    """What: the agent cannot record an excluded country (156, 0, or one the deal excludes) for a wallet that holds
+    the token; re-flagging a mainland-recorded wallet offshore, minting to it and flagging it back is refused at the
+    last step.
+    Why: a register that shows a mainland wallet holding the token contradicts the overseas-only offering, whatever
+    the transfer checks say. A token that accepts the re-flag but freezes the wallet (rule CHAIN-02 proves the
+    freeze) keeps the tokens where they are, so this is a warning: the register still shows a mainland holder.
+    Source: Notice 42 (secondary), read as in rule CN-N42-02."""
+    accepted: dict[str, list[str]] = {}
+    for scenario in _chain(ctx).scenarios:
+        if scenario.action == "reflag" and scenario.actual == "allowed":
+            accepted.setdefault(scenario.tranche, []).append(scenario.name)
+    for tranche, names in accepted.items():
+        yield hit(_path(ctx, tranche), scenarios=", ".join(names))
+
+
+@rule("CHAIN-24", title="An ineligible spender can move tokens with transferFrom",
+      title_zh="不合格的被授权人可通过 transferFrom 转移代币", severity=Severity.warning,
+      confidence=Confidence.secondary, source=OVERSEAS_ONLY, message="scenario(s) failed: {scenarios}",
+      message_zh="境内、未登记或不合格的被授权人可转移代币：{scenarios}", needs_chain=True)
+def spender_not_checked(ctx: Context) -> Iterator[Hit]:
+    """What: `transferFrom` is refused when the spender (the caller holding the allowance) is not an eligible
+    investor: unregistered, or recorded in the mainland, even between two eligible holders.
+    Why: a spender moves the holder's tokens at its own direction; a mainland spender doing so is arguably a mainland
+    user served by the token, although it never holds a balance. Tokens of the ERC-3643 family check the holder and
+    the receiver only, and that a spender is "served" goes one step beyond rule CN-N42-02's inference, so this is a
+    warning; the reference token refuses such spenders (restriction code 11).
+    Source: Notice 42 (secondary), read as in rule CN-N42-02."""
+    yield from _failed(ctx, SPENDER_CHECK)

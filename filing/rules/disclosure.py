@@ -95,15 +95,16 @@ def asset_term_covers_tokens(ctx: Context) -> Iterator[Hit]:
 
 @rule("CN-ABS-14", title="Tranche terms are consistent with the pool and the offering",
       title_zh="各档代币条款与资产池及发行安排一致",
-      severity=Severity.blocker, confidence=Confidence.official_copy, source=f"{SSE_G1} §3.7.1 and §4.1.2, {MIRROR}",
+      severity=Severity.blocker, confidence=Confidence.internal, source=f"{SSE_G1} §3.7.1 and §4.1.2, {MIRROR}",
       message="{detail}", message_zh="{detail_zh}")
 def tranches_consistent(ctx: Context) -> Iterator[Hit]:
     """What: tranche maturities fall after the launch and the cut-off, no expected maturity is later than its legal
     maturity, the offering closes no earlier than it launches, seniorities are distinct, and the tokens, converted at
     the deal's exchange rates, do not exceed the pool balance.
     Why: the circular must match the securities' terms to the assets; a token that promises more than the pool or
-    matures before it is sold cannot be filed as described.
-    Source: SSE Guideline No. 1, official copy."""
+    matures before it is sold cannot be filed as described. The checks compare the deal with itself (dates, seniorities,
+    totals), so the confidence is `internal`; the exchange rule only asks that the terms match the assets.
+    Source: SSE Guideline No. 1, official copy, for the matching duty."""
     deal = ctx.deal
     tranches = deal.token.tranches
     for index, tranche in enumerate(tranches):

@@ -10,9 +10,12 @@ from filing.rules.registry import Confidence, Context, Hit, Severity, hit, rule
 GUIDELINE = ("CSRC Announcement [2026] No. 1, Regulatory Guidelines on Tokenized Asset-Backed Securities Issued "
              "Overseas Using Domestic Assets (证监会公告〔2026〕1号), 6 Feb 2026")
 REPRODUCED = "official wording reproduced by 财闻 (wap.stockstar.com/detail/IG2026020600040351, 2026-02-06)"
-SUMMARISED = "as summarised by law-firm and news reports (regulatory.md 1.2)"
+SUMMARISED = "as summarised consistently by law-firm and news reports (secondary)"
+PUBLISHED = ("the CSRC publishes the filing information and does not accept, or refuses, filings that do not meet the "
+             "Guideline, as reported by gate.ac and bingx.io news of 2026-02-06 (secondary)")
 PROHIBITED_OFFENCES = {"corruption", "bribery", "embezzlement", "misappropriation", "market_order"}
 FILED = {"filed", "accepted", "published"}
+PENDING = {"filed", "accepted"}
 
 
 @rule("CN-G-01", title="The product is an ABS token backed by domestic asset cash flows",
@@ -71,11 +74,20 @@ def filer_controls_assets(ctx: Context) -> Iterator[Hit]:
       source=f"{GUIDELINE}, filing 'before the business starts'; {REPRODUCED}. No N-day deadline was found (not-found)",
       message="{detail}", message_zh="{detail_zh}")
 def filed_before_launch(ctx: Context) -> Iterator[Hit]:
-    """What: a filed deal has a submission date before the launch; a draft deal has not reached its launch date.
+    """What: a filed deal has a submission date before the launch; a draft deal has not reached its launch date; a
+    refused filing is no filing.
     Why: the Guideline requires filing before the business starts; no working-day deadline was found, so none is
     invented here.
     Source: the Guideline, official wording reproduced up to the filing materials."""
+    yield from _filed_before_launch(ctx, refused_counts=True)
+
+
+def _filed_before_launch(ctx: Context, refused_counts: bool) -> Iterator[Hit]:
+    """CN-G-04; rulebook 2026.11.2 did not know the `refused` status (`refused_counts=False`)."""
     filing, launch = ctx.deal.filing, ctx.deal.offering.launch_date
+    if refused_counts and filing.status == "refused":
+        yield hit("filing.status", detail="the CSRC refused the filing; the tokens may not be issued on it",
+                  detail_zh="中国证监会已不予备案，不得据此发行代币")
     if filing.status in FILED and filing.submitted_on is None:
         yield hit("filing.submitted_on", detail=f"the filing is '{filing.status}' but has no submission date",
                   detail_zh=f"备案状态为“{filing.status}”，但缺少提交日期")
@@ -90,7 +102,7 @@ def filed_before_launch(ctx: Context) -> Iterator[Hit]:
 
 @rule("CN-G-05", title="The packet holds a filing report and the complete offshore offering documents",
       title_zh="备案材料包括备案报告及境外发行全套文件",
-      severity=Severity.blocker, confidence=Confidence.official_copy,
+      severity=Severity.blocker, confidence=Confidence.secondary,
       source=f"{GUIDELINE}; {REPRODUCED} up to '备案报告'; Working Guide No. 1 contents not found",
       message="the offshore offering documents do not include the {document}",
       message_zh="境外发行文件缺少{document_zh}")
@@ -98,7 +110,10 @@ def complete_offshore_documents(ctx: Context) -> Iterator[Hit]:
     """What: the deal lists the offering circular and the token terms among its offshore documents (the toolkit
     writes the filing report itself).
     Why: the filing is a filing report plus the complete set of offshore offering documents; the itemised list of
-    Working Guide No. 1 was not found, so only the two documents every offering has are required.
+    Working Guide No. 1 was not found, so only the two documents every offering has are required. The reproduced
+    official wording breaks off at '备案报告', so the 'complete offshore documents' half rests on secondary reports:
+    hence `secondary`; it stays a blocker because the filing report itself is in the official wording and no
+    offering is filed without its circular and terms.
     Source: the Guideline, partly official wording, the rest secondary."""
     documents = set(ctx.deal.filing.offshore_documents)
     for document, name_zh in (("offering_circular", "发行说明书"), ("token_terms", "代币条款")):
@@ -230,20 +245,39 @@ def transferable_without_dispute(ctx: Context) -> Iterator[Hit]:
 
 @rule("CN-G-16", title="Cross-border, FX and data-security approvals are complete",
       title_zh="跨境投资、外汇及数据安全审批已完成",
-      severity=Severity.blocker, confidence=Confidence.official_copy, source=f"{GUIDELINE}; {REPRODUCED}",
-      message="{approval} is {status}", message_zh="{approval}状态为{status}")
+      severity=Severity.blocker, confidence=Confidence.official_copy,
+      source=f"{GUIDELINE}, cross-border investment, foreign exchange, network and data security; {REPRODUCED}. "
+             "The outbound-investment (ODI) measures themselves are not among the texts read",
+      message="{approval} is {status}", message_zh="{approval_zh}{status_zh}")
 def approvals_complete(ctx: Context) -> Iterator[Hit]:
     """What: the security review, the data-export assessment and the SAFE registration are each done, or declared not
-    applicable with a reason.
+    applicable with a reason; so is the outbound-investment (ODI) filing when the filer controls the offshore issuer.
     Why: the Guideline requires the approvals, filings or security reviews of the cross-border investment, foreign
-    exchange and network and data security regulators to be complete.
+    exchange and network and data security regulators to be complete; cross-border investment comes first, and a
+    mainland filer setting up or controlling the offshore issuer is outbound investment. Whether a SAFE registration
+    is needed for ABS-token proceeds was not found, so the deal must record it as done or as not applicable with its
+    reason: this rule asks for that decision, rule CN-FX-01 only for the repatriation plan.
     Source: the Guideline, official wording reproduced."""
+    yield from _approvals_complete(ctx, odi=True)
+
+
+APPROVALS_ZH = {"security_review": "网络安全审查", "data_export_assessment": "数据出境安全评估",
+                "safe_registration": "外汇登记", "odi_filing": "境外投资（ODI）核准或备案"}
+STATUS_ZH = {"missing": "未记录", "pending": "尚未完成"}
+
+
+def _approvals_complete(ctx: Context, odi: bool) -> Iterator[Hit]:
+    """CN-G-16; rulebook 2026.11.2 did not ask for the ODI filing (`odi=False`)."""
     approvals = {a.type: (i, a) for i, a in enumerate(ctx.deal.approvals)}
-    for kind in ("security_review", "data_export_assessment", "safe_registration"):
-        if kind not in approvals:
-            yield hit("approvals", approval=kind, status="missing")
-        elif approvals[kind][1].status == "pending":
-            yield hit(f"approvals[{approvals[kind][0]}].status", approval=kind, status="pending")
+    kinds = ["security_review", "data_export_assessment", "safe_registration"]
+    if odi and ctx.deal.issuer.controlled_by_filer:
+        kinds.append("odi_filing")
+    for kind in kinds:
+        found = approvals.get(kind)
+        status = "missing" if found is None else found[1].status
+        if status in STATUS_ZH:
+            yield hit("approvals" if found is None else f"approvals[{found[0]}].status", approval=kind,
+                      status=status, approval_zh=APPROVALS_ZH[kind], status_zh=STATUS_ZH[status])
 
 
 @rule("CN-G-17", title="Completion report to the CSRC after issuance", title_zh="发行完成后向中国证监会报告",
@@ -299,3 +333,46 @@ def attestations_evidenced(ctx: Context) -> Iterator[Hit]:
         elif attestation.attested_on > ctx.as_of:
             yield hit(field, field=field, problem=f"is dated after the as-of date {ctx.as_of}",
                       problem_zh=f"日期晚于评估基准日 {ctx.as_of}")
+
+
+@rule("CN-G-20", title="The CSRC has completed the filing before the tokens launch",
+      title_zh="代币发行启动前已完成中国证监会备案",
+      severity=Severity.blocker, confidence=Confidence.secondary,
+      source=f"{GUIDELINE}, filing 'before the business starts' ({REPRODUCED}); {PUBLISHED}",
+      message="{detail}", message_zh="{detail_zh}")
+def filing_completed_before_launch(ctx: Context) -> Iterator[Hit]:
+    """What: once the launch date has come, the filing is published (completed); a published filing has a
+    publication date, and that date is no later than the launch.
+    Why: the filing must precede the business, and the CSRC publishes the filings it completes and refuses those that
+    do not conform; a token launched while its filing is pending, or before the CSRC published it, may rest on a
+    filing that is then refused. That the launch must wait for publication is read from secondary reports of the
+    CSRC's practice, hence `secondary`; it is a blocker because launching on a refused filing cannot be undone.
+    Source: the Guideline (official wording reproduced) and secondary reports of the CSRC's publication."""
+    filing, launch = ctx.deal.filing, ctx.deal.offering.launch_date
+    if filing.status in PENDING and launch <= ctx.as_of:
+        yield hit("filing.status",
+                  detail=f"the launch date {launch} has come while the filing is still {filing.status}",
+                  detail_zh=f"发行启动日 {launch} 已到，但备案仍在办理中，尚未完成")
+    if filing.status == "published" and filing.published_on is None:
+        yield hit("filing.published_on", detail="the filing is published but its publication date is not recorded",
+                  detail_zh="备案已公示，但未记录公示日期")
+    if filing.published_on and filing.published_on > launch:
+        yield hit("filing.published_on",
+                  detail=f"the filing was published on {filing.published_on}, after the launch on {launch}",
+                  detail_zh=f"备案于 {filing.published_on} 公示，晚于发行启动日 {launch}")
+
+
+@rule("CN-G-21", title="The filer is not a listed dishonest entity", title_zh="备案主体不属于失信主体",
+      severity=Severity.warning, confidence=Confidence.secondary,
+      source="AMAC negative list (中基协发〔2024〕3号) item 2, important cash-flow provider, read onto the filer as "
+             "originator and servicer (an inference); Guideline disqualifier (1) for restrictions by law",
+      message="the filer {name} is recorded as a listed dishonest entity", message_zh="备案主体{name}被列为失信主体")
+def filer_not_dishonest(ctx: Context) -> Iterator[Hit]:
+    """What: `filer.dishonest_entity` is false.
+    Why: negative-list item 2 excludes assets whose important cash-flow provider is a dishonest entity; for an income
+    right (toll-road income) the filer's own operation is the cash-flow source, and for any pool the filer originates
+    and services the assets; a listing may also restrict its financing under disqualifier (1). How far the list
+    reaches the filer itself is an inference, so this is a warning for counsel, not a blocker.
+    Source: the AMAC negative list (official copy) read onto the filer, an inference (secondary)."""
+    if ctx.deal.filer.dishonest_entity:
+        yield hit("filer.dishonest_entity", name=ctx.deal.filer.name_zh)

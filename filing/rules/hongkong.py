@@ -10,6 +10,7 @@ from filing.rules.registry import Confidence, Context, Hit, Severity, hit, rule
 SFC_CIRCULAR = ("SFC Circular on intermediaries engaging in tokenised securities-related activities (23EC52), "
                 "2 Nov 2023")
 PI_ROUTES = {"PI_only_exempt", "listed_PI_debt"}
+LICENSED_ROLES_ZH = {"distributor": "分销机构", "venue": "交易平台"}
 
 
 @rule("HK-01", title="A Hong Kong offering follows one consistent route", title_zh="香港发行路径明确且一致",
@@ -58,20 +59,26 @@ def professional_investor_tests(ctx: Context) -> Iterator[Hit]:
 
 @rule("HK-03", title="Hong Kong venues and distributors are SFC-licensed",
       title_zh="香港交易平台及分销机构持有证监会牌照",
-      severity=Severity.warning, confidence=Confidence.secondary,
-      source="SFC VATP and licensing regime, secondary; check the SFC public register at filing time",
-      message="{who} in Hong Kong has no SFC CE number", message_zh="香港的{who}未填写证监会中央编号")
+      severity=Severity.blocker, confidence=Confidence.secondary,
+      source="Securities and Futures Ordinance (Cap. 571) s.114, no regulated activity without a licence (cited, "
+             "the ordinance's text was not read here); SFC VATP and licensing regime, secondary; check the SFC public "
+             "register at filing time",
+      message="{who} in Hong Kong has no SFC CE number", message_zh="香港的{who_zh}未填写证监会中央编号")
 def hong_kong_licences(ctx: Context) -> Iterator[Hit]:
     """What: the venue and every distributor or venue provider in Hong Kong records its SFC CE number.
-    Why: dealing in and trading tokenised securities in Hong Kong needs an SFC licence; the number lets a reviewer
-    check the public register (this tool does not reach it).
-    Source: secondary summaries of the SFC regime."""
+    Why: tokenised securities are securities (SFC circular, official), and dealing in or running a market for
+    securities in Hong Kong without an SFC licence is an offence under the Securities and Futures Ordinance
+    (s.114): an offering sold there through an unlicensed venue or distributor cannot go ahead, hence a blocker. The
+    ordinance was not read in the project's sources and this tool cannot reach the SFC register, so the confidence
+    stays `secondary` and a reviewer checks the number against the register.
+    Source: SFO s.114 as cited; secondary summaries of the SFC regime."""
     venue = ctx.deal.offering.venue
     if venue.jurisdiction == "HK" and not venue.sfc_ce_number:
-        yield hit("offering.venue.sfc_ce_number", who=f"venue {venue.name}")
+        yield hit("offering.venue.sfc_ce_number", who=f"venue {venue.name}", who_zh=f"交易平台{venue.name}")
     for index, provider in enumerate(ctx.deal.service_providers):
-        if provider.role in {"distributor", "venue"} and provider.jurisdiction == "HK" and not provider.sfc_ce_number:
-            yield hit(f"service_providers[{index}].sfc_ce_number", who=f"{provider.role} {provider.name}")
+        if provider.role in LICENSED_ROLES_ZH and provider.jurisdiction == "HK" and not provider.sfc_ce_number:
+            yield hit(f"service_providers[{index}].sfc_ce_number", who=f"{provider.role} {provider.name}",
+                      who_zh=f"{LICENSED_ROLES_ZH[provider.role]}{provider.name}")
 
 
 @rule("HK-04", title="A stablecoin used for settlement has a licensed issuer",

@@ -26,7 +26,7 @@ def usccs(deal: Deal) -> Iterator[tuple[str, str]]:
 
 
 @rule("CN-ID-01", title="Every USCC passes the GB 32100 check digit", title_zh="统一社会信用代码校验码正确",
-      severity=Severity.blocker, confidence=Confidence.official_copy, source=GB_32100,
+      severity=Severity.blocker, confidence=Confidence.internal, source=GB_32100,
       message="{code}: check digit is '{got}' but should be '{expected}'",
       message_zh="{code}：校验码为“{got}”，应为“{expected}”")
 def uscc_check_digit(ctx: Context) -> Iterator[Hit]:
@@ -42,7 +42,7 @@ def uscc_check_digit(ctx: Context) -> Iterator[Hit]:
 
 @rule("CN-ID-02", title="The organisation code inside each USCC passes its own check",
       title_zh="统一社会信用代码内嵌组织机构代码校验正确",
-      severity=Severity.warning, confidence=Confidence.secondary,
+      severity=Severity.warning, confidence=Confidence.internal,
       source="GB 11714 organisation code check on positions 9–17 of the USCC, as reproduced by public implementations",
       message="{code}: the organisation code {inner} fails its GB 11714 check",
       message_zh="{code}：内嵌组织机构代码 {inner} 校验未通过")

@@ -32,21 +32,38 @@ def no_negative_list_flag(ctx: Context) -> Iterator[Hit]:
         yield hit(f"assets.negative_list_flags[{index}]", item=item, item_zh=NEGATIVE_ITEMS_ZH[item])
 
 
+FORBIDDEN_MIXES = (frozenset({"receivable", "charge_right"}),)
+"""Mixes of legal natures (`AssetSpec.nature`) the negative list itself names as unrelated (item 6: receivables with
+toll-road charge rights); no justification clears them."""
+
+
 @rule("CN-G-13", title="No mixing of unrelated asset types in one pool", title_zh="不得混合不相关的基础资产类型",
       severity=Severity.blocker, confidence=Confidence.official_copy, source=f"{NEGATIVE_LIST}, item 6",
-      message="the pool mixes {classes} without a stated correlation",
-      message_zh="资产池混合了{classes_zh}，且未说明相关性")
+      message="the pool mixes {classes} {why}", message_zh="资产池混合了{classes_zh}，{why_zh}")
 def single_asset_class(ctx: Context) -> Iterator[Hit]:
-    """What: the pool holds one asset class, or a stated justification explains why the classes are correlated.
-    Why: negative-list item 6 excludes mixed pools of legally and commercially different assets (its own example is
-    receivables plus toll-road rights).
+    """What: the pool holds one asset class, or a stated justification explains why the classes are correlated; no
+    justification clears a mix the negative list itself names (receivables with toll-road income).
+    Why: negative-list item 6 excludes mixed pools of legally and commercially different assets with no correlation,
+    and gives receivables plus toll-road rights as its example, so that mix is unrelated by the list's own words.
     Source: AMAC negative list, official copy."""
+    yield from _mixing(ctx, FORBIDDEN_MIXES)
+
+
+def _mixing(ctx: Context, forbidden: tuple[frozenset[str], ...]) -> Iterator[Hit]:
+    """CN-G-13; rulebook 2026.11.2 let any justification clear any mix (`forbidden=()`)."""
     assets = ctx.deal.assets
-    others = sorted({c.value for c in assets.other_asset_classes} - {assets.asset_class.value})
-    if others and not assets.mixing_justification:
-        mixed = [spec(name) for name in (assets.asset_class.value, *others)]
-        yield hit("assets.other_asset_classes", classes=", ".join(c.label_en.lower() for c in mixed),
-                  classes_zh="、".join(c.label_zh for c in mixed))
+    names = sorted({c.value for c in assets.other_asset_classes} | {assets.asset_class.value})
+    if len(names) < 2:
+        return
+    mixed = [spec(name) for name in names]
+    classes, classes_zh = ", ".join(c.label_en.lower() for c in mixed), "、".join(c.label_zh for c in mixed)
+    if any(mix <= {c.nature for c in mixed} for mix in forbidden):
+        yield hit("assets.other_asset_classes", classes=classes, classes_zh=classes_zh,
+                  why="which the negative list names as an unrelated mix (no justification clears it)",
+                  why_zh="属于负面清单列举的不相关资产混合，不因说明相关性而免除")
+    elif not assets.mixing_justification:
+        yield hit("assets.other_asset_classes", classes=classes, classes_zh=classes_zh,
+                  why="without a stated correlation", why_zh="且未说明相关性")
 
 
 @rule("CN-G-14", title="No uncertain, vacant, under-construction or disposal-only cash flows",

@@ -1,6 +1,7 @@
 """Tape checks as rules: the pool analysis finds them (vectorised, per column), the rulebook cites and reports them.
 
-One rule per TAPE code, all served by one check that passes on the pool report's findings of that code.
+One rule per TAPE code, all served by one check that passes on the pool report's findings of that code. Their
+confidence is `internal`: they judge the tape's own integrity against data standards, not a legal text.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ def _tape_rule(code: str, title: str, title_zh: str, severity: str, why: str) ->
     check = partial(_tape_findings, code)
     doc = (f"What: {title.lower()} on the data tape.\nWhy: {why}\n"
            "Source: tape integrity conventions of the exchange ABS rules.")
-    return Rule(code, title, title_zh, Severity(severity), Confidence.official_copy, SOURCE, "{message}",
+    return Rule(code, title, title_zh, Severity(severity), Confidence.internal, SOURCE, "{message}",
                 f"{code} {title_zh}：" + "{message}", check, doc, needs_pool=True)
 
 

@@ -56,7 +56,7 @@ def check(context: typer.Context, deal: DealArgument,
                                                                     "listed as not evaluated")] = False,
           fmt: FormatOption = Format.text, rulebook: RulebookOption = None) -> None:
     """Check a deal against the rulebook (or an older release of it): its tape's pool analytics and the reference
-    token's scenario suite on the embedded chain included, the same verdict `filing build` and `filing review` state."""
+    token's scenario suite on the embedded chain included; the verdict `filing build` and `filing review` state."""
     term = _terminal(context)
     if rulebook not in (None, *filing.rules.VERSIONS):
         raise InputError.of("--rulebook", "cli.no_rulebook", version=rulebook, versions=", ".join(filing.rules.VERSIONS))

@@ -166,7 +166,7 @@ def test_reference_refuses_reflagging_a_holder_and_ineligible_spenders(reference
 @pytest.mark.parametrize("variant", WEAK)
 def test_weak_variants_accept_holder_reflags_and_any_spender(weak_artifacts: Path, loaded: filing.LoadedDeal,
                                                              variant: str) -> None:
-    report = check_embedded(one_tranche(loaded.deal), artifact=load_artifact(variant, weak_artifacts))
+    report = embedded(one_tranche(loaded.deal), artifact=load_artifact(variant, weak_artifacts))
     names = by_name(report)
     assert names["reflag.holder_to_mainland_156"].actual == "allowed"
     assert names["reflag.back_to_mainland_156"].actual == "allowed"
@@ -181,6 +181,6 @@ def test_weak_variants_accept_holder_reflags_and_any_spender(weak_artifacts: Pat
 
 
 def test_receiver_only_variant_fails_the_expired_sender(weak_artifacts: Path, loaded: filing.LoadedDeal) -> None:
-    report = check_embedded(one_tranche(loaded.deal), artifact=load_artifact("ReceiverOnlyToken", weak_artifacts))
+    report = embedded(one_tranche(loaded.deal), artifact=load_artifact("ReceiverOnlyToken", weak_artifacts))
     expired = by_name(report)["transfer.from_expired_holder"]
     assert expired.actual == "allowed" and expired.weakness == "sender_check"

@@ -69,10 +69,16 @@ SOURCE_ZH: dict[str, str] = {
     "HK-03": "香港《证券及期货条例》（第571章）第114条",
     "HK-04": "香港《稳定币条例》（第656章）",
     "HK-05": SFC_CIRCULAR,
+    "DEAL-01": f"{GUIDELINE}关于备案材料真实、准确、完整的规定",
+    "OVR-01": "本次发行交易文件所载豁免事项及其审批记录",
+    "OVR-02": f"本次发行交易文件所载豁免事项及其审批记录；{NOTICE_42}的禁止性规定",
 }
+PACKET = "备案材料包的文件清单、哈希值与电子签名"
+INPUT = "备案材料所依据数据文件的格式要求"
 CHAIN_ZH = {"CHAIN-05": DEAL_TERMS, "CHAIN-06": DEAL_TERMS, "CHAIN-07": DEAL_TERMS, "CHAIN-08": DEAL_TERMS,
             "CHAIN-09": DEAL_TERMS, "CHAIN-10": DEAL_TERMS, "CHAIN-16": DEAL_TERMS, "CHAIN-11": TOKEN_STANDARDS,
-            "CHAIN-12": TOKEN_STANDARDS, "CHAIN-15": TOKEN_STANDARDS, "CHAIN-17": TOKEN_STANDARDS}
+            "CHAIN-12": TOKEN_STANDARDS, "CHAIN-15": TOKEN_STANDARDS, "CHAIN-17": TOKEN_STANDARDS,
+            "CHAIN-19": TOKEN_STANDARDS, "CHAIN-20": TOKEN_STANDARDS, "CHAIN-21": TOKEN_STANDARDS}
 
 
 def source_zh(code: str) -> str:
@@ -83,4 +89,8 @@ def source_zh(code: str) -> str:
         return TAPE
     if code.startswith("CHAIN-"):
         return CHAIN_ZH.get(code, OVERSEAS_ONLY)
+    if code.startswith("REVIEW-"):
+        return PACKET
+    if code.startswith("INPUT-"):
+        return INPUT
     raise KeyError(code)

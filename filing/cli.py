@@ -59,7 +59,8 @@ def check(context: typer.Context, deal: DealArgument,
     token's scenario suite on the embedded chain included; the verdict `filing build` and `filing review` state."""
     term = _terminal(context)
     if rulebook not in (None, *filing.rules.VERSIONS):
-        raise InputError.of("--rulebook", "cli.no_rulebook", version=rulebook, versions=", ".join(filing.rules.VERSIONS))
+        raise InputError.of("--rulebook", "cli.no_rulebook", version=rulebook,
+                            versions=", ".join(filing.rules.VERSIONS))
     loaded = stages.load(deal, allow_outside_tape=_outside_tape(context))
     pool = _analyse(term, loaded)
     evidence = None

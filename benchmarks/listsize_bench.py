@@ -1,14 +1,15 @@
 """Check and build time against list size (officers, service providers, undertakings), and review memory on a bomb.
 
     python benchmarks/listsize_bench.py [--sizes 100,300,1000,3000,10000] [--build-sizes 100,300,1000,3000]
-                                        [--runs 3] [--bomb-rows 100000000]
+                                        [--runs 3] [--build-runs 3] [--bomb-rows 100000000]
 
 Each size N is the trade-receivables example with N more directors, N more service providers and a truth
 undertaking from each (so the deal stays clean: one party, one undertaking). ``check`` is load + pool + rulebook in
 this process (imports and the rulebook's construction excluded by a warm-up); ``build`` renders the packet from
 already assembled data (HTML, PDF, DOCX drafts, parity, manifest, writing; the chain suite does not depend on N and
 is left out) in a child process, whose CPU time includes its PDF workers. Each figure is the median of ``--runs``
-runs, printed with its ratio to the smallest size, so a linear curve shows ratios close to the size ratios.
+runs (``--build-runs`` for builds), printed with its ratio to the smallest size, so a linear curve shows ratios
+close to the size ratios.
 
 The last part measures the peak memory (max RSS) of ``filing review`` on a signed packet whose ``data/tape.parquet``
 holds ``--bomb-rows`` constant rows (about 50 KB compressed), zipped, against the same review of the example's packet.
@@ -135,6 +136,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="100,300,1000,3000,10000")
     parser.add_argument("--build-sizes", default="100,300,1000,3000")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--build-runs", type=int, default=3)
     parser.add_argument("--bomb-rows", type=int, default=100_000_000)
     options = parser.parse_args()
     sizes = [int(s) for s in options.sizes.split(",") if s]
@@ -153,7 +155,7 @@ def main() -> None:
             base_check = base_check or check
             line = f"{n:>6} {check:>12.2f} {check / base_check:>7.1f}"
             if n in build_sizes:
-                runs = [time_build(deal, work / f"out{n}", key) for _ in range(options.runs)]
+                runs = [time_build(deal, work / f"out{n}", key) for _ in range(options.build_runs)]
                 cpu = statistics.median(r["cpu"] for r in runs)
                 wall = statistics.median(r["wall"] for r in runs)
                 base_build = base_build or cpu

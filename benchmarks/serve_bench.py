@@ -35,10 +35,9 @@ CLIENTS = 10
 
 
 def build_packet_zip(folder: Path) -> Path:
-    import filing
-    from filing.packet import build_packet
+    from filing import stages
 
-    build_packet(filing.load_deal(EXAMPLE / "deal.yaml"), folder / "packet", sign_key_file=EXAMPLE / "test-key.txt",
+    stages.build(stages.load(EXAMPLE / "deal.yaml"), folder / "packet", sign_key_file=EXAMPLE / "test-key.txt",
                  zip=True)
     return folder / "packet.zip"
 

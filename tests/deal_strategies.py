@@ -126,10 +126,19 @@ def decimals(low: Decimal | None, high: Decimal | None, positive: bool) -> st.Se
 
 dates = st.dates(date(1995, 1, 1), date(2075, 12, 31))
 
+name_characters = st.characters(codec="utf-8", exclude_categories=("Cc", "Cs"), exclude_characters="\ufffe\uffff")
+"""What a name may hold: no control characters at all (a tab or line break in a name is an input error)."""
+
+
+def names(min_size: int = 1, max_size: int = 300) -> st.SearchStrategy[str]:
+    return st.text(name_characters, min_size=min_size, max_size=min(max_size, 60)).map(
+        str.strip).filter(lambda text: min_size <= len(text) <= max_size)
+
 SPECIAL_VALUES = {
     identifiers.check_uscc_format: usccs(), identifiers.validate_lei: leis(), identifiers.validate_isin: isins(),
     identifiers.validate_evm_address: evm_addresses, identifiers.validate_currency: currencies,
     regions.validate_region_code: region_codes(), types._jurisdiction: jurisdiction_spellings,
+    types.plain_name: names(), types.plain_text: texts(1, 4000),
 }
 """Validator function → the values it accepts, for the annotated types of `filing.model.types`."""
 
@@ -204,8 +213,13 @@ def _investors(tree: dict) -> dict:
     return tree | {"allowed_jurisdictions": allowed}
 
 
+def _tranche(tree: dict) -> dict:
+    """A principal the token can hold: positive and whole base units (any whole number is, below 10^12)."""
+    return tree | {"principal": str(max(1, int(Decimal(str(tree["principal"])))))}
+
+
 FIXUPS = {model.Entity: _entity, model.StructureParty: _entity, model.Approval: _approval,
-          model.Investors: _investors}
+          model.Investors: _investors, model.Tranche: _tranche}
 """The model's cross-field validators, satisfied after generation."""
 UNIQUE = {(model.Token, "tranches"): (lambda t: t["id"], lambda t: t["symbol"])}
 """Lists whose items the model wants unique by these keys."""
@@ -306,7 +320,8 @@ def _mutate(draw, tree: dict) -> None:
     paths = _paths(tree)
     path = draw(st.sampled_from(paths))
     parent, key = _at(tree, path[:-1]), path[-1]
-    kind = draw(st.sampled_from(["drop", "add", "rename", "retype", "swap", "unicode", "slip", "date", "nest"]))
+    kind = draw(st.sampled_from(["drop", "add", "rename", "retype", "swap", "unicode", "slip", "date", "nest",
+                                 "control", "amount"]))
     if kind == "drop":
         del parent[key]
     elif kind == "add" and isinstance(parent, dict):
@@ -324,7 +339,14 @@ def _mutate(draw, tree: dict) -> None:
         parent[key] = _broken_text(draw, parent[key])
     elif kind == "date":
         parent[key] = draw(st.sampled_from(["2026-02-30", "2026-13-01", "31/12/2026", "0000-00-00", 20261301,
-                                            "9999-12-31", "1900-01-01", "2026-1-1", "2026-09-30T25:00:00"]))
+                                            "9999-12-31", "1900-01-01", "2026-1-1", "2026-09-30T25:00:00",
+                                            "2000-01-01", "0001-01-01"]))
+    elif kind == "control" and isinstance(parent[key], str):
+        position = draw(st.integers(0, len(parent[key])))
+        control = draw(st.sampled_from(["\x00", "\x07", "\x1b[2J", "\x0b", "\x7f", "\x9b", "\r"]))
+        parent[key] = parent[key][:position] + control + parent[key][position:]
+    elif kind == "amount":
+        parent[key] = draw(st.sampled_from(["0", 0, "1e76", 1e76, "0.0000001", "1e-30", "-1", "1E+400", "NaN"]))
     elif kind == "nest":
         parent[key] = [parent[key]] if draw(st.booleans()) else {"value": parent[key]}
     else:

@@ -24,6 +24,7 @@ from filing.packet import DATA_FILES, DOCUMENTS, BuildResult, recover_signer
 from filing.packet.manifest import MANIFEST, SIGNATURE
 from filing.pool import analyse_pool
 from filing.stages import with_cashflows
+from filing.write import MARKER
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "trade-receivables"
 KEY_FILE = EXAMPLE / "test-key.txt"
@@ -51,7 +52,7 @@ def test_build_passes_and_writes_every_file(built: BuildResult) -> None:
     expected |= {f"documents/{s.slug}.docx" for s in DOCUMENTS if s.docx} | set(DATA_FILES.values())
     assert set(built.files) == expected
     on_disk = {str(p.relative_to(built.out_dir)) for p in built.out_dir.rglob("*") if p.is_file()}
-    assert on_disk == expected | {MANIFEST, SIGNATURE}
+    assert on_disk == expected | {MANIFEST, SIGNATURE, MARKER}
     assert built.pages >= 2 * len(DOCUMENTS)
 
 

@@ -21,6 +21,7 @@ from filing.errors import InputError
 from filing.packet import DATA_FILES, DOCUMENTS
 from filing.packet.manifest import MANIFEST, SIGNATURE, build_manifest, sign_manifest
 from filing.review import ReviewReport, Status, Verdict, diff_packets, review_packet
+from filing.write import MARKER
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "trade-receivables"
 FILER_KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
@@ -108,8 +109,9 @@ def _dump(value: dict) -> bytes:
 # -- untouched --------------------------------------------------------------------------------------------------
 
 def test_the_example_packet_holds_the_parametrised_files(packet: Built) -> None:
+    """Every file of the packet, and the marker that says filing wrote the folder (so a later -o may replace it)."""
     assert sorted(p.relative_to(packet.folder).as_posix() for p in packet.folder.rglob("*") if p.is_file()) \
-        == PACKET_FILES
+        == sorted([*PACKET_FILES, MARKER])
 
 
 @pytest.mark.parametrize("form", ["folder", "zip"])
@@ -290,7 +292,7 @@ def test_review_json_shape_and_exit_codes(packet: Built, copy: Path) -> None:
 def test_review_report_files(packet: Built, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["review", str(packet.folder), "--signer", FILER, "-o", str(tmp_path / "r")])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "r").iterdir()) == ["review.html", "review.json", "review.pdf"]
+    assert sorted(p.name for p in (tmp_path / "r").iterdir()) == [MARKER, "review.html", "review.json", "review.pdf"]
     assert json.loads((tmp_path / "r" / "review.json").read_bytes())["signer"] == FILER
     assert (tmp_path / "r" / "review.pdf").read_bytes().startswith(b"%PDF")
     assert "integrity" in (tmp_path / "r" / "review.html").read_text(encoding="utf-8")

@@ -24,7 +24,8 @@ from filing import i18n
 from filing.errors import InputError, Invalid, Problem, one_line
 from filing.model.deal import Deal
 
-MAX_DEAL_BYTES = 2_000_000
+MAX_DEAL_BYTES = 8_000_000
+"""A deal of 10,000 officers, 10,000 service providers and their undertakings is about 3 MB."""
 MAX_NODES = 200_000
 """Bounds that stop a YAML alias bomb or a runaway file before it costs memory."""
 MAX_DEPTH = 100

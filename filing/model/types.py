@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
@@ -61,21 +60,30 @@ EvmAddress = Annotated[str, AfterValidator(identifiers.validate_evm_address)]
 """0x and 40 hex digits; a mixed-case address must carry a valid EIP-55 checksum (stored checksummed)."""
 RegionCode = Annotated[str, AfterValidator(regions.validate_region_code)]
 """GB/T 2260 administrative division code, six digits, in a known province."""
-def _no_control(allowed: str) -> Callable[[str], str]:
-    """A validator refusing control characters other than `allowed`: they are invisible in a filing, and the
-    documents' XML (DOCX, PDF text) cannot hold most of them, so they would pass the check and fail the build."""
-    def check(value: str) -> str:
-        for index, character in enumerate(value):
-            if unicodedata.category(character) in ("Cc", "Cs") and character not in allowed or \
-                    character in ("\ufffe", "\uffff"):
-                raise Invalid("field.control_character", character=repr(character)[1:-1], position=index + 1)
-        return value
-    return check
+def _control_free(value: str, allowed: str) -> str:
+    """`value`, or Invalid at its first control character other than `allowed`: such characters are invisible in a
+    filing, and the documents' XML (DOCX, PDF text) cannot hold most of them, so they would pass the check and fail
+    the build."""
+    for index, character in enumerate(value):
+        if (unicodedata.category(character) in ("Cc", "Cs") and character not in allowed) or \
+                character in ("\ufffe", "\uffff"):
+            raise Invalid("field.control_character", character=repr(character)[1:-1], position=index + 1)
+    return value
 
 
-Text = Annotated[str, Field(min_length=1, max_length=4000), AfterValidator(_no_control("\n\t"))]
+def plain_text(value: str) -> str:
+    """Free text: line breaks and tabs are its only control characters."""
+    return _control_free(value, "\n\t")
+
+
+def plain_name(value: str) -> str:
+    """A name: no control characters at all."""
+    return _control_free(value, "")
+
+
+Text = Annotated[str, Field(min_length=1, max_length=4000), AfterValidator(plain_text)]
 """Free text of 1 to 4,000 characters; line breaks and tabs are its only control characters."""
-Name = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(_no_control(""))]
+Name = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(plain_name)]
 """A name of 1 to 300 characters, without control characters."""
 
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 import io
 import zipfile
 from datetime import datetime
+from typing import Any
 
 from docx import Document
+from docx.blkcntnr import BlockItemContainer
 from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 from docx.styles.style import BaseStyle
@@ -34,10 +37,11 @@ def html_to_docx(html: str, created: datetime, title: str) -> bytes:
     root = parse(html)
     if root.find_all(lambda e: "draft-mark" in e.classes):
         document.sections[0].header.paragraphs[0].text = "DRAFT 草稿"
+    body = _Body(document)
     for index, section in enumerate(language_sections(root).values()):
         if index:
-            document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-        _blocks(document, section)
+            body.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        _blocks(body, section)
     properties = document.core_properties
     properties.title, properties.author, properties.last_modified_by = title, "filing", "filing"
     properties.created = properties.modified = properties.last_printed = created.replace(tzinfo=None)
@@ -56,7 +60,51 @@ def _fonts(style: BaseStyle, east_asian: str, size: float) -> None:
     fonts.set(qn("w:eastAsia"), east_asian)
 
 
-def _blocks(document, element: Element) -> None:
+class _Body:
+    """Appends blocks to the document body in constant time each.
+
+    Why: python-docx inserts every block before the body's final ``w:sectPr``, which it finds by scanning the body
+    each time, and looks styles up by name with an XPath query; a document of thousands of paragraphs (an
+    undertaking per officer of a large deal) then takes time growing with the square of its length. Here each block
+    is made in an empty scratch container, then moved before the ``sectPr`` found once, and styles are resolved once.
+    """
+
+    def __init__(self, document: Any):
+        self.document = document
+        self.end = document.element.body.sectPr
+        self.styles: dict[str, BaseStyle] = {}
+
+    def style(self, name: str | None) -> BaseStyle | None:
+        if name is not None and name not in self.styles:
+            self.styles[name] = self.document.styles[name]
+        return self.styles.get(name) if name is not None else None
+
+    def _scratch(self) -> tuple[BlockItemContainer, Any]:
+        element = OxmlElement("w:body")
+        return BlockItemContainer(element, self.document._body), element
+
+    def _place(self, element: Any) -> None:
+        for child in list(element):
+            self.end.addprevious(child)
+
+    def add_paragraph(self, text: str = "", style: str | None = None) -> Paragraph:
+        container, element = self._scratch()
+        paragraph = container.add_paragraph(text, self.style(style))
+        self._place(element)
+        return paragraph
+
+    def add_heading(self, text: str, level: int) -> Paragraph:
+        return self.add_paragraph(text, f"Heading {level}")
+
+    def add_table(self, rows: int, cols: int) -> Table:
+        container, element = self._scratch()
+        table = container.add_table(rows, cols, self.document._block_width)
+        table.style = self.style("Table Grid")
+        self._place(element)
+        return table
+
+
+def _blocks(document: _Body, element: Element) -> None:
     """Map the block elements our templates use onto Word paragraphs, headings, lists and tables."""
     for child in element.children:
         if isinstance(child, str):
@@ -86,16 +134,14 @@ def _italic(paragraph: Paragraph) -> None:
         run.italic = True
 
 
-def _table(document, element: Element) -> None:
+def _table(document: _Body, element: Element) -> None:
     rows = element.find_all(lambda e: e.tag == "tr")
     if not rows:
         return
     cells = [row.find_all(lambda e: e.tag in ("th", "td")) for row in rows]
-    table: Table = document.add_table(rows=len(rows), cols=max(len(c) for c in cells))
-    table.style = "Table Grid"
-    for r, row in enumerate(cells):
-        for c, cell in enumerate(row):
-            target = table.cell(r, c)
+    table = document.add_table(len(rows), max(len(c) for c in cells))
+    for row, targets in zip(cells, (row.cells for row in table.rows), strict=True):
+        for cell, target in zip(row, targets, strict=False):  # row by row: table.cell(r, c) rebuilds every cell
             target.text = cell.text()
             if cell.tag == "th":
                 for run in target.paragraphs[0].runs:

@@ -79,7 +79,8 @@ def read_tape(path: str | Path, asset_class: AssetClass | str, sheet: str | None
     frame, findings, failing, nd_counts, codes = parse_columns(raw, SCHEMAS[asset_class], percent)
     if unrecognised:
         findings.append(TapeFinding("TAPE-28", ", ".join(unrecognised), len(unrecognised),
-                                    detail="ignored: " + ", ".join(unrecognised)))
+                                    detail="ignored: " + ", ".join(unrecognised),
+                                    detail_zh="已忽略：" + "、".join(unrecognised)))
     return Tape(path, asset_class, fmt, encoding, sheet_used, headers, columns, unrecognised, nd_counts,
                 tuple(findings), frame, failing, codes)
 

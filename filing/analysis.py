@@ -10,6 +10,7 @@ import polars as pl
 from filing.errors import InputError
 from filing.model import Deal, LoadedDeal
 from filing.pool import PoolReport, Progress, analyse_pool
+from filing.pool.breakeven import breakeven
 from filing.pool.cashflow import ProjectionError, project_cashflows
 
 
@@ -41,4 +42,5 @@ def with_cashflows(pool: PoolReport, deal: Deal) -> PoolReport:
         if frame.height < pool.frame.height:
             return pool  # rows the checks set aside broke it (a gap in a toll history): their findings say why
         raise
-    return dataclasses.replace(pool, cashflows=projection)
+    history_cdr = pool.history.base_case.cdr if pool.history else None
+    return dataclasses.replace(pool, cashflows=projection, breakeven=breakeven(frame, deal, history_cdr))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -11,11 +12,13 @@ from filing.model.deal import AssetClass
 from filing.pool import concentration as conc
 from filing.pool.checks import TapeFinding
 from filing.pool.eligibility import apply_eligibility
+from filing.pool.history import read_history
 from filing.pool.read import Tape, read_tape
 from filing.pool.report import PoolReport, Quality, TapeInfo
 from filing.pool.stats import distributions, enrich, totals, weighted_averages
 from filing.pool.tollroad import revenue_history
 from filing.pool.validate import TOLERANCE, total_finding, validate
+from filing.pool.vintage import analyse_history
 from filing.progress import Progress, advance
 
 if TYPE_CHECKING:
@@ -33,8 +36,10 @@ def analyse_pool(loaded: LoadedDeal, progress: Progress | None = None) -> PoolRe
     """Read the deal's tape and analyse it against the deal; InputError if the tape cannot be read."""
     assets = loaded.deal.assets
     tape = read_tape(loaded.tape_path, assets.asset_class, assets.tape_sheet)
+    history = (analyse_history(read_history(loaded.source.parent / assets.history, assets.cut_off_date))
+               if assets.history else None)
     _report_step(progress, "read")
-    return analyse_tape(tape, assets, loaded.deal.token.tranches, progress)
+    return dataclasses.replace(analyse_tape(tape, assets, loaded.deal.token.tranches, progress), history=history)
 
 
 def analyse_tape(tape: Tape, assets: Assets, tranches: Sequence[Tranche], progress: Progress | None = None

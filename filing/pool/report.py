@@ -15,6 +15,7 @@ from typing import Any
 
 import polars as pl
 
+from filing.pool.breakeven import BreakevenReport
 from filing.pool.checks import TapeFinding
 from filing.pool.concentration import (
     AffiliateShare,
@@ -27,6 +28,7 @@ from filing.pool.concentration import (
 from filing.pool.eligibility import EligibilityResult
 from filing.pool.stats import DistributionRow, Totals, WeightedAverages
 from filing.pool.tollroad import TollRoadHistory
+from filing.pool.vintage import HistoryReport
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,10 @@ class PoolReport:
     toll_road: TollRoadHistory | None
     cashflows: Any = None
     """Filled by the cash-flow projection; None until then."""
+    history: HistoryReport | None = None
+    """The static-pool history (``assets.history``): vintage curves, CPR/CDR estimates and the base case."""
+    breakeven: BreakevenReport | None = None
+    """Filled with the cash flows: each tranche's breakeven default rate under each prepayment scenario."""
     frame: pl.DataFrame = field(default_factory=pl.DataFrame, repr=False, compare=False)
     """Canonical typed tape columns plus ``row`` (file row), ``passes_checks`` and ``eligible``."""
 

@@ -17,6 +17,7 @@ import polars as pl
 from filing.analysis import analyse
 from filing.model.load import LoadedDeal
 from filing.packet.data import PacketData
+from filing.pool.report import PoolReport
 from filing.progress import Progress, within
 from filing.rules import rulebook
 
@@ -32,7 +33,7 @@ def assemble(loaded: LoadedDeal, progress: Progress | None = None) -> PacketData
     contract = check_contract(loaded, progress=within(progress, "chain")) if check_contract else None
     return PacketData(deal_json=loaded.canonical_json(), findings=report.to_dict() | {"rules": rules},
                       pool=pool.to_dict(), contract=contract.to_dict() if contract else None,
-                      tape_parquet=tape_parquet(pool.frame))
+                      tape_parquet=tape_parquet(pool.frame), history_parquet=history_parquet(pool))
 
 
 def _contract_check() -> Callable[[LoadedDeal], Any] | None:
@@ -51,3 +52,8 @@ def tape_parquet(frame: pl.DataFrame) -> bytes:
     buffer = io.BytesIO()
     frame.sort("row").write_parquet(buffer, compression="zstd", compression_level=3, statistics=False)
     return buffer.getvalue()
+
+
+def history_parquet(pool: PoolReport) -> bytes | None:
+    """The static-pool history the report was computed from, in canonical columns (None without one)."""
+    return tape_parquet(pool.history_frame.drop("mob")) if pool.history is not None else None

@@ -17,7 +17,7 @@ from typing import Any
 from filing.pool.checks import TAPE_CHECKS
 
 DATA_FILES = {"deal": "data/deal.json", "pool": "data/pool.json", "findings": "data/findings.json",
-              "contract": "data/contract.json", "tape": "data/tape.parquet"}
+              "contract": "data/contract.json", "tape": "data/tape.parquet", "history": "data/history.parquet"}
 
 
 def dump_json(value: Any) -> bytes:
@@ -77,6 +77,8 @@ class PacketData:
     pool: dict[str, Any] | None = None
     contract: dict[str, Any] | None = None
     tape_parquet: bytes | None = None
+    history_parquet: bytes | None = None
+    """The static-pool history in canonical columns, when the deal names one (``assets.history``)."""
 
     @property
     def deal(self) -> dict[str, Any]:
@@ -110,6 +112,8 @@ class PacketData:
             out[DATA_FILES["contract"]] = dump_json(self.contract)
         if self.tape_parquet is not None:
             out[DATA_FILES["tape"]] = self.tape_parquet
+        if self.history_parquet is not None:
+            out[DATA_FILES["history"]] = self.history_parquet
         return out
 
     @classmethod
@@ -120,6 +124,7 @@ class PacketData:
             path = packet / DATA_FILES[key]
             return load_json(path.read_text(encoding="utf-8")) if path.exists() else None
 
-        tape = packet / DATA_FILES["tape"]
+        tape, history = packet / DATA_FILES["tape"], packet / DATA_FILES["history"]
         return cls((packet / DATA_FILES["deal"]).read_text(encoding="utf-8"), load("findings"), load("pool"),
-                   load("contract"), tape.read_bytes() if tape.exists() else None)
+                   load("contract"), tape.read_bytes() if tape.exists() else None,
+                   history.read_bytes() if history.exists() else None)

@@ -36,10 +36,12 @@ def analyse_pool(loaded: LoadedDeal, progress: Progress | None = None) -> PoolRe
     """Read the deal's tape and analyse it against the deal; InputError if the tape cannot be read."""
     assets = loaded.deal.assets
     tape = read_tape(loaded.tape_path, assets.asset_class, assets.tape_sheet)
-    history = (analyse_history(read_history(loaded.source.parent / assets.history, assets.cut_off_date))
-               if assets.history else None)
+    history = read_history(loaded.source.parent / assets.history, assets.cut_off_date) if assets.history else None
     _report_step(progress, "read")
-    return dataclasses.replace(analyse_tape(tape, assets, loaded.deal.token.tranches, progress), history=history)
+    report = analyse_tape(tape, assets, loaded.deal.token.tranches, progress)
+    if history is None:
+        return report
+    return dataclasses.replace(report, history=analyse_history(history), history_frame=history.frame)
 
 
 def analyse_tape(tape: Tape, assets: Assets, tranches: Sequence[Tranche], progress: Progress | None = None

@@ -4,11 +4,11 @@ on a payment date), found by a solver over the deal's own projection and waterfa
 
 The solver is bisection generalised to many points per step: every step evaluates 15 rates inside each tranche's
 bracket [highest rate known to pass, lowest known to fail], all in one projection call (the pool's schedule is built
-once per call, each rate is a scenario), and keeps the sub-bracket where passing first turns into failing. Four steps narrow
-[0, 1] to 16⁻⁴ ≈ 0.0015%; the reported rate is the bracket's failing end, rounded up to 0.01%, so it is a rate at
-which the tranche was seen to fail. A tranche that fails without defaults breaks even at 0; one that survives the
-whole pool defaulting in the first month (CDR 100%) has no breakeven. Defaults recover at the deal's base-case
-recovery rate and lag; each distinct CPR among the deal's scenarios is one prepayment scenario.
+once per call, each rate is a scenario), and keeps the sub-bracket where passing first turns into failing. Four
+steps narrow [0, 1] to 16⁻⁴ ≈ 0.0015%; the reported rate is the bracket's failing end, rounded up to 0.01%, so it
+is a rate at which the tranche was seen to fail. A tranche that fails without defaults breaks even at 0; one that
+survives the whole pool defaulting in the first month (CDR 100%) has no breakeven. Defaults recover at the deal's
+base-case recovery rate and lag; each distinct CPR among the deal's scenarios is one prepayment scenario.
 """
 
 from __future__ import annotations

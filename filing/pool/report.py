@@ -86,13 +86,16 @@ class PoolReport:
     """Filled with the cash flows: each tranche's breakeven default rate under each prepayment scenario."""
     frame: pl.DataFrame = field(default_factory=pl.DataFrame, repr=False, compare=False)
     """Canonical typed tape columns plus ``row`` (file row), ``passes_checks`` and ``eligible``."""
+    history_frame: pl.DataFrame = field(default_factory=pl.DataFrame, repr=False, compare=False)
+    """The validated static-pool history (``filing.pool.history.History.frame``), stored in the packet."""
 
     @property
     def blockers(self) -> tuple[TapeFinding, ...]:
         return tuple(f for f in self.findings if f.severity == "blocker")
 
     def to_dict(self) -> dict:
-        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self) if f.name != "frame"}
+        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)
+                if f.name not in ("frame", "history_frame")}
 
 
 def _plain(value: Any) -> Any:

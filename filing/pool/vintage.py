@@ -57,7 +57,7 @@ class BaseCase:
     cpr: float
     recovery_rate: float
     recovery_lag_months: int
-    explanation: str
+    explanation_en: str
     explanation_zh: str
 
 
@@ -127,7 +127,7 @@ def base_case(found: Estimates, span: int) -> BaseCase:
     rate = _round(found.recovery_rate, up=False) if found.recovery_rate is not None else 0.0
     lag = found.recovery_lag_months or 0
     years = f"{span / 12:.1f}"
-    explanation = (
+    explanation_en = (
         f"From {found.vintage_months:,} vintage-months over {years} years: monthly defaults averaged "
         f"{found.mdr:.4%} of the performing balance (CDR {found.cdr:.2%} a year) and prepayments {found.smm:.4%} of "
         f"the surviving balance (CPR {found.cpr:.2%}); "
@@ -143,7 +143,7 @@ def base_case(found: Estimates, span: int) -> BaseCase:
            if found.recovery_rate is not None else "历史数据未记录回收，故不假设回收。")
         + f"基准情景：年化违约率{cdr:.1%}，年化早偿率{cpr:.1%}，违约后{lag}个月回收{rate:.1%}"
           "（违约率向上取整、早偿率与回收率向下取整至0.1%）。")
-    return BaseCase(cdr, cpr, rate, lag, explanation, explanation_zh)
+    return BaseCase(cdr, cpr, rate, lag, explanation_en, explanation_zh)
 
 
 def _round(value: float, up: bool) -> float:

@@ -30,7 +30,7 @@ from filing.rules import CheckReport, Context, Finding, Severity, rulebook
 ANALYSIS_COLUMNS = ("row", "passes_checks", "eligible")
 """Columns the pool stage adds to the tape it stores; they are its output, not the tape's content."""
 CONTAINER_FIELDS = ("tape.file", "tape.format", "tape.encoding", "tape.sheet", "tape.headers", "tape.columns",
-                    "tape.unrecognised")
+                    "tape.unrecognised", "history.file", "history.format")
 """Pool-report fields describing the original tape file (name, format, encoding, headers), which the packet
 replaces by its Parquet copy; every other figure must come out the same."""
 MAX_ISSUES = 40
@@ -150,6 +150,9 @@ def _analyse_packet_tape(loaded: LoadedDeal, tape: Path) -> PoolReport:
         copy = Path(folder) / "tape.parquet"
         frame.drop([c for c in ANALYSIS_COLUMNS if c in frame.columns]).write_parquet(copy)
         assets = loaded.deal.assets.model_copy(update={"tape": str(copy), "tape_sheet": None})
+        history = tape.parent / Path(DATA_FILES["history"]).name
+        if assets.history is not None:  # a missing copy fails the re-run as a missing history file would
+            assets = assets.model_copy(update={"history": str(history)})
         deal = loaded.deal.model_copy(update={"assets": assets})
         return analyse(LoadedDeal(deal, loaded.source))
 

@@ -185,8 +185,8 @@ def _check_vintages(path: Path, frame: pl.DataFrame, index: dict[str, int], cut_
     return frame.select("vintage", "period", "mob", *AMOUNTS, "row"), problems
 
 
-def _error(path: Path, message: str, message_zh: str, **where) -> InputError:
-    return InputError([Problem(str(path), message, message_zh=message_zh, **where)])
+def _error(file: Path, message: str, message_zh: str, **where) -> InputError:
+    return InputError([Problem(str(file), message, message_zh=message_zh, **where)])
 
 
 __all__ = ["History", "read_history", "ALIASES", "MAX_HISTORY_BYTES", "MAX_HISTORY_ROWS"]

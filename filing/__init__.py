@@ -6,25 +6,32 @@ The public API: load a deal, check it against the rulebook; the pool, chain, pac
 from __future__ import annotations
 
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
 
-from filing.analysis import analyse
-from filing.errors import InputError, Problem
-from filing.model import Deal, LoadedDeal, json_schema, load_deal
-from filing.pool import PoolReport
-from filing.rules import CheckReport, Context, Finding, Severity, rulebook
+if TYPE_CHECKING:
+    from filing.model import LoadedDeal
+    from filing.pool import PoolReport
+    from filing.rules import CheckReport
 
-try:
-    __version__ = version("filing")
-except PackageNotFoundError:  # running from a checkout without installation
-    __version__ = "0.0.0+checkout"
-
-
-_LAZY = {"check_contract": "filing.chain", "deploy_contracts": "filing.chain"}
-"""Public names whose modules pull in web3; imported on first use so that `filing check` does not pay for them."""
+_LAZY = {
+    "analyse": "filing.analysis", "InputError": "filing.errors", "Problem": "filing.errors", "Deal": "filing.model",
+    "LoadedDeal": "filing.model", "json_schema": "filing.model", "load_deal": "filing.model",
+    "PoolReport": "filing.pool", "CheckReport": "filing.rules", "Context": "filing.rules", "Finding": "filing.rules",
+    "Severity": "filing.rules", "rulebook": "filing.rules", "check_contract": "filing.chain",
+    "deploy_contracts": "filing.chain",
+}
+"""Public names and the module each comes from, imported on first use: `filing --version` needs none of them, and
+`filing check` never pays for the chain stage (web3) or the packet (WeasyPrint)."""
 
 
 def __getattr__(name: str):
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("filing")
+        except PackageNotFoundError:  # running from a checkout without installation
+            return "0.0.0+checkout"
     if name in _LAZY:
         return getattr(import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'filing' has no attribute {name!r}")
@@ -32,11 +39,15 @@ def __getattr__(name: str):
 
 def check_deal(loaded: LoadedDeal, pool: PoolReport | None = None) -> CheckReport:
     """Run the rulebook over a deal (and its pool report, when the tape was analysed)."""
+    from filing.rules import Context, rulebook
+
     return rulebook().run(Context(loaded.deal, pool))
 
 
 def check_pool(loaded: LoadedDeal, pool: PoolReport) -> CheckReport:
     """Only the rules that read the pool report: what `filing pool` reports."""
+    from filing.rules import Context, rulebook
+
     return rulebook().run(Context(loaded.deal, pool), select=lambda rule: rule.needs_pool)
 
 

@@ -11,9 +11,8 @@ from rich.markup import escape
 from rich.table import Table
 
 import filing
-from filing import i18n, scaffold
+from filing import i18n
 from filing.errors import InputError
-from filing.pool.summary import pool_summary
 from filing.progress import within
 from filing.terminal import Format, Terminal, print_json
 
@@ -70,6 +69,8 @@ def pool(context: typer.Context, deal: DealArgument, fmt: FormatOption = Format.
     if fmt is Format.json:
         print_json(report.to_dict() | {"pool": analysed.to_dict()})
     else:
+        from filing.pool.summary import pool_summary
+
         for line in pool_summary(analysed):
             term.detail(escape(line))
         term.check_report(report, i18n.text("cli.pool_title", term.lang, deal=loaded.deal.deal_id))
@@ -126,6 +127,8 @@ def init(context: typer.Context,
          asset_class: Annotated[str, typer.Argument(help="toll_road_income, trade_receivables or equipment_lease")],
          directory: Annotated[Path, typer.Argument(help="a new or empty folder for the deal")]) -> None:
     """Scaffold a deal: deal.yaml with comments, and a tape template with the canonical headers."""
+    from filing import scaffold
+
     term = _terminal(context)
     try:
         written = scaffold.create(asset_class, directory)

@@ -53,10 +53,10 @@ def tape_files(folder: str | Path) -> list[Path]:
 def scan_tape(files: list[Path]) -> pl.LazyFrame:
     """The files as one lazy frame in canonical types (nothing is read yet)."""
     if files[0].suffix == ".parquet":
-        lazy = pl.scan_parquet(files)
-    else:
-        lazy = pl.scan_csv(files, schema_overrides=dict.fromkeys(_TYPES, pl.String))
-    return lazy.with_columns(pl.col(c).cast(t, strict=False) for c, t in _TYPES.items())
+        return pl.scan_parquet(files).with_columns(pl.col(c).cast(t, strict=False) for c, t in _TYPES.items())
+    return pl.scan_csv(files, schema_overrides=dict.fromkeys(_TYPES, pl.String)).with_columns(
+        pl.col(c).str.to_date("%Y-%m-%d", strict=False) if t == pl.Date else pl.col(c).cast(t, strict=False)
+        for c, t in _TYPES.items())
 
 
 def _rows(path: Path) -> int:

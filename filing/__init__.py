@@ -26,12 +26,9 @@ _LAZY = {
 
 def __getattr__(name: str):
     if name == "__version__":
-        from importlib.metadata import PackageNotFoundError, version
+        from filing.version import tool_version
 
-        try:
-            return version("filing")
-        except PackageNotFoundError:  # running from a checkout without installation
-            return "0.0.0+checkout"
+        return tool_version()
     if name in _LAZY:
         return getattr(import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'filing' has no attribute {name!r}")

@@ -327,7 +327,9 @@ def build(
 
 def _version(value: bool) -> None:
     if value:
-        Terminal().out.print(f"filing {filing.__version__} (rulebook {filing.rulebook().version})")
+        from filing.version import RULEBOOK_VERSION, tool_version
+
+        Terminal().out.print(f"filing {tool_version()} (rulebook {RULEBOOK_VERSION})")
         raise typer.Exit()
 
 

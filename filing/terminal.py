@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from rich.cells import cell_len
@@ -27,7 +27,9 @@ from rich.table import Table
 from filing import i18n
 from filing.errors import InputError, Problem
 from filing.progress import Progress
-from filing.rules import CheckReport, Severity
+
+if TYPE_CHECKING:  # the rulebook (and through it the model and the pool) loads only for commands that use it
+    from filing.rules import CheckReport
 
 
 class Format(StrEnum):
@@ -35,7 +37,7 @@ class Format(StrEnum):
     json = "json"
 
 
-SEVERITY_STYLE = {Severity.blocker: "bold red", Severity.warning: "yellow", Severity.info: "cyan"}
+SEVERITY_STYLE = {"blocker": "bold red", "warning": "yellow", "info": "cyan"}
 STATUS_STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red"}
 VERDICTS = {"PASS": ("bold green", "cli.pass"), "PASS WITH WARNINGS": ("bold yellow", "cli.pass_with_warnings"),
             "FAIL": ("bold red", "cli.fail")}
@@ -128,14 +130,16 @@ class Terminal:
             self.error(escape(message), self.t(hint))
         raise typer.Exit(code)
 
-    def severity(self, severity: Severity | str) -> str:
-        return f"[{SEVERITY_STYLE[Severity(severity)]}]{self.t(f'cli.severity.{severity}')}[/]"
+    def severity(self, severity: str) -> str:
+        return f"[{SEVERITY_STYLE[str(severity)]}]{self.t(f'cli.severity.{severity}')}[/]"
 
     def verdict(self, ok: bool) -> str:
         return f"[bold green]{self.t('cli.pass')}[/]" if ok else f"[bold red]{self.t('cli.fail')}[/]"
 
     def check_report(self, report: CheckReport, title: str) -> None:
         """Findings grouped by severity, each with its rule, path, message and citation, then a one-line verdict."""
+        from filing.rules import Severity
+
         for severity in Severity:
             rows = [f for f in report.findings if f.severity is severity]
             if rows:

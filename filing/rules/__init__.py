@@ -5,8 +5,7 @@ from functools import cache
 
 from filing.rules import chain, disclosure, guideline, hongkong, identifiers, negative_list, notice42, tape
 from filing.rules.registry import CheckReport, Confidence, Context, Finding, Rule, Rulebook, Severity
-
-RULEBOOK_VERSION = "2026.11.2"
+from filing.version import RULEBOOK_VERSION
 
 
 @cache

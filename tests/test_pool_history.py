@@ -112,3 +112,16 @@ def test_examples_carry_a_plausible_history():
         assert report.years_covered >= years
         assert 0.002 < report.estimates.cdr < 0.05 and 0.01 < report.estimates.cpr < 0.2
         assert report.estimates.recovery_rate is not None and 0.2 < report.estimates.recovery_rate < 0.7
+
+
+def test_three_year_rule_reads_the_history_file():
+    """CN-ABS-06 judges a pool by the years its history file covers: 1.6 years in the non-compliant example fails
+    at assets.history, 3.6 years in the trade-receivables example passes."""
+    from filing import analyse, check_deal, load_deal
+
+    def hits(name: str) -> set[str]:
+        loaded = load_deal(EXAMPLES / name / "deal.yaml")
+        return {f.path for f in check_deal(loaded, analyse(loaded)).findings if f.rule == "CN-ABS-06"}
+
+    assert hits("noncompliant") == {"assets.history"}
+    assert hits("trade-receivables") == set()

@@ -9,6 +9,7 @@ row count are checked before it is read whole, and every bad cell or vintage is 
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -80,7 +81,11 @@ def read_history(path: str | Path, cut_off: date, where: str = "assets.history")
 def _check_size(path: Path) -> None:
     """The file's bytes, and a Parquet file's row count from its footer, before anything is read whole."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a pipe or device would block the read or never end
+            raise _error(path, "cannot open the history file: not a regular file (a folder, pipe or device)",
+                         "无法打开历史数据文件：不是普通文件（文件夹、管道或设备）")
+        size = info.st_size
     except OSError as error:
         raise _error(path, f"cannot open the history file: {error.strerror}",
                      f"无法打开历史数据文件：{error.strerror}") from None

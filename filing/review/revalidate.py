@@ -129,7 +129,7 @@ def _check_pool(root: Path, loaded: LoadedDeal | None) -> tuple[Check, PoolRepor
         missing = DATA_FILES["tape"] if tape is None else DATA_FILES["pool"]
         return check("pool", [], [Issue(missing, "is missing, so the pool report cannot be compared")]), None
     try:
-        report = _analyse_packet_tape(loaded, tape)
+        report = _analyse_packet_tape(loaded, tape, packet_file(root, DATA_FILES["history"]))
     except InputError as error:
         return check("pool", ["the packet's tape could not be analysed"], _located(error.problems, root)), None
     fresh = json.loads(json.dumps(report.to_dict(), default=str))
@@ -139,7 +139,7 @@ def _check_pool(root: Path, loaded: LoadedDeal | None) -> tuple[Check, PoolRepor
     return check("pool", evidence, _changed("pool figure", moved)), report
 
 
-def _analyse_packet_tape(loaded: LoadedDeal, tape: Path) -> PoolReport:
+def _analyse_packet_tape(loaded: LoadedDeal, tape: Path, history: Path | None) -> PoolReport:
     """The pool stage as the packet builder runs it (analysis, then cash flows), on the packet's tape with the
     columns the stage itself added removed first."""
     try:
@@ -150,9 +150,8 @@ def _analyse_packet_tape(loaded: LoadedDeal, tape: Path) -> PoolReport:
         copy = Path(folder) / "tape.parquet"
         frame.drop([c for c in ANALYSIS_COLUMNS if c in frame.columns]).write_parquet(copy)
         assets = loaded.deal.assets.model_copy(update={"tape": str(copy), "tape_sheet": None})
-        history = tape.parent / Path(DATA_FILES["history"]).name
-        if assets.history is not None:  # a missing copy fails the re-run as a missing history file would
-            assets = assets.model_copy(update={"history": str(history)})
+        if assets.history is not None:  # without its copy (or with a link) the re-run fails as a missing file would
+            assets = assets.model_copy(update={"history": str(history or Path(folder) / "missing-history")})
         deal = loaded.deal.model_copy(update={"assets": assets})
         return analyse(LoadedDeal(deal, loaded.source))
 

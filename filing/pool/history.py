@@ -9,6 +9,7 @@ row count are checked before it is read whole, and every bad cell or vintage is 
 
 from __future__ import annotations
 
+import dataclasses
 import stat
 from dataclasses import dataclass
 from datetime import date
@@ -55,8 +56,11 @@ class History:
 def read_history(path: str | Path, cut_off: date, where: str = "assets.history") -> History:
     """Read and validate a history file; InputError listing every bad cell and vintage, located by row and column."""
     path = Path(path)
-    _check_size(path)
-    raw, fmt, _, _ = read_text_table(path, None)
+    try:
+        _check_size(path)
+        raw, fmt, _, _ = read_text_table(path, None)
+    except InputError as error:  # every problem of the file as a whole points at the deal field that names it
+        raise InputError([dataclasses.replace(p, path=p.path or where) for p in error.problems]) from None
     if raw.height > MAX_HISTORY_ROWS:
         raise _error(path, f"the history has {raw.height:,} rows, more than the {MAX_HISTORY_ROWS:,} allowed",
                      f"历史数据共{raw.height:,}行，超过上限{MAX_HISTORY_ROWS:,}行", path=where)

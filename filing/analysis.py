@@ -11,7 +11,8 @@ from filing.errors import InputError
 from filing.model import Deal, LoadedDeal
 from filing.pool import PoolReport, Progress, analyse_pool
 from filing.pool.breakeven import breakeven
-from filing.pool.cashflow import ProjectionError, project_cashflows
+from filing.pool.cashflow import ProjectionError
+from filing.pool.compact import project_compacted
 
 
 def analyse(loaded: LoadedDeal, progress: Progress | None = None) -> PoolReport:
@@ -36,7 +37,7 @@ def with_cashflows(pool: PoolReport, deal: Deal) -> PoolReport:
     if pool.cashflows is not None or frame.is_empty():
         return pool
     try:
-        projection = project_cashflows(frame, deal.assets.asset_class, deal.assets.cut_off_date, deal.token.tranches,
+        projection = project_compacted(frame, deal.assets.asset_class, deal.assets.cut_off_date, deal.token.tranches,
                                        deal.cashflow, deal.assets.concession_end, pool_currency=deal.assets.currency)
     except ProjectionError:
         if frame.height < pool.frame.height:

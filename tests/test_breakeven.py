@@ -120,12 +120,13 @@ def test_higher_default_rate_never_improves_a_tranche(balances, months, rates, s
 
 
 def test_compacted_receivables_project_the_same_pool(monkeypatch):
-    """The solver projects receivables summed by maturity date, rate and currency; the pool's flows, and so the
-    breakevens, are those of the asset-by-asset projection."""
+    """The projection and the solver run on receivables summed by maturity date, rate and currency; the pool's flows,
+    the report's cash flows and the breakevens are those of the asset-by-asset projection."""
     import numpy as np
 
     from filing import analyse
-    from filing.pool import breakeven as module
+    from filing.pool import breakeven as solver
+    from filing.pool import compact as module
 
     loaded = load_deal(EXAMPLES / "trade-receivables" / "deal.yaml")
     report = analyse(loaded)
@@ -137,5 +138,19 @@ def test_compacted_receivables_project_the_same_pool(monkeypatch):
     for a, b in zip(whole.scenarios, compacted.scenarios, strict=True):
         assert np.allclose(a.pool.collections, b.pool.collections, rtol=1e-12, atol=1e-6)
         assert np.allclose(a.pool.defaults, b.pool.defaults, rtol=1e-12, atol=1e-6)
-    monkeypatch.setattr(module, "compact", lambda frame, _: frame)
+    assert whole.to_dict() == compacted.to_dict()
+    monkeypatch.setattr(solver, "compact", lambda frame, _: frame)
     assert breakeven(frame, loaded.deal, report.history.base_case.cdr) == report.breakeven
+
+
+def test_a_projection_error_names_the_real_asset():
+    """The compacted projection's errors come from the asset-by-asset projection, naming the tape's asset ids."""
+    from filing.pool.cashflow import ProjectionError
+    from filing.pool.compact import project_compacted
+
+    frame = pool([1000.0, 500.0], [6, 12], [0.0, 0.0]).with_columns(
+        pl.when(pl.col("asset_id") == "A1").then(pl.lit(date(2026, 1, 31))).otherwise(pl.col("maturity_date"))
+        .alias("maturity_date"))
+    with pytest.raises(ProjectionError, match=r"asset_id A1\)"):
+        project_compacted(frame, AssetClass.trade_receivables, CUT_OFF, [tranche("A", 900, 0, 1)], DEAL.cashflow,
+                          pool_currency="CNY")

@@ -22,6 +22,7 @@ import polars as pl
 
 from filing.model.deal import AssetClass, Deal
 from filing.pool.cashflow import project_cashflows
+from filing.pool.compact import compact
 from filing.pool.waterfall import TrancheResult
 
 POINTS = 15
@@ -126,21 +127,8 @@ def breakeven(frame: pl.DataFrame, deal: Deal, history_cdr: float | None = None)
     return BreakevenReport(base_cdr, history_cdr, float(base.recovery_rate), base.recovery_lag_months, tuple(rows))
 
 
-def compact(frame: pl.DataFrame, asset_class: AssetClass) -> pl.DataFrame:
-    """Receivables that share a maturity date, rate and currency, summed into one: a receivable's projection is
-    linear in its balance (interest at rate / 12 on it, all of it at maturity), so the pool's flows are the same
-    while each solver step projects a few hundred rows instead of a million. Leases carry per-asset instalments and
-    residuals and are projected as they are."""
-    if asset_class is not AssetClass.trade_receivables:
-        return frame
-    keys = [c for c in ("maturity_date", "interest_rate", "currency") if c in frame.columns]
-    grouped = (frame.group_by(keys).agg(pl.col("outstanding_balance").sum())
-               .sort(keys, nulls_last=True).with_row_index("asset_id"))
-    return grouped.with_columns(pl.col("asset_id").cast(pl.String).str.zfill(9))
-
-
 def _multiple(cdr: float | None, of: float | None) -> float | None:
     return None if cdr is None or not of else cdr / of
 
 
-__all__ = ["Breakeven", "BreakevenReport", "breakeven", "failure", "compact"]
+__all__ = ["Breakeven", "BreakevenReport", "breakeven", "failure"]

@@ -72,7 +72,9 @@ def analyse_tape(tape: Tape, assets: Assets, tranches: Sequence[Tranche], progre
 
     tape_total = tape.frame.get_column("outstanding_balance").sum()
     figures = totals(pool, obligors.height, tape_total, assets.pool_balance, TOLERANCE, tape.rows - pool.height)
-    sections = _pool_sections(pool, obligors, has_groups="obligor_group" in tape.columns, progress=progress)
+    # a group column with no value (the packet's canonical tape carries every schema column) names no group
+    has_groups = tape.frame.get_column("obligor_group").null_count() < tape.rows
+    sections = _pool_sections(pool, obligors, has_groups=has_groups, progress=progress)
     return _report(tape, assets, found + total_finding(figures), passes, frame=frame, totals=figures,
                    eligibility=result, **sections, toll_road=None)
 

@@ -54,3 +54,17 @@ def test_scan_matches_in_memory(tmp_path, monkeypatch, kind):
 def test_empty_folder_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="no .parquet or .csv file"):
         analyse_scan(tmp_path, CUT_OFF)
+
+
+def test_chinese_headers_optional_columns_and_missing_required(tmp_path):
+    """Headers map through the tape's aliases; an optional column the files lack is empty; a missing required one is
+    an input error naming it."""
+    frame = tape(0, 50).drop("original_amount", "interest_rate").rename(
+        {"obligor_id": "债务人编号", "outstanding_balance": "未偿本金余额(元)", "origination_date": "起始日",
+         "maturity_date": "到期日"})
+    frame.write_parquet(tmp_path / "a.parquet")
+    report = analyse_scan(tmp_path, CUT_OFF)
+    assert report.rows == 50 and report.weighted_rate is None and "TAPE-23" not in report.failing
+    frame.drop("到期日").write_parquet(tmp_path / "a.parquet")
+    with pytest.raises(InputError, match="missing required column.*maturity_date"):
+        analyse_scan(tmp_path, CUT_OFF)

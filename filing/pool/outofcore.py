@@ -9,6 +9,7 @@ the row checks that need no cross-row state, and the largest obligors. Checks th
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,7 +17,9 @@ from pathlib import Path
 import polars as pl
 
 from filing.errors import InputError
+from filing.pool.schema import ALIASES, header_key
 
+_REQUIRED = ("obligor_id", "outstanding_balance", "origination_date", "maturity_date")
 _TYPES = {"outstanding_balance": pl.Float64, "original_amount": pl.Float64, "interest_rate": pl.Float64,
           "origination_date": pl.Date, "maturity_date": pl.Date}
 
@@ -51,12 +54,28 @@ def tape_files(folder: str | Path) -> list[Path]:
 
 
 def scan_tape(files: list[Path]) -> pl.LazyFrame:
-    """The files as one lazy frame in canonical types (nothing is read yet)."""
-    if files[0].suffix == ".parquet":
-        return pl.scan_parquet(files).with_columns(pl.col(c).cast(t, strict=False) for c, t in _TYPES.items())
-    return pl.scan_csv(files, schema_overrides=dict.fromkeys(_TYPES, pl.String)).with_columns(
-        pl.col(c).str.to_date("%Y-%m-%d", strict=False) if t == pl.Date else pl.col(c).cast(t, strict=False)
-        for c, t in _TYPES.items())
+    """The files as one lazy frame in canonical columns and types (only the first file's header is read): headers
+    map as on an in-memory tape (Chinese aliases included), a missing column is an InputError naming it."""
+    parquet = files[0].suffix == ".parquet"
+    try:
+        lazy = pl.scan_parquet(files) if parquet else pl.scan_csv(files, infer_schema=False)
+        headers = lazy.collect_schema().names()
+    except (pl.exceptions.PolarsError, OSError) as error:
+        message = f"TAPE-01 the tape is not a readable table: {error}".splitlines()[0]
+        raise InputError.single(files[0], message) from None
+    names = {h: ALIASES[header_key(h)] for h in headers if header_key(h) in ALIASES}
+    missing = [c for c in _REQUIRED if c not in names.values()]
+    if missing:
+        raise InputError.single(files[0], f"TAPE-04 missing required column(s): {', '.join(missing)}", line=1)
+    def typed(column: str, dtype: pl.DataType) -> pl.Expr:
+        if column not in names.values():
+            return pl.lit(None, dtype).alias(column)  # an optional column the tape lacks
+        if parquet or dtype != pl.Date:
+            return pl.col(column).cast(dtype, strict=False)
+        return pl.col(column).str.to_date("%Y-%m-%d", strict=False)
+
+    return lazy.select(pl.col(h).alias(c) for h, c in names.items()).with_columns(
+        typed(c, t) for c, t in _TYPES.items())
 
 
 def _rows(path: Path) -> int:
@@ -109,7 +128,8 @@ def analyse_scan(folder: str | Path, cut_off: date) -> ScanReport:
     obligors = _obligor_balances(files, positive)
     top = obligors.top_k(10, by="b")
     total = totals["balance"] or 0.0
-    return ScanReport(len(files), totals["rows"], total, obligors.height, totals["rate"], totals["months"],
+    rate, remaining = (None if v is None or math.isnan(v) else v for v in (totals["rate"], totals["months"]))  # 0/0
+    return ScanReport(len(files), totals["rows"], total, obligors.height, rate, remaining,
                       {code: totals[code] for code in checks if totals[code]},
                       tuple((o, b / total) for o, b in top.iter_rows()) if total else ())
 

@@ -14,7 +14,7 @@ base-case recovery rate and lag; each distinct CPR among the deal's scenarios is
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +29,8 @@ POINTS = 15
 STEPS = 4
 CENT = 0.005
 """Amounts below half a cent are rounding, not a loss."""
+Key = tuple[float, str]
+"""(CPR, tranche id)."""
 
 
 @dataclass(frozen=True)
@@ -86,8 +88,8 @@ def breakeven(frame: pl.DataFrame, deal: Deal, history_cdr: float | None = None)
 
     ends = run([(cpr, cdr) for cpr in prepayments for cdr in (0.0, 1.0)])
     tranches = list(ends[0])
-    brackets: dict[tuple[float, str], tuple[float, float]] = {}
-    found: dict[tuple[float, str], tuple[float | None, str | None]] = {}
+    brackets: dict[Key, tuple[float, float]] = {}
+    found: dict[Key, tuple[float | None, str | None]] = {}
     for i, cpr in enumerate(prepayments):
         for tranche in tranches:
             at_zero, at_one = ends[2 * i][tranche], ends[2 * i + 1][tranche]
@@ -97,25 +99,8 @@ def breakeven(frame: pl.DataFrame, deal: Deal, history_cdr: float | None = None)
                 found[cpr, tranche] = (None, None)
             else:
                 brackets[cpr, tranche] = (0.0, 1.0)
-    kinds: dict[tuple[float, str], str | None] = {key: ends[2 * prepayments.index(key[0]) + 1][key[1]]
-                                                  for key in brackets}
-    for _ in range(STEPS):
-        if not brackets:
-            break
-        keys = list(brackets)
-        grids = [np.linspace(*brackets[key], POINTS + 2)[1:-1] for key in keys]
-        outcomes = run([(key[0], float(cdr)) for key, grid in zip(keys, grids, strict=True) for cdr in grid])
-        for n, (key, grid) in enumerate(zip(keys, grids, strict=True)):
-            lo, hi = brackets[key]
-            seen = outcomes[n * POINTS:(n + 1) * POINTS]
-            first = next((j for j, outcome in enumerate(seen) if outcome[key[1]]), None)
-            if first is None:
-                brackets[key] = (float(grid[-1]), hi)
-            else:
-                brackets[key] = (float(grid[first - 1]) if first else lo, float(grid[first]))
-                kinds[key] = seen[first][key[1]]
-    for key, (_, hi) in brackets.items():
-        found[key] = (math.ceil(hi * 10_000 - 1e-9) / 10_000, kinds[key])
+    kinds = {key: ends[2 * prepayments.index(key[0]) + 1][key[1]] for key in brackets}
+    found |= _refine(run, brackets, kinds)
     base_cdr = float(base.cdr)
     rows = []
     for cpr in prepayments:
@@ -125,6 +110,28 @@ def breakeven(frame: pl.DataFrame, deal: Deal, history_cdr: float | None = None)
             rows.append(Breakeven(tranche, cpr, names, cdr, kind, _multiple(cdr, base_cdr),
                                   _multiple(cdr, history_cdr)))
     return BreakevenReport(base_cdr, history_cdr, float(base.recovery_rate), base.recovery_lag_months, tuple(rows))
+
+
+def _refine(run: Callable[[Sequence[tuple[float, float]]], list[dict[str, str | None]]],
+            brackets: dict[Key, tuple[float, float]], kinds: dict[Key, str | None]
+            ) -> dict[Key, tuple[float, str | None]]:
+    """The module docstring's steps: each narrows every bracket to the sub-bracket where passing first turns into
+    failing, all brackets' points in one projection call; the rate is the failing end, rounded up to 0.01%."""
+    for _ in range(STEPS):
+        keys = list(brackets)
+        grids = [np.linspace(*brackets[key], POINTS + 2)[1:-1] for key in keys]
+        outcomes = run([(key[0], float(cdr)) for key, grid in zip(keys, grids, strict=True) for cdr in grid]
+                       ) if keys else []
+        for n, (key, grid) in enumerate(zip(keys, grids, strict=True)):
+            lo, hi = brackets[key]
+            seen = outcomes[n * POINTS:(n + 1) * POINTS]
+            first = next((j for j, outcome in enumerate(seen) if outcome[key[1]]), None)
+            if first is None:
+                brackets[key] = (float(grid[-1]), hi)
+            else:
+                brackets[key] = (float(grid[first - 1]) if first else lo, float(grid[first]))
+                kinds[key] = seen[first][key[1]]
+    return {key: (math.ceil(hi * 10_000 - 1e-9) / 10_000, kinds[key]) for key, (_, hi) in brackets.items()}
 
 
 def _multiple(cdr: float | None, of: float | None) -> float | None:

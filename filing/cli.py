@@ -61,7 +61,8 @@ def check(context: typer.Context, deal: DealArgument, fmt: FormatOption = Format
 
 @app.command()
 def pool(context: typer.Context, deal: DealArgument, fmt: FormatOption = Format.text) -> None:
-    """Analyse the deal's data tape: checks, statistics, concentration, cash flows and stress."""
+    """Analyse the deal's data tape: checks, statistics, concentration, cash flows, stress, static-pool history and
+    breakeven default rates."""
     term = _terminal(context)
     loaded = _load(term, deal, fmt)
     analysed = _analyse(term, loaded, fmt)

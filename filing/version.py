@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 RULEBOOK_VERSION = "2026.11.2"
 
 
+@cache
 def tool_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 

@@ -121,6 +121,28 @@ def child(task: str, path: Path, total: str) -> tuple[float, float]:
     return time.perf_counter() - began, time.process_time() - cpu
 
 
+def deal_for(path: Path, total: str) -> Path:
+    """The trade-receivables example deal pointed at the generated tape (its stated balance set to the tape's)."""
+    import re
+
+    text = (Path(__file__).resolve().parents[1] / "examples" / "trade-receivables" / "deal.yaml").read_text("utf-8")
+    text = re.sub(r"(?m)^  tape: .*$", f"  tape: {path.name}", text)
+    text = re.sub(r"(?m)^  history: .*\n", "", text)
+    text = re.sub(r'(?m)^  pool_balance: .*$', f'  pool_balance: "{total}"', text)
+    deal = path.with_name(f"{path.stem}_deal.yaml")
+    deal.write_text(text, encoding="utf-8")
+    return deal
+
+
+def process(command: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (user + system, all threads) and peak RSS (MB) of a whole process, start-up and
+    imports included."""
+    began = time.perf_counter()
+    child_process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(child_process.pid, 0)
+    return time.perf_counter() - began, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
 def measure(task: str, path: Path, total: str) -> tuple[float, float, float]:
     """(wall seconds, CPU seconds, peak RSS in MB) of one child process."""
     process = subprocess.Popen([sys.executable, __file__, "--child", task, str(path), total],
@@ -172,6 +194,16 @@ def main() -> None:
     print(f"naive per-row pydantic, {NAIVE_ROWS:,} rows x{args.rows // NAIVE_ROWS}: {naive:.1f} s "
           f"({naive / wall['analyse']:.0f}x the pool stage)")
 
+    deal = deal_for(path, total)
+    commands = {"filing pool": [sys.executable, "-m", "filing", "pool", str(deal), "--format", "json"],
+                "bare read": [sys.executable, "-c", f"import polars; polars.read_csv({str(path)!r})"]}
+    whole = [{name: process(command) for name, command in commands.items()} for _ in range(args.runs)]
+    (pool_wall, pool_cpu, pool_rss), (bare_wall, bare_cpu, _) = (
+        [statistics.median(run[name][i] for run in whole) for i in range(3)] for name in commands)
+    print(f"process to process, `filing pool --format json` (cash flows and breakeven included): {pool_wall:.2f} s "
+          f"wall, {pool_cpu:.2f} s CPU, {pool_rss:.0f} MB; bare read process: {bare_wall:.2f} s wall, "
+          f"{bare_cpu:.2f} s CPU; ratio {pool_wall / bare_wall:.1f}x wall, {pool_cpu / bare_cpu:.1f}x CPU "
+          "(target <= 3x)")
 
 if __name__ == "__main__":
     main()

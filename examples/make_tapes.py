@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+import make_histories
 import xlsxwriter
 
 from filing.model.identifiers import organization_code_valid, uscc_check_digit
@@ -284,6 +285,7 @@ def main() -> None:
         print(f"{totals[name]['file']}: {totals[name]['rows']} rows, total {totals[name]['currency']} "
               f"{totals[name]['total']}{extra}")
     (HERE / "tape_totals.json").write_text(json.dumps(totals, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    make_histories.main()
 
 
 if __name__ == "__main__":

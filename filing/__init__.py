@@ -10,10 +10,6 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING
 
-from filing.resources import tool_version
-
-__version__ = tool_version()
-
 if TYPE_CHECKING:
     from filing.model import LoadedDeal
     from filing.pool import PoolReport
@@ -30,6 +26,10 @@ _LAZY = {
 
 
 def __getattr__(name: str):
+    if name == "__version__":
+        from filing.version import tool_version
+
+        return tool_version()
     if name == "stages":
         return import_module("filing.stages")
     if name in _LAZY:

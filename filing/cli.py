@@ -11,11 +11,10 @@ from rich.markup import escape
 from rich.table import Table
 
 import filing
-from filing import i18n, scaffold, stages
+from filing import i18n
 from filing.assets import SPECS
 from filing.commandline import Commands
 from filing.errors import InputError
-from filing.pool.summary import pool_summary
 from filing.progress import within
 from filing.terminal import Format, Terminal, exits, print_json, visible
 
@@ -42,7 +41,7 @@ def _outside_tape(context: typer.Context) -> bool:
 def _analyse(term: Terminal, loaded: filing.LoadedDeal) -> filing.PoolReport:
     """The pool stage, with its progress bar."""
     with term.progress() as progress:
-        return stages.analyse(loaded, within(progress, "pool"))
+        return filing.stages.analyse(loaded, within(progress, "pool"))
 
 
 RulebookOption = Annotated[str | None, typer.Option("--rulebook", help="re-run an older rulebook release "
@@ -61,13 +60,13 @@ def check(context: typer.Context, deal: DealArgument,
     if rulebook not in (None, *filing.rules.VERSIONS):
         raise InputError.of("--rulebook", "cli.no_rulebook", version=rulebook,
                             versions=", ".join(filing.rules.VERSIONS))
-    loaded = stages.load(deal, allow_outside_tape=_outside_tape(context))
+    loaded = filing.stages.load(deal, allow_outside_tape=_outside_tape(context))
     pool = _analyse(term, loaded)
     evidence = None
     if not no_chain:
         with term.progress() as progress:
-            evidence = stages.chain(loaded, progress=within(progress, "chain"))
-    report = stages.check(loaded.deal, pool, evidence, rulebook_version=rulebook)
+            evidence = filing.stages.chain(loaded, progress=within(progress, "chain"))
+    report = filing.stages.check(loaded.deal, pool, evidence, rulebook_version=rulebook)
     if fmt is Format.json:
         print_json(report.to_dict() | {"deal": loaded.deal.deal_id, "deal_sha256": loaded.sha256()})
     else:
@@ -78,14 +77,17 @@ def check(context: typer.Context, deal: DealArgument,
 @app.command()
 @exits()
 def pool(context: typer.Context, deal: DealArgument, fmt: FormatOption = Format.text) -> None:
-    """Analyse the deal's data tape: checks, statistics, concentration, cash flows and stress."""
+    """Analyse the deal's data tape: checks, statistics, concentration, cash flows, stress, static-pool history and
+    breakeven default rates."""
     term = _terminal(context)
-    loaded = stages.load(deal, allow_outside_tape=_outside_tape(context))
+    loaded = filing.stages.load(deal, allow_outside_tape=_outside_tape(context))
     analysed = _analyse(term, loaded)
-    report = stages.check_pool(loaded.deal, analysed)
+    report = filing.stages.check_pool(loaded.deal, analysed)
     if fmt is Format.json:
         print_json(report.to_dict() | {"pool": analysed.to_dict()})
     else:
+        from filing.pool.summary import pool_summary
+
         for line in pool_summary(analysed):
             term.detail(escape(visible(line)))
         term.check_report(report, i18n.text("cli.pool_title", term.lang, deal=loaded.deal.deal_id))
@@ -161,6 +163,8 @@ def init(context: typer.Context,
          asset_class: Annotated[str, typer.Argument(help="the asset class: " + ", ".join(SPECS))],
          directory: Annotated[Path, typer.Argument(help="a new or empty folder for the deal")]) -> None:
     """Scaffold a deal: deal.yaml with comments, and a tape template with the canonical headers."""
+    from filing import scaffold
+
     term = _terminal(context)
     for path in scaffold.create(asset_class, directory):
         term.wrote(path)
@@ -191,9 +195,9 @@ def contract_check(
     """Without --rpc: deploy the reference token from the deal on the embedded chain and run the scenario suite.
     With --rpc: check the deployed tokens read-only; with --fork as well: run the full suite on an anvil fork."""
     term = _terminal(context)
-    loaded = stages.load(deal, allow_outside_tape=_outside_tape(context))
+    loaded = filing.stages.load(deal, allow_outside_tape=_outside_tape(context))
     with term.progress() as progress:
-        report = stages.contract(loaded, rpc=rpc, addresses=address or None, fork=fork,
+        report = filing.stages.contract(loaded, rpc=rpc, addresses=address or None, fork=fork,
                                  manifest_sha256=manifest_sha256, agent=agent, progress=within(progress, "chain"))
     if fmt is Format.json:
         print_json(report.to_dict() | {"deal_sha256": loaded.sha256()})
@@ -219,7 +223,7 @@ def contract_deploy(
     from filing.chain import deploy_contracts
 
     term = _terminal(context)
-    loaded = stages.load(deal, allow_outside_tape=_outside_tape(context))
+    loaded = filing.stages.load(deal, allow_outside_tape=_outside_tape(context))
     deployed = deploy_contracts(loaded, rpc, key_file, manifest_sha256=manifest_sha256, agent=agent)
     if fmt is Format.json:
         print_json({"ok": True, "findings": [], "deal": loaded.deal.deal_id,
@@ -316,9 +320,9 @@ def build(
     if lang is not None:
         term.warning(term.t("cli.build_lang_deprecated"))
     languages = doc_lang or lang or "zh,en"
-    loaded = stages.load(deal, allow_outside_tape=_outside_tape(context))
+    loaded = filing.stages.load(deal, allow_outside_tape=_outside_tape(context))
     with term.progress() as progress:
-        result = stages.build(loaded, output, langs=tuple(c.strip() for c in languages.split(",") if c.strip()),
+        result = filing.stages.build(loaded, output, langs=tuple(c.strip() for c in languages.split(",") if c.strip()),
                               sign_key_file=sign_key_file, draft=draft, zip=zip_, templates=templates, pdf_a=pdf_a,
                               progress=progress)
     if fmt is Format.json:
@@ -359,7 +363,9 @@ def serve(
 
 def _version(value: bool) -> None:
     if value:
-        Terminal().out.print(f"filing {filing.__version__} (rulebook {filing.rulebook().version})")
+        from filing.version import RULEBOOK_VERSION, tool_version
+
+        Terminal().out.print(f"filing {tool_version()} (rulebook {RULEBOOK_VERSION})")
         raise typer.Exit()
 
 

@@ -11,8 +11,6 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any, Literal
 
-from ruamel.yaml import YAML
-
 from filing.placeholders import fill
 from filing.resources import templates_dir
 
@@ -23,6 +21,8 @@ LANGS: tuple[Lang, ...] = ("en", "zh")
 @cache
 def catalogue() -> Mapping[str, Mapping[str, str]]:
     """Message id → {en, zh, and optionally hint: the id of the entry that says what to do next}."""
+    from ruamel.yaml import YAML  # on first message only: `filing --version` prints none
+
     return YAML(typ="safe", pure=True).load((templates_dir() / "messages.yaml").read_text(encoding="utf-8"))
 
 

@@ -1,10 +1,7 @@
-"""Where packaged files live (inside the wheel, filing/_bundled, or in a checkout at the repository's top level)
-and which version of the tool this is."""
+"""Where packaged files live: inside the wheel (filing/_bundled) or, in a checkout, at the repository's top level."""
 
 from __future__ import annotations
 
-from functools import cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -23,11 +20,3 @@ def templates_dir() -> Path:
 def artifacts_dir() -> Path:
     return _resource("contracts", "artifacts")
 
-
-@cache
-def tool_version() -> str:
-    """The installed package's version; a checkout run without installation says so."""
-    try:
-        return version("filing")
-    except PackageNotFoundError:
-        return "0.0.0+checkout"

@@ -19,9 +19,11 @@ import polars as pl
 from filing.errors import InputError
 from filing.findings import Verdict
 from filing.model import Deal, LoadedDeal, load_deal
-from filing.packet.data import PacketData, tape_parquet
+from filing.packet.data import PacketData, history_parquet, tape_parquet
 from filing.pool import PoolReport, analyse_pool
-from filing.pool.cashflow import ProjectionError, project_cashflows
+from filing.pool.breakeven import breakeven
+from filing.pool.cashflow import ProjectionError
+from filing.pool.compact import project_compacted
 from filing.progress import Progress, within
 from filing.rules import Context, rulebook
 
@@ -61,13 +63,14 @@ def with_cashflows(pool: PoolReport, deal: Deal) -> PoolReport:
     if pool.cashflows is not None or frame.is_empty():
         return pool
     try:
-        projection = project_cashflows(frame, deal.assets.asset_class, deal.assets.cut_off_date, deal.token.tranches,
+        projection = project_compacted(frame, deal.assets.asset_class, deal.assets.cut_off_date, deal.token.tranches,
                                        deal.cashflow, deal.assets.concession_end, pool_currency=deal.assets.currency)
     except ProjectionError:
         if frame.height < pool.frame.height:
             return pool  # rows the checks set aside broke it (a gap in a toll history): their findings say why
         raise
-    return dataclasses.replace(pool, cashflows=projection)
+    history_cdr = pool.history.base_case.cdr if pool.history else None
+    return dataclasses.replace(pool, cashflows=projection, breakeven=breakeven(frame, deal, history_cdr))
 
 
 def chain(loaded: LoadedDeal, *, rpc: str | None = None, addresses: list[str] | None = None, fork: bool = False,
@@ -121,7 +124,7 @@ def packet_data(loaded: LoadedDeal, pool: PoolReport, evidence: ChainEvidence | 
                       rules=tuple(rulebook().facts()),
                       pool=json.loads(json.dumps(pool.to_dict(), default=str)),
                       contract=judge_chain(loaded.deal, evidence) if evidence else None,
-                      tape_parquet=tape_parquet(pool))
+                      tape_parquet=tape_parquet(pool), history_parquet=history_parquet(pool))
 
 
 def build(loaded: LoadedDeal, out_dir: str | Path, *, progress: Progress | None = None,

@@ -55,7 +55,7 @@ class Format(StrEnum):
     json = "json"
 
 
-SEVERITY_STYLE = {Severity.blocker: "bold red", Severity.warning: "yellow", Severity.info: "cyan"}
+SEVERITY_STYLE = {"blocker": "bold red", "warning": "yellow", "info": "cyan"}
 STATUS_STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red"}
 VERDICTS = {"PASS": ("bold green", "cli.pass"), "PASS WITH WARNINGS": ("bold yellow", "cli.pass_with_warnings"),
             "FAIL": ("bold red", "cli.fail")}
@@ -157,8 +157,8 @@ class Terminal:
             self.error(escape(message), self.t(hint))
         raise typer.Exit(code)
 
-    def severity(self, severity: Severity | str) -> str:
-        return f"[{SEVERITY_STYLE[Severity(severity)]}]{self.t(f'cli.severity.{severity}')}[/]"
+    def severity(self, severity: str) -> str:
+        return f"[{SEVERITY_STYLE[str(severity)]}]{self.t(f'cli.severity.{severity}')}[/]"
 
     def verdict(self, ok: bool) -> str:
         return f"[bold green]{self.t('cli.pass')}[/]" if ok else f"[bold red]{self.t('cli.fail')}[/]"

@@ -40,7 +40,8 @@ def analyse(loaded: filing.LoadedDeal) -> filing.PoolReport | InputError:
     try:
         pool = filing.analyse(loaded)
     except InputError as error:
-        assert_located(error, loaded.tape_path, loaded.source, whole_file=(UNREADABLE_BINARY,))
+        history = [loaded.source.parent / loaded.deal.assets.history] if loaded.deal.assets.history else []
+        assert_located(error, loaded.tape_path, loaded.source, *history, whole_file=(UNREADABLE_BINARY,))
         return error
     report = filing.check_deal(loaded, pool)
     json.dumps(report.to_dict() | {"pool": pool.to_dict()}, ensure_ascii=False, default=str)
@@ -53,7 +54,7 @@ def analyse_example(asset_class: AssetClass, tape: bytes) -> filing.PoolReport |
     deal = EXAMPLE_DEALS[asset_class]
     with tempfile.TemporaryDirectory() as folder:
         (Path(folder) / "tape.bin").write_bytes(tape)
-        assets = deal.assets.model_copy(update={"tape": "tape.bin", "tape_sheet": None})
+        assets = deal.assets.model_copy(update={"tape": "tape.bin", "tape_sheet": None, "history": None})
         return analyse(filing.LoadedDeal(deal.model_copy(update={"assets": assets}), Path(folder) / "deal.yaml"))
 
 

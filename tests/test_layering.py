@@ -15,7 +15,7 @@ FILING = Path(__file__).resolve().parents[1] / "filing"
 
 LAYERS = [
     {"filing.errors", "filing.i18n", "filing.resources", "filing.progress", "filing.findings",
-     "filing.write", "filing.placeholders"},
+     "filing.write", "filing.placeholders", "filing.version"},
     {"filing.assets"},
     {"filing.model"},
     {"filing.pool"},

@@ -143,7 +143,10 @@ def test_many_bad_rows_summarised(tmp_path):
             row["outstanding_balance"] = "-1"
     report = analyse(write(tmp_path / "tape.csv", rows))
     [finding] = [f for f in report.findings if f.code == "TAPE-12"]
-    assert finding.count == 12_000 and finding.rows == (2, 7, 12, 17, 22)
+    assert finding.count == 12_000 and finding.rows == tuple(range(2, 52, 5))
+    assert finding.asset_ids == tuple(f"A{i}" for i in range(0, 50, 5))
+    assert "in 12,000 row(s): 2, 7, 12, 17, 22, 27, 32, 37, 42, 47 … (asset_id A0, A5," in finding.message()
+    assert "共12,000行：第2、7、12、17、22、27、32、37、42、47行等（资产编号A0、A5、" in finding.message_zh()
 
 
 def lease_rows() -> list[dict[str, str]]:

@@ -43,6 +43,7 @@ class RowCheckSpec:
     column: str
     failing: pl.Expr
     detail: str = ""
+    detail_zh: str = ""
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ CONFIRMATION_DATE = Column("confirmation_date", Kind.date, ("确认日", "付款
 def row_checks(cut_off: date) -> list[RowCheckSpec]:
     """A payable in the pool at the cut-off was confirmed by the core enterprise by then."""
     return [RowCheckSpec("TAPE-21", "confirmation_date", pl.col("confirmation_date") > cut_off,
-                         f"the cut-off date is {cut_off.isoformat()}")]
+                         f"the cut-off date is {cut_off.isoformat()}",
+                     f"基准日为{cut_off.isoformat()}")]
 
 
 SPEC = AssetSpec(

@@ -18,7 +18,8 @@ def row_checks(cut_off: date) -> list[RowCheckSpec]:
         RowCheckSpec("TAPE-29", "toll_revenue", pl.col("toll_revenue") < 0),
         RowCheckSpec("TAPE-29", "traffic_volume", pl.col("traffic_volume") < 0),
         RowCheckSpec("TAPE-30", "period", pl.col("period").is_duplicated() & pl.col("period").is_not_null()),
-        RowCheckSpec("TAPE-21", "period", pl.col("period") > cut_off, f"the cut-off date is {cut_off.isoformat()}"),
+        RowCheckSpec("TAPE-21", "period", pl.col("period") > cut_off, f"the cut-off date is {cut_off.isoformat()}",
+                     f"基准日为{cut_off.isoformat()}"),
     ]
 
 

@@ -150,6 +150,8 @@ class Assets(Strict):
     tape: Annotated[str, Field(min_length=1)]
     """Path of the data tape, relative to the deal file (CSV, XLSX or Parquet)."""
     tape_sheet: Name | None = None
+    history: Annotated[str, Field(min_length=1)] | None = None
+    """Path of the static-pool history (monthly vintages), relative to the deal file (CSV, XLSX or Parquet)."""
     description_zh: Text
     description_en: Text
     jurisdiction: Jurisdiction = "CN"

@@ -13,7 +13,6 @@ import re
 import unicodedata
 
 import pycountry
-from eth_utils import to_checksum_address
 
 from filing.errors import Invalid
 
@@ -210,6 +209,8 @@ def validate_evm_address(address: str) -> str:
     stripped = unicodedata.normalize("NFKC", address).strip()
     if not _HEX_ADDRESS.fullmatch(stripped):
         raise ValueError(f"EVM address {stripped!r} must be '0x' followed by 40 hexadecimal characters")
+    from eth_utils import to_checksum_address  # eth_utils costs ~0.2 s to import: only for deals with an address
+
     checksummed = to_checksum_address(stripped)
     hex_part = stripped[2:]
     single_case = hex_part == hex_part.lower() or hex_part == hex_part.upper()

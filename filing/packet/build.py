@@ -38,7 +38,8 @@ from filing.packet.pdf import PdfJob, exit_with_parent, render_pdf, warm_up
 from filing.packet.render import DOCUMENTS, RenderOptions, render_documents
 from filing.packet.word import html_to_docx, zip_entries
 from filing.progress import Progress, advance, within
-from filing.resources import templates_dir, tool_version
+from filing.resources import templates_dir
+from filing.version import tool_version
 from filing.write import ZIP_COMMENT, recover, replaceable, write_outputs, zip_replaceable
 
 WORKERS = 2

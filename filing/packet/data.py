@@ -18,12 +18,14 @@ from filing.chain.report import ContractReport
 from filing.findings import Verdict
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from filing.pool import PoolReport
 
 ANALYSIS_COLUMNS = ("row", "passes_checks", "eligible")
 """Columns the pool stage adds to the tape it stores; they are its output, not the tape's content."""
 DATA_FILES = {"deal": "data/deal.json", "pool": "data/pool.json", "findings": "data/findings.json",
-              "contract": "data/contract.json", "tape": "data/tape.parquet"}
+              "contract": "data/contract.json", "tape": "data/tape.parquet", "history": "data/history.parquet"}
 
 
 def dump_json(value: Any) -> bytes:
@@ -63,6 +65,8 @@ class PacketData:
     contract: ContractReport | None = None
     """The chain evidence and its CHAIN findings (data/contract.json)."""
     tape_parquet: bytes | None = None
+    history_parquet: bytes | None = None
+    """The static-pool history in canonical columns, when the deal names one (``assets.history``)."""
 
     @property
     def deal(self) -> dict[str, Any]:
@@ -86,15 +90,26 @@ class PacketData:
             out[DATA_FILES["contract"]] = dump_json(self.contract.to_dict())
         if self.tape_parquet is not None:
             out[DATA_FILES["tape"]] = self.tape_parquet
+        if self.history_parquet is not None:
+            out[DATA_FILES["history"]] = self.history_parquet
         return out
 
 
 def tape_parquet(pool: PoolReport) -> bytes:
-    """The tape as the packet stores it: the columns the tape file had (and the stage's own), rows in file order,
-    Parquet written without statistics-dependent or clock metadata. A column the tape lacked is not stored, so the
-    re-analysis of the stored tape sees the same columns and gives the same figures."""
+    """The tape as the packet stores it: the columns the tape file had (and the stage's own), rows in file order. A
+    column the tape lacked is not stored, so the re-analysis of the stored tape sees the same columns and gives the
+    same figures."""
     kept = [c for c in pool.frame.columns if c in pool.tape.columns or c in ANALYSIS_COLUMNS]
+    return _parquet(pool.frame.select(kept).sort("row"))
+
+
+def history_parquet(pool: PoolReport) -> bytes | None:
+    """The static-pool history the report was computed from, in canonical columns (None without one)."""
+    return _parquet(pool.history_frame.drop("mob").sort("row")) if pool.history is not None else None
+
+
+def _parquet(frame: pl.DataFrame) -> bytes:
+    """Parquet written without statistics-dependent or clock metadata: the same rows are always the same bytes."""
     buffer = io.BytesIO()
-    pool.frame.select(kept).sort("row").write_parquet(buffer, compression="zstd", compression_level=3,
-                                                      statistics=False)
+    frame.write_parquet(buffer, compression="zstd", compression_level=3, statistics=False)
     return buffer.getvalue()

@@ -18,6 +18,7 @@ from filing.model.deal import Deal
 from filing.packet.charts import Flow, Node, line_chart, structure_diagram
 from filing.packet.data import DATA_FILES, PacketData
 from filing.packet.environment import Lang, load_glossary, render_template
+from filing.packet.history_charts import history_charts
 from filing.pool.checks import TAPE_CHECKS
 from filing.rules.guideline import required_undertakings
 
@@ -127,7 +128,8 @@ def build_context(env: SandboxedEnvironment, data: PacketData, options: RenderOp
     }
     context |= _contract(contract)
     context |= _checklist(data)
-    context["svg"] = {code: _charts(glossary[code], deal, context["cash"]) for code in options.langs}
+    context["svg"] = {code: _charts(glossary[code], deal, context["cash"]) | history_charts(glossary[code], data.pool)
+                      for code in options.langs}
     return context
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -11,11 +12,13 @@ from filing.assets import spec
 from filing.pool import concentration as conc
 from filing.pool.checks import TapeFinding
 from filing.pool.eligibility import apply_eligibility
+from filing.pool.history import read_history
 from filing.pool.read import Tape, read_tape
 from filing.pool.report import PoolReport, Quality, TapeInfo
 from filing.pool.stats import distributions, enrich, totals, weighted_averages
 from filing.pool.tollroad import revenue_history
 from filing.pool.validate import TOLERANCE, total_finding, validate
+from filing.pool.vintage import analyse_history
 from filing.progress import Progress, advance
 
 if TYPE_CHECKING:
@@ -33,8 +36,12 @@ def analyse_pool(loaded: LoadedDeal, progress: Progress | None = None) -> PoolRe
     """Read the deal's tape and analyse it against the deal; InputError if the tape cannot be read."""
     assets = loaded.deal.assets
     tape = read_tape(loaded.tape_path, assets.asset_class, assets.tape_sheet)
+    history = read_history(loaded.source.parent / assets.history, assets.cut_off_date) if assets.history else None
     _report_step(progress, "read")
-    return analyse_tape(tape, assets, loaded.deal.token.tranches, progress)
+    report = analyse_tape(tape, assets, loaded.deal.token.tranches, progress)
+    if history is None:
+        return report
+    return dataclasses.replace(report, history=analyse_history(history), history_frame=history.frame)
 
 
 def analyse_tape(tape: Tape, assets: Assets, tranches: Sequence[Tranche], progress: Progress | None = None
@@ -65,7 +72,9 @@ def analyse_tape(tape: Tape, assets: Assets, tranches: Sequence[Tranche], progre
 
     tape_total = tape.frame.get_column("outstanding_balance").sum()
     figures = totals(pool, obligors.height, tape_total, assets.pool_balance, TOLERANCE, tape.rows - pool.height)
-    sections = _pool_sections(pool, obligors, has_groups="obligor_group" in tape.columns, progress=progress,
+    # a group column with no value names no group
+    has_groups = "obligor_group" in tape.columns and tape.frame.get_column("obligor_group").null_count() < tape.rows
+    sections = _pool_sections(pool, obligors, has_groups=has_groups, progress=progress,
                               creditors=spec(tape.asset_class).dispersion == "creditors")
     return _report(tape, assets, found + total_finding(figures), passes, frame=frame, totals=figures,
                    eligibility=result, **sections, toll_road=None)

@@ -1,8 +1,8 @@
 """The tape checks' stable codes and the finding they produce, located by column and file row.
 
 Row numbers are the rows as the user sees them in the file or sheet: the header is row 1, the first data row is row 2.
-A finding lists at most five of them and the total count, so a million-row tape with 50,000 bad rows still reads as
-one line per problem.
+A finding lists at most ten of them with their asset ids (a servicer fixing the tape searches by id) and the total
+count, so a million-row tape with 50,000 bad rows still reads as one line per problem.
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ TAPE_CHECKS: dict[str, tuple[str, str, Severity, str]] = {
 }
 """Every tape check: (title_en, title_zh, severity, why). TAPE-01..06 are raised as InputError (exit code 2)."""
 
-MAX_ROWS_LISTED = 5
+MAX_ROWS_LISTED = 10
 
 
 @dataclass(frozen=True)
@@ -91,6 +91,10 @@ class TapeFinding:
     examples: tuple[str, ...] = ()
     """The offending values at ``rows`` (as written in the file), to show what to fix."""
     detail: str = ""
+    asset_ids: tuple[str, ...] = ()
+    """The ``asset_id`` of each listed row that has one, in the same order."""
+    detail_zh: str = ""
+    """``detail`` in Chinese, for the governing text."""
 
     @property
     def severity(self) -> Severity:
@@ -101,9 +105,18 @@ class TapeFinding:
         return TAPE_CHECKS[self.code][0]
 
     def message(self) -> str:
-        rows = ", ".join(map(str, self.rows)) + (" …" if self.count > len(self.rows) else "")
-        where = f" in {self.count:,} row(s): {rows}" if self.rows else ""
-        return f"{self.code} {self.title} [{self.column}]{where}" + (f"; {self.detail}" if self.detail else "")
+        more = " …" if self.count > len(self.rows) else ""
+        where = f" in {self.count:,} row(s): {', '.join(map(str, self.rows))}{more}" if self.rows else ""
+        ids = f" (asset_id {', '.join(self.asset_ids)}{more})" if self.asset_ids else ""
+        return f"{self.code} {self.title} [{self.column}]{where}{ids}" + (f"; {self.detail}" if self.detail else "")
+
+    def message_zh(self) -> str:
+        more = "等" if self.count > len(self.rows) else ""
+        where = f"，共{self.count:,}行：第{'、'.join(map(str, self.rows))}行{more}" if self.rows else ""
+        ids = f"（资产编号{'、'.join(self.asset_ids)}{more}）" if self.asset_ids else ""
+        detail = self.detail_zh or self.detail
+        return (f"{self.code} {TAPE_CHECKS[self.code][1]}［{self.column}］{where}{ids}"
+                + (f"；{detail}" if detail else ""))
 
 
 @dataclass(frozen=True)
@@ -114,6 +127,7 @@ class RowCheck:
     column: str
     failing: pl.Expr
     detail: str = ""
+    detail_zh: str = ""
 
 
 def run_row_checks(frame: pl.DataFrame, checks: list[RowCheck], shown: pl.DataFrame | None = None
@@ -129,6 +143,7 @@ def run_row_checks(frame: pl.DataFrame, checks: list[RowCheck], shown: pl.DataFr
              .with_columns((pl.any_horizontal(blocking) if blocking else pl.lit(False)).alias("failing")).collect())
     counts = masks.drop("failing").sum().row(0)
     shown = frame if shown is None else shown
+    ids = shown if "asset_id" in shown.columns else frame
     findings: list[TapeFinding] = []
     for i, (check, count) in enumerate(zip(checks, counts, strict=True)):
         if not count:
@@ -136,9 +151,11 @@ def run_row_checks(frame: pl.DataFrame, checks: list[RowCheck], shown: pl.DataFr
         first = masks.get_column(str(i)).arg_true().head(MAX_ROWS_LISTED)
         examples = (shown.get_column(check.column).gather(first).cast(pl.String).fill_null("")
                     if check.column in shown.columns else pl.Series([], dtype=pl.String))
+        listed = (ids.get_column("asset_id").gather(first).drop_nulls().cast(pl.String).to_list()
+                  if "asset_id" in ids.columns else [])
         findings.append(TapeFinding(check.code, check.column, int(count),
                                     tuple(frame.get_column("row").gather(first).to_list()),
-                                    tuple(examples.to_list()), check.detail))
+                                    tuple(examples.to_list()), check.detail, tuple(listed), check.detail_zh))
     return findings, masks.get_column("failing")
 
 

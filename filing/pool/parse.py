@@ -207,12 +207,15 @@ def _cell_checks(schema: TapeSchema, present: list[str], text: pl.DataFrame, bla
             checks.append(RowCheck("TAPE-27", c, is_nd))
         if KINDS[c] not in (Kind.text, Kind.code) and typed.get_column(c).null_count() > blanks:
             checks.append(RowCheck("TAPE-11", c, cell.is_not_null() & ~is_nd & pl.col(c).is_null(),
-                                   f"expected {_EXPECTED[KINDS[c]]}"))
+                                   f"expected {_EXPECTED[KINDS[c]][0]}", f"应为{_EXPECTED[KINDS[c]][1]}"))
     return checks
 
 
 _EXPECTED = {
-    Kind.amount: "an amount such as 1234.56", Kind.number: "a number", Kind.rate: "a rate such as 4.35% or 0.0435",
-    Kind.date: "a date such as 2026-09-30", Kind.month: "a month such as 2026-09",
-    Kind.flag: "yes/no (是/否, Y/N, 1/0)", Kind.frequency: "monthly, quarterly, semiannual or annual (月/季/半年/年)",
+    Kind.amount: ("an amount such as 1234.56", "金额，如1234.56"), Kind.number: ("a number", "数值"),
+    Kind.rate: ("a rate such as 4.35% or 0.0435", "利率，如4.35%或0.0435"),
+    Kind.date: ("a date such as 2026-09-30", "日期，如2026-09-30"),
+    Kind.month: ("a month such as 2026-09", "月份，如2026-09"),
+    Kind.flag: ("yes/no (是/否, Y/N, 1/0)", "是/否（Y/N、1/0）"),
+    Kind.frequency: ("monthly, quarterly, semiannual or annual (月/季/半年/年)", "月、季、半年或年"),
 }

@@ -65,7 +65,7 @@ class Tape:
 def read_tape(path: str | Path, asset_class: AssetClass | str, sheet: str | None = None) -> Tape:
     """Read a tape file and parse it against the asset class's schema; raise InputError if it is not a usable table."""
     path, asset_class = Path(path), AssetClass(asset_class)
-    raw, fmt, encoding, sheet_used = _read_raw(path, sheet)
+    raw, fmt, encoding, sheet_used = read_text_table(path, sheet)
     headers = tuple(raw.columns)
     where = f" (sheet {sheet_used!r}; assets.tape_sheet chooses another)" if sheet_used is not None else ""
     columns, unrecognised = _map_headers(path, headers, asset_class, line=1, where=where)
@@ -80,12 +80,13 @@ def read_tape(path: str | Path, asset_class: AssetClass | str, sheet: str | None
     frame, findings, failing, nd_counts, codes = parse_columns(raw, SCHEMAS[asset_class], percent)
     if unrecognised:
         findings.append(TapeFinding("TAPE-28", ", ".join(unrecognised), len(unrecognised),
-                                    detail="ignored: " + ", ".join(unrecognised)))
+                                    detail="ignored: " + ", ".join(unrecognised),
+                                    detail_zh="已忽略：" + "、".join(unrecognised)))
     return Tape(path, asset_class, fmt, encoding, sheet_used, headers, columns, unrecognised, nd_counts,
                 tuple(findings), frame, failing, codes)
 
 
-def _read_raw(path: Path, sheet: str | None) -> tuple[pl.DataFrame, str, str | None, str | None]:
+def read_text_table(path: Path, sheet: str | None) -> tuple[pl.DataFrame, str, str | None, str | None]:
     """Every column as text, headers as in the file: (frame, format, encoding, sheet)."""
     try:
         if not stat.S_ISREG(path.stat().st_mode):  # a pipe or device would block the read or never end
@@ -341,4 +342,4 @@ def _shown(headers: tuple[str, ...], most: int = 20, width: int = 40) -> str:
     return shown + (f", … ({len(headers) - most:,} more)" if len(headers) > most else "")
 
 
-__all__ = ["Tape", "read_tape", "detect_encoding"]
+__all__ = ["Tape", "read_tape", "read_text_table", "detect_encoding"]

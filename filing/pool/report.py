@@ -15,6 +15,7 @@ from typing import Any
 
 import polars as pl
 
+from filing.pool.breakeven import BreakevenReport
 from filing.pool.checks import TapeFinding
 from filing.pool.concentration import (
     AffiliateShare,
@@ -27,6 +28,7 @@ from filing.pool.concentration import (
 from filing.pool.eligibility import EligibilityResult
 from filing.pool.stats import DistributionRow, Totals, WeightedAverages
 from filing.pool.tollroad import TollRoadHistory
+from filing.pool.vintage import HistoryReport
 
 
 @dataclass(frozen=True)
@@ -78,15 +80,22 @@ class PoolReport:
     toll_road: TollRoadHistory | None
     cashflows: Any = None
     """Filled by the cash-flow projection; None until then."""
+    history: HistoryReport | None = None
+    """The static-pool history (``assets.history``): vintage curves, CPR/CDR estimates and the base case."""
+    breakeven: BreakevenReport | None = None
+    """Filled with the cash flows: each tranche's breakeven default rate under each prepayment scenario."""
     frame: pl.DataFrame = field(default_factory=pl.DataFrame, repr=False, compare=False)
     """Canonical typed tape columns plus ``row`` (file row), ``passes_checks`` and ``eligible``."""
+    history_frame: pl.DataFrame = field(default_factory=pl.DataFrame, repr=False, compare=False)
+    """The validated static-pool history (``filing.pool.history.History.frame``), stored in the packet."""
 
     @property
     def blockers(self) -> tuple[TapeFinding, ...]:
         return tuple(f for f in self.findings if f.severity == "blocker")
 
     def to_dict(self) -> dict:
-        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self) if f.name != "frame"}
+        return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)
+                if f.name not in ("frame", "history_frame")}
 
 
 def _plain(value: Any) -> Any:

@@ -41,6 +41,14 @@ def pool_summary(report: PoolReport) -> Iterator[str]:
         cagr = f"{toll.cagr:.2%}" if toll.cagr is not None else "n/a"
         yield (f"history    {toll.months} months ({toll.first_period} to {toll.last_period}), "
                f"{toll.years_covered:.1f} years, CAGR {cagr}")
+    if report.history:
+        found, base = report.history.estimates, report.history.base_case
+        yield (f"history    {report.history.vintages} vintages over {report.history.years_covered:.1f} years: CDR "
+               f"{found.cdr:.2%}, CPR {found.cpr:.2%}; base case CDR {base.cdr:.1%}, CPR {base.cpr:.1%}, recovery "
+               f"{base.recovery_rate:.1%} after {base.recovery_lag_months} month(s)")
+    for row in report.breakeven.rows if report.breakeven else ():
+        held = f"CDR {row.cdr:.2%} ({row.failure})" if row.cdr is not None else "holds at CDR 100%"
+        yield f"breakeven  tranche {row.tranche} at CPR {row.cpr:.1%}: {held}"
     if report.cashflows:
         for name, summary in report.cashflows.summary.items():
             tranches = ", ".join(

@@ -7,6 +7,7 @@ evaluate those once and test membership, which keeps a million-row tape to a few
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -29,7 +30,7 @@ TOLERANCE = Decimal("0.01")
 def validate(tape: Tape, assets: Assets, tranches: Sequence[Tranche]) -> tuple[list[TapeFinding], pl.Series]:
     """Run the content checks; return findings and a mask of rows failing any blocker or warning check."""
     frame, kind = tape.frame, spec(tape.asset_class)
-    own = [RowCheck(c.code, c.column, c.failing, c.detail) for c in kind.row_checks(assets.cut_off_date)]
+    own = [RowCheck(c.code, c.column, c.failing, c.detail, c.detail_zh) for c in kind.row_checks(assets.cut_off_date)]
     if kind.tape == "history":
         findings, failing = run_row_checks(frame, own)
         findings += _missing_months(frame)
@@ -57,11 +58,10 @@ def _pool_checks(frame: pl.DataFrame, codes: dict[str, pl.Series], assets: Asset
         RowCheck("TAPE-18", "industry_code", pl.col("industry_code").is_in(
             industries.filter(~industries.str.contains(INDUSTRY_PATTERN)).implode())),
         RowCheck("TAPE-19", "currency", pl.col("currency") != assets.currency,
-                 f"the deal currency is {assets.currency}"),
-        RowCheck("TAPE-21", "origination_date", pl.col("origination_date") > cut_off,
-                 f"the cut-off date is {cut_off.isoformat()}"),
+                 f"the deal currency is {assets.currency}", f"交易币种为{assets.currency}"),
+        RowCheck("TAPE-21", "origination_date", pl.col("origination_date") > cut_off, *_cut_off(cut_off)),
         RowCheck("TAPE-22", "maturity_date", (pl.col("maturity_date") <= cut_off) & (balance > 0),
-                 f"the cut-off date is {cut_off.isoformat()}"),
+                 *_cut_off(cut_off)),
         RowCheck("TAPE-23", "outstanding_balance", balance > pl.col("original_amount")),
         RowCheck("TAPE-24", "interest_rate", (pl.col("interest_rate") < 0) | (pl.col("interest_rate") > 1)),
         RowCheck("TAPE-25", "obligor_id", pl.col("obligor_id").is_not_null()
@@ -76,8 +76,14 @@ def _uscc_checks(codes: pl.Series, column: str) -> list[RowCheck]:
     malformed = status.filter(~pl.col("well_formed")).get_column("uscc").implode()
     wrong_digit = status.filter(~pl.col("check_ok")).get_column("uscc").implode()
     return [RowCheck("TAPE-15", column, pl.col(column).is_in(malformed),
-                     "a USCC has 18 characters from 0-9 and A-Y without I, O, S, V, Z; positions 3-8 are digits"),
+                     "a USCC has 18 characters from 0-9 and A-Y without I, O, S, V, Z; positions 3-8 are digits",
+                     "统一社会信用代码为18位，由数字0-9及除I、O、S、V、Z外的大写字母组成，第3至8位为数字"),
             RowCheck("TAPE-16", column, pl.col(column).is_in(wrong_digit))]
+
+
+def _cut_off(cut_off: date) -> tuple[str, str]:
+    """The detail of a finding about the cut-off date, in English and Chinese."""
+    return f"the cut-off date is {cut_off.isoformat()}", f"基准日为{cut_off.isoformat()}"
 
 
 def _bad_regions(codes: pl.Series) -> pl.Series:
@@ -129,7 +135,9 @@ def total_finding(totals: Totals) -> list[TapeFinding]:
     return [TapeFinding("TAPE-20", "outstanding_balance", 1,
                         detail=f"tape total {totals.tape_total:,.2f}, stated pool_balance "
                                f"{totals.stated_pool_balance:,.2f}, difference {totals.difference:,.2f} "
-                               f"(tolerance {TOLERANCE})")]
+                               f"(tolerance {TOLERANCE})",
+                        detail_zh=f"资产清单合计{totals.tape_total:,.2f}，披露的资产池余额{totals.stated_pool_balance:,.2f}，"
+                                  f"差额{totals.difference:,.2f}（容差{TOLERANCE}）")]
 
 
 def _tranche_currency(currency: str, tranches: Sequence[Tranche]) -> list[TapeFinding]:
@@ -137,7 +145,8 @@ def _tranche_currency(currency: str, tranches: Sequence[Tranche]) -> list[TapeFi
     if not other:
         return []
     return [TapeFinding("TAPE-26", "currency", len(other), examples=tuple(other),
-                        detail=f"assets are in {currency}; tranches {', '.join(other)}")]
+                        detail=f"assets are in {currency}; tranches {', '.join(other)}",
+                        detail_zh=f"资产币种为{currency}；证券{'、'.join(other)}")]
 
 
 def _missing_months(frame: pl.DataFrame) -> list[TapeFinding]:
@@ -150,7 +159,8 @@ def _missing_months(frame: pl.DataFrame) -> list[TapeFinding]:
         return []
     shown = tuple(d.strftime("%Y-%m") for d in missing.head(5).to_list())
     return [TapeFinding("TAPE-31", "period", missing.len(), examples=shown,
-                        detail=f"{missing.len()} month(s) missing, first: {', '.join(shown)}")]
+                        detail=f"{missing.len()} month(s) missing, first: {', '.join(shown)}",
+                        detail_zh=f"缺少{missing.len()}个月份，首先缺少：{'、'.join(shown)}")]
 
 
 __all__ = ["validate", "total_finding", "TOLERANCE"]

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from filing.findings import Verdict as DealVerdict
 from filing.progress import Progress, advance, within
-from filing.resources import tool_version
 from filing.review.diff import Change, PacketDiff, changes, diff_packets
 from filing.review.integrity import Manifest, check_integrity
 from filing.review.packet import open_packet
@@ -16,6 +15,7 @@ from filing.review.report import Check, Issue, ReviewReport, Status, Verdict
 from filing.review.revalidate import revalidate
 from filing.review.safezip import DEFAULT_LIMITS, ZipLimits, opened_packet
 from filing.review.signature import check_signature, trusted_signers
+from filing.version import tool_version
 
 
 def review_packet(packet: str | Path, *, rpc: str | None = None, rebuild: bool = False,

@@ -26,6 +26,8 @@ class OpenedPacket:
     deal: Path | None
     """data/deal.json, which the review loads through the deal loader itself (so its errors are located)."""
     tape: Path | None
+    history: Path | None = None
+    """data/history.parquet, when the deal names a static-pool history."""
     deal_json: Any = None
     """data/deal.json as JSON, for comparisons (None when unreadable)."""
     pool: dict[str, Any] | None = None
@@ -45,7 +47,8 @@ class OpenedPacket:
             raise ValueError("; ".join(unreadable) or "the deal or the findings are missing")
         return PacketData(self.deal.read_text(encoding="utf-8"), self.findings,
                           tuple((self.findings_json or {}).get("rules") or ()), self.pool, self.contract,
-                          self.tape.read_bytes() if self.tape else None)
+                          self.tape.read_bytes() if self.tape else None,
+                          self.history.read_bytes() if self.history else None)
 
 
 def open_packet(root: Path) -> OpenedPacket:
@@ -63,8 +66,9 @@ def open_packet(root: Path) -> OpenedPacket:
     if raw["pool"] is not None and pool is None:
         issues["pool"] = Issue(DATA_FILES["pool"], "is not a pool report")
     return OpenedPacket(root, manifest, manifest_issues, packet_file(root, DATA_FILES["deal"]),
-                        packet_file(root, DATA_FILES["tape"]), raw["deal"], pool, findings,
-                        raw["findings"] if isinstance(raw["findings"], dict) else None, contract, issues)
+                        packet_file(root, DATA_FILES["tape"]), packet_file(root, DATA_FILES["history"]), raw["deal"],
+                        pool, findings, raw["findings"] if isinstance(raw["findings"], dict) else None, contract,
+                        issues)
 
 
 def _typed(value: Any, parse: Any, key: str, issues: dict[str, Issue]) -> Any:

@@ -31,7 +31,7 @@ from filing.rules import rulebook
 from filing.write import scratch_folder
 
 CONTAINER_FIELDS = ("tape.file", "tape.format", "tape.encoding", "tape.sheet", "tape.headers", "tape.columns",
-                    "tape.unrecognised")
+                    "tape.unrecognised", "history.file", "history.format")
 """Pool-report fields describing the original tape file (name, format, encoding, headers), which the packet
 replaces by its Parquet copy; every other figure must come out the same."""
 MAX_ISSUES = 40
@@ -129,7 +129,7 @@ def _check_pool(packet: OpenedPacket, loaded: LoadedDeal | None) -> tuple[Check,
         missing = DATA_FILES["tape"] if tape is None else DATA_FILES["pool"]
         return check("pool", [], [Issue(missing, "is missing, so the pool report cannot be compared")]), None
     try:
-        report = _analyse_packet_tape(loaded, tape)
+        report = _analyse_packet_tape(loaded, tape, packet.history)
     except InputError as error:
         return check("pool", ["the packet's tape could not be analysed"],
                      _located(error.problems, packet.root)), None
@@ -140,7 +140,7 @@ def _check_pool(packet: OpenedPacket, loaded: LoadedDeal | None) -> tuple[Check,
     return check("pool", evidence, _changed("pool figure", moved)), report
 
 
-def _analyse_packet_tape(loaded: LoadedDeal, tape: Path) -> PoolReport:
+def _analyse_packet_tape(loaded: LoadedDeal, tape: Path, history: Path | None) -> PoolReport:
     """The pool stage as the packet builder runs it (analysis, then cash flows), on the packet's tape with the
     columns the stage itself added removed first."""
     check_tape_limits(tape, "parquet")
@@ -152,6 +152,8 @@ def _analyse_packet_tape(loaded: LoadedDeal, tape: Path) -> PoolReport:
         copy = Path(folder) / "tape.parquet"
         frame.drop([c for c in ANALYSIS_COLUMNS if c in frame.columns]).write_parquet(copy)
         assets = loaded.deal.assets.model_copy(update={"tape": str(copy), "tape_sheet": None})
+        if assets.history is not None:  # without its copy (or with a link) the re-run fails as a missing file would
+            assets = assets.model_copy(update={"history": str(history or Path(folder) / "missing-history")})
         deal = loaded.deal.model_copy(update={"assets": assets})
         return stages.analyse(LoadedDeal(deal, loaded.source, allow_outside_tape=True))  # our copy, in a temp folder
 

@@ -246,16 +246,17 @@ def affiliate_share_disclosed(ctx: Context) -> Iterator[Hit]:
       source=f"{SSE_G1} §3.7.6 and §5; CSRC ABS disclosure guideline (证监会公告〔2014〕49号), {MIRROR}",
       message="{detail}", message_zh="{detail_zh}")
 def projection_history_and_stress(ctx: Context) -> Iterator[Hit]:
-    """What: at least three years of performance history (the revenue tape of a toll road, the declared history of a
-    pool) and at least one stress scenario.
+    """What: at least three years of performance history (the revenue tape of a toll road, the static-pool history
+    file of a pool, else its declared history) and at least one stress scenario.
     Why: the circular's cash-flow projection needs three years of history with volatility explained, stated
     assumptions and stress tests with the coverage in each scenario.
     Source: SSE Guideline No. 1 §3.7.6, official copy."""
     deal = ctx.deal
     toll = ctx.pool.toll_road if ctx.pool else None
-    years = toll.years_covered if toll else deal.assets.history_years_declared
+    measured = ctx.pool.history if ctx.pool else None  # a static-pool history file counts for what it holds
+    years = toll.years_covered if toll else measured.years_covered if measured else deal.assets.history_years_declared
     if years is None or years < 3:
-        yield hit("assets.tape" if toll else "assets.history_years_declared",
+        yield hit("assets.tape" if toll else "assets.history" if measured else "assets.history_years_declared",
                   detail=f"the projection rests on {years or 0:g} year(s) of history, fewer than 3",
                   detail_zh=f"现金流预测所依据的历史数据为 {years or 0:g} 年，少于3年")
     if not deal.cashflow.stress:

@@ -1,7 +1,8 @@
 """Tape checks as rules: the pool analysis finds them (vectorised, per column), the rulebook cites and reports them.
 
-One rule per TAPE code, all served by one check that passes on the pool report's findings of that code. Their
-confidence is `internal`: they judge the tape's own integrity against data standards, not a legal text.
+One rule per TAPE code, all served by one check that passes on the pool report's findings of that code; each hit
+carries the rows and asset ids the finding lists, in both languages' messages. Their confidence is `internal`: they
+judge the tape's own integrity against data standards, not a legal text.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ SOURCE = ("Tape integrity and data quality, as the exchange ABS rules require tr
 def _tape_findings(code: str, ctx: Context) -> Iterator[Hit]:
     for finding in ctx.pool.findings:
         if finding.code == code:
-            yield hit(f"assets.tape[{finding.column}]", message=finding.message())
+            yield hit(f"assets.tape[{finding.column}]", message=finding.message(), message_zh=finding.message_zh())
 
 
 def _tape_rule(code: str, title: str, title_zh: str, severity: str, why: str) -> Rule:
@@ -28,7 +29,7 @@ def _tape_rule(code: str, title: str, title_zh: str, severity: str, why: str) ->
     doc = (f"What: {title.lower()} on the data tape.\nWhy: {why}\n"
            "Source: tape integrity conventions of the exchange ABS rules.")
     return Rule(code, title, title_zh, Severity(severity), Confidence.internal, SOURCE, "{message}",
-                f"{code} {title_zh}：" + "{message}", check, doc, needs_pool=True)
+                "{message_zh}", check, doc, needs_pool=True)
 
 
 TAPE_RULES = tuple(_tape_rule(code, *spec) for code, spec in TAPE_CHECKS.items())

@@ -36,7 +36,8 @@ def with_cashflows(pool: PoolReport, deal: Deal) -> PoolReport:
         return pool
     try:
         projection = project_cashflows(frame, deal.assets.asset_class, deal.assets.cut_off_date, deal.token.tranches,
-                                       deal.cashflow, deal.assets.concession_end, pool_currency=deal.assets.currency)
+                                       deal.cashflow, deal.assets.concession_end, pool_currency=deal.assets.currency,
+                                       closing=deal.offering.close_date or deal.offering.launch_date)
     except ProjectionError:
         if frame.height < pool.frame.height:
             return pool  # rows the checks set aside broke it (a gap in a toll history): their findings say why

@@ -413,6 +413,13 @@ class Scenario(Strict):
     recovery_lag_months: Annotated[int, Field(ge=0, le=60)] = 0
     revenue_haircut: Rate = 0
     revenue_growth: Annotated[float, Field(ge=-0.5, le=0.5)] | None = None
+    # --- documents (issue 14): how the scenario is named in the filed text, and its FX shock ---
+    label_zh: Name | None = None
+    """The scenario's name in the Chinese documents (``name`` is a code and never shown in Chinese text)."""
+    label_en: Name | None = None
+    fx_shock: Rate = 0
+    """Rise of each token currency against the pool currency: a tranche not in the pool currency is converted at
+    ``rate × (1 + fx_shock)``, so the pool must pay more of its own currency for the same notes."""
 
 
 class Cashflow(Strict):
@@ -422,6 +429,10 @@ class Cashflow(Strict):
     """Units of the pool currency per unit of each tranche currency, for tranches not in the pool currency."""
     base: Scenario
     stress: list[Scenario] = []
+    # --- cash-flow timeline (issue 14) ---
+    revolving_until: date | None = None
+    """Last day of the revolving period: until then, collections left after fees and interest buy new assets of the
+    pool's kind instead of repaying principal (needed when the pool is much shorter than the tokens)."""
 
 
 class Override(Strict):

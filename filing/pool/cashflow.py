@@ -5,6 +5,16 @@ Periods. Month k (k = 1..N) ends on ``cut_off + k months`` (day clipped to the m
 last day gives month ends); a date falls in the first month whose end is on or after it. N reaches the last asset
 cash flow plus the longest recovery lag, the concession end and the last legal maturity.
 
+Closing and revolving. The notes are issued at ``closing`` (the offering's close): nothing accrues or is paid before
+it, and what the pool collects from the cut-off to the closing waits for the first distribution date
+(``filing.pool.waterfall``). With ``cashflow.revolving_until``, distribution dates up to that month spend the cash
+left after fees and interest on new assets that pay like the original pool per unit of balance (its scenario
+collections divided by its cut-off balance); the pool columns then include what those assets pay.
+
+FX stress. A scenario's ``fx_shock`` converts the tranches not in the pool currency at ``rate × (1 + fx_shock)``.
+When some tranche is in another currency and no scenario has a shock, an ``fx-stress`` scenario is added: the base
+case with a 10% shock, stated in ``assumptions``.
+
 Amortising pools. Every asset's contractual schedule is built from the tape with numpy, one step per month over all
 assets at once. Receivables pay ``interest_rate / 12`` on their balance monthly (none without a rate) and the whole
 ``outstanding_balance`` in the month of ``maturity_date`` (bullet). Leases pay an instalment every 1, 3, 6 or 12
@@ -42,7 +52,7 @@ from __future__ import annotations
 
 import calendar
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal
 
@@ -52,7 +62,7 @@ import polars as pl
 from filing.model.deal import AssetClass, Cashflow, Scenario, Tranche
 from filing.pool.parse import FREQUENCY_MONTHS
 from filing.pool.schema import ND_CODES
-from filing.pool.waterfall import Waterfall, notes_in_pool_currency, run_waterfall
+from filing.pool.waterfall import Note, Revolving, Waterfall, assumption, notes_in_pool_currency, run_waterfall
 
 
 class ProjectionError(ValueError):
@@ -118,7 +128,7 @@ class ScenarioResult:
         return {"collections": pool.collections, "interest": pool.interest,
                 "scheduled_principal": pool.scheduled_principal, "prepayments": pool.prepayments,
                 "defaults": pool.defaults, "recoveries": pool.recoveries, "balance": pool.balance,
-                "fees_paid": paid.fees_paid, "residual": paid.residual,
+                "fees_paid": paid.fees_paid, "residual": paid.residual, "purchases": paid.purchases,
                 "tranche_interest_paid": sum(t.interest_paid for t in paid.tranches),
                 "tranche_principal_paid": sum(t.principal_paid for t in paid.tranches)}
 
@@ -135,8 +145,13 @@ class CashflowReport:
     """End of each month k = 1..N."""
     scenarios: tuple[ScenarioResult, ...]
     """Base first, then the stress scenarios in the deal's order."""
-    assumptions: tuple[str, ...]
-    """Choices the deal file did not state that the projection had to make (pool currency, FX rates)."""
+    assumptions: tuple[dict, ...]
+    """Choices the deal file did not state that the projection had to make (pool currency, FX rates, FX stress), as
+    ``{"key", "params", "text"}``."""
+    closing: date | None = None
+    """The day the notes are issued; nothing is paid before it."""
+    revolving_until: date | None = None
+    """End of the last month of the revolving period."""
 
     @property
     def summary(self) -> dict[str, dict]:
@@ -147,6 +162,8 @@ class CashflowReport:
         return _sorted({
             "asset_class": self.asset_class.value, "cut_off": self.cut_off.isoformat(), "currency": self.currency,
             "assumptions": list(self.assumptions), "periods": [p.isoformat() for p in self.periods],
+            "closing": (self.closing or self.cut_off).isoformat(),
+            "revolving_until": self.revolving_until and self.revolving_until.isoformat(),
             "scenarios": {s.scenario.name: {
                 "assumptions": s.scenario.model_dump(mode="json"), "summary": s.summary(), "monthly": s.monthly(),
             } for s in self.scenarios},
@@ -155,45 +172,119 @@ class CashflowReport:
 
 def project_cashflows(frame: pl.DataFrame, asset_class: AssetClass | str, cut_off: date, tranches: list[Tranche],
                       cashflow: Cashflow, concession_end: date | None = None, *, pool_currency: str | None = None,
-                      fx_rate: float | None = None) -> CashflowReport:
+                      fx_rate: float | None = None, closing: date | None = None) -> CashflowReport:
     """Project the pool's monthly cash from ``cut_off`` and pay it through ``tranches`` in every scenario.
 
     ``frame`` has the canonical tape columns of ``asset_class``; ``pool_currency`` defaults to its ``currency``
-    column. Bad inputs raise ProjectionError naming the column or field.
+    column; ``closing`` is the day the notes are issued (default: the cut-off). Bad inputs raise ProjectionError
+    naming the column or field.
     """
     asset_class = AssetClass(asset_class)
     if frame.height == 0:
         raise ProjectionError("the tape has no rows: there is nothing to project", field="assets.tape")
     if not tranches:
         raise ProjectionError("there are no notes to pay", field="token.tranches")
-    scenarios = (cashflow.base, *cashflow.stress)
-    if len({s.name for s in scenarios}) < len(scenarios):
-        names = ", ".join(s.name for s in scenarios)
-        raise ProjectionError(f"scenario names repeat ({names}); make them unique", field="cashflow")
+    closing = closing or cut_off
+    if closing < cut_off:
+        raise ProjectionError(f"the closing date {closing} is before the cut-off date {cut_off}",
+                              field="offering.close_date")
     legal_end = max(t.legal_maturity for t in tranches)
-    if legal_end <= cut_off:
-        raise ProjectionError(f"the last legal maturity, {legal_end}, is not after the cut-off date {cut_off}",
+    if legal_end <= closing:
+        raise ProjectionError(f"the last legal maturity, {legal_end}, is not after the closing date {closing}",
                               field="token.tranches")
     currency, notes, assumptions = notes_in_pool_currency(
         tranches, _pool_currency(frame, pool_currency), cashflow.fx_to_pool, fx_rate)
+    scenarios = _scenarios(cashflow, notes, tranches, currency, assumptions)
+    revolving_end = _revolving_months(cashflow, asset_class, cut_off, closing)
     source: _Schedule | _TollHistory
     if asset_class is AssetClass.toll_road_income:
         source = _toll_history(frame, concession_end)
         pool_end = _months_until(cut_off, concession_end) if concession_end else 0
     else:
         source = _schedule(frame, asset_class, cut_off)
-        pool_end = len(source.interest) + max(s.recovery_lag_months for s in scenarios)
+        pool_end = revolving_end + len(source.interest) + max(s.recovery_lag_months for s in scenarios)
     ends = _period_ends(cut_off, max(pool_end, _months_until(cut_off, legal_end)))
     periods = tuple(d.item() for d in ends[1:])
+    issue = _months_until(cut_off, closing)
+    first_fraction = float((ends[issue] - np.datetime64(closing)) / (ends[issue] - ends[issue - 1])) if issue else 1.0
     results = []
     for scenario in scenarios:
         pool, growth = source.flows(scenario, ends)
         if growth is not None and not np.isfinite(pool.collections.sum()):  # the report's totals must be numbers
             raise ProjectionError(f"the projected revenue overflows: the history's growth of {growth:.3g} a year "
                                   "compounds past any amount", column="toll_revenue")
-        waterfall = run_waterfall(pool.collections, notes, float(cashflow.senior_fees_rate), periods)
+        revolving = Revolving(revolving_end, _unit(pool, source)) if revolving_end else None
+        waterfall = run_waterfall(pool.collections, _shocked(notes, tranches, currency, scenario),
+                                  float(cashflow.senior_fees_rate), periods, issue_month=issue,
+                                  first_fraction=first_fraction, revolving=revolving)
+        if revolving is not None:
+            pool = _replenished(pool, revolving.unit, waterfall.purchases, source)
         results.append(ScenarioResult(scenario, pool, waterfall, growth))
-    return CashflowReport(asset_class, cut_off, currency, periods, tuple(results), tuple(assumptions))
+    return CashflowReport(asset_class, cut_off, currency, periods, tuple(results), tuple(assumptions), closing,
+                          periods[revolving_end - 1] if revolving_end else None)
+
+
+FX_SHOCK = 0.10
+"""The token currency's rise against the pool currency in the stress added when the deal states none (an
+assumption the documents state, not a rule)."""
+
+
+def _scenarios(cashflow: Cashflow, notes: list[Note], tranches: list[Tranche], currency: str,
+               assumptions: list[dict]) -> tuple[Scenario, ...]:
+    """Base, the deal's stresses and, when a tranche is in another currency than the pool and no scenario shocks
+    the rate, an FX stress: the base case with the tokens' currency 10% dearer."""
+    scenarios = (cashflow.base, *cashflow.stress)
+    if len({s.name for s in scenarios}) < len(scenarios):
+        names = ", ".join(s.name for s in scenarios)
+        raise ProjectionError(f"scenario names repeat ({names}); make them unique", field="cashflow")
+    foreign = any(t.currency != currency for t in tranches)
+    if foreign and not any(s.fx_shock for s in scenarios) and "fx-stress" not in {s.name for s in scenarios}:
+        scenarios += (cashflow.base.model_copy(update={
+            "name": "fx-stress", "fx_shock": FX_SHOCK, "label_zh": "汇率压力情景", "label_en": "FX stress"}),)
+        assumptions.append(assumption("assumption_fx_stress", f"FX stress: the base case with each token currency "
+                                      f"{FX_SHOCK:.0%} dearer against {currency}", shock=f"{FX_SHOCK:.0%}",
+                                      currency=currency))
+    return scenarios
+
+
+def _shocked(notes: list[Note], tranches: list[Tranche], currency: str, scenario: Scenario) -> list[Note]:
+    """The notes in the pool currency at the scenario's FX shock (tranches in the pool currency unchanged)."""
+    if not scenario.fx_shock:
+        return notes
+    foreign = {t.id for t in tranches if t.currency != currency}
+    factor = 1 + float(scenario.fx_shock)
+    return [replace(n, principal=n.principal * factor) if n.id in foreign else n for n in notes]
+
+
+def _revolving_months(cashflow: Cashflow, asset_class: AssetClass, cut_off: date, closing: date) -> int:
+    """The last month of the revolving period (0: none)."""
+    until = cashflow.revolving_until
+    if until is None:
+        return 0
+    if asset_class is AssetClass.toll_road_income:
+        raise ProjectionError("a toll-road income right does not revolve: remove cashflow.revolving_until",
+                              field="cashflow.revolving_until")
+    if until <= closing:
+        raise ProjectionError(f"the revolving period ends on {until}, not after the closing date {closing}",
+                              field="cashflow.revolving_until")
+    return _months_until(cut_off, until)
+
+
+def _unit(pool: PoolFlows, source: _Schedule | _TollHistory) -> np.ndarray:
+    """Collections of one unit of balance k+1 months after it is bought: the pool's own pattern from the cut-off."""
+    return pool.collections / source.balance[0]
+
+
+def _replenished(pool: PoolFlows, unit: np.ndarray, purchases: np.ndarray, source: _Schedule) -> PoolFlows:
+    """The pool with the assets bought in the revolving period, each paying like the original pool."""
+    months, start = len(purchases), source.balance[0]
+
+    def bought(values: np.ndarray, lag: int) -> np.ndarray:
+        return values + np.convolve(purchases, np.concatenate((np.zeros(lag), values / start)))[:months]
+
+    balance = pool.balance + np.convolve(purchases, np.concatenate(([1.0], pool.balance / start)))[:months]
+    return PoolFlows(bought(pool.collections, 1), bought(pool.interest, 1), bought(pool.scheduled_principal, 1),
+                     bought(pool.prepayments, 1), bought(pool.defaults, 1), bought(pool.recoveries, 1), balance)
 
 
 _EVERY_FLOAT = Context(prec=400)

@@ -101,6 +101,8 @@ CASES: list[tuple[str, dict, str]] = [
     ("HK-04", {"token.settlement_asset": {"type": "stablecoin", "name": "USDX", "peg_currency": "USD"}},
      "token.settlement_asset.issuer_hkma_licence"),
     ("HK-05", {"token.audit_report": DELETE}, "token.audit_report"),
+    ("ATT-01", {"filing.attachments": []}, "filing.attachments"),
+    ("ATT-01", {"filing.attachments[3].file": None}, "filing.attachments[3].file"),
 ]
 
 

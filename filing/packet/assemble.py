@@ -16,6 +16,7 @@ import polars as pl
 
 from filing.analysis import analyse
 from filing.model.load import LoadedDeal
+from filing.packet.attachments import read_attachments
 from filing.packet.data import PacketData
 from filing.progress import Progress, within
 from filing.rules import rulebook
@@ -32,7 +33,7 @@ def assemble(loaded: LoadedDeal, progress: Progress | None = None) -> PacketData
     contract = check_contract(loaded, progress=within(progress, "chain")) if check_contract else None
     return PacketData(deal_json=loaded.canonical_json(), findings=report.to_dict() | {"rules": rules},
                       pool=pool.to_dict(), contract=contract.to_dict() if contract else None,
-                      tape_parquet=tape_parquet(pool.frame))
+                      tape_parquet=tape_parquet(pool.frame), attachments=read_attachments(loaded))
 
 
 def _contract_check() -> Callable[[LoadedDeal], Any] | None:

@@ -77,6 +77,8 @@ class PacketData:
     pool: dict[str, Any] | None = None
     contract: dict[str, Any] | None = None
     tape_parquet: bytes | None = None
+    attachments: dict[str, bytes] | None = None
+    """``attachments/…`` → bytes of the deal's required attachments (``filing.packet.attachments``)."""
 
     @property
     def deal(self) -> dict[str, Any]:
@@ -110,7 +112,7 @@ class PacketData:
             out[DATA_FILES["contract"]] = dump_json(self.contract)
         if self.tape_parquet is not None:
             out[DATA_FILES["tape"]] = self.tape_parquet
-        return out
+        return out | (self.attachments or {})
 
     @classmethod
     def read(cls, packet: Path) -> PacketData:
@@ -121,5 +123,7 @@ class PacketData:
             return load_json(path.read_text(encoding="utf-8")) if path.exists() else None
 
         tape = packet / DATA_FILES["tape"]
+        from filing.packet.attachments import read_packet_attachments
+
         return cls((packet / DATA_FILES["deal"]).read_text(encoding="utf-8"), load("findings"), load("pool"),
-                   load("contract"), tape.read_bytes() if tape.exists() else None)
+                   load("contract"), tape.read_bytes() if tape.exists() else None, read_packet_attachments(packet))

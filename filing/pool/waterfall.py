@@ -24,7 +24,8 @@ Coverage ratio (覆盖倍数) of tranche t on a distribution date = cash availab
 payment) ÷ the amount due to t and everything senior to it: fees due + Σ over tranches s up to and including t of
 (interest due to s + principal due to s). The notes are pass-through, so no principal is scheduled before legal
 maturity: a tranche's whole balance falls due on its last distribution date on or before its legal maturity and stays
-due until paid. Where nothing is due the ratio is undefined (NaN) and left out of the minimum. A ratio of 1.0 or more
+due until paid. Where nothing is due, or tranche t is repaid, the ratio is undefined (NaN) and left out of the
+minimum. A ratio of 1.0 or more
 means covered.
 """
 
@@ -133,6 +134,7 @@ def run_waterfall(cash: np.ndarray, notes: Sequence[Note], fees_rate: float, per
             account, fees_unpaid, fees_accruing = account - paid, due - paid, 0.0
             senior_due = due
             for t, note in enumerate(notes):
+                outstanding = balance[t] > 0 or unpaid[t] > 0 or accruing[t] > 0
                 if last or since[i] % note.frequency == 0:
                     due = unpaid[t] + accruing[t]
                     interest_paid[t, i] = paid = min(account, due)
@@ -140,7 +142,7 @@ def run_waterfall(cash: np.ndarray, notes: Sequence[Note], fees_rate: float, per
                     senior_due += due
                 if month >= principal_due_month[t]:
                     senior_due += balance[t]
-                if senior_due > 0:
+                if senior_due > 0 and outstanding:
                     coverage[t, i] = available[i] / senior_due
             if revolving is not None and month <= revolving.until_month and not last:
                 purchases[i], account = account, 0.0

@@ -357,7 +357,7 @@ class Offering(Strict):
 
 class ServiceProvider(Strict):
     role: Literal["arranger", "distributor", "venue", "custodian", "tokenisation_platform", "it_service",
-                  "legal_counsel", "auditor", "rating_agency", "trustee", "servicer"]
+                  "legal_counsel", "auditor", "rating_agency", "trustee", "servicer", "smart_contract_auditor"]
     name: Name
     jurisdiction: Jurisdiction
     sfc_ce_number: Annotated[str, Field(pattern=r"^[A-Z]{3}\d{3}$")] | None = None

@@ -68,5 +68,5 @@ def attachment_rows(deal: dict) -> list[dict]:
         file = attachment and attachment.get("file")
         rows.append({"kind": kind, "title_zh": (attachment or {}).get("title_zh") or zh,
                      "title_en": (attachment or {}).get("title_en") or en,
-                     "file": [packet_name(index, kind, file).removeprefix(f"{FOLDER}/")] if file else None})
+                     "file": [f"../{packet_name(index, kind, file)}"] if file else None})
     return rows

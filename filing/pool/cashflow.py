@@ -224,7 +224,7 @@ def project_cashflows(frame: pl.DataFrame, asset_class: AssetClass | str, cut_of
                           periods[revolving_end - 1] if revolving_end else None)
 
 
-FX_SHOCK = 0.10
+FX_SHOCK = Decimal("0.10")
 """The token currency's rise against the pool currency in the stress added when the deal states none (an
 assumption the documents state, not a rule)."""
 

@@ -33,7 +33,8 @@ REQUIREMENT_ZH_EN: dict[str, tuple[str, str]] = {
     "CHAIN-07": ("代币的代码、小数位、上限及到期日与交易文件一致",
                  "The token's symbol, decimals, cap and maturity match the documents"),
     "CHAIN-08": ("代币名称与分档英文名称一致", "The token's name matches the tranche's English name"),
-    "CHAIN-09": ("交易文件排除的司法辖区在链上均被阻止", "Every jurisdiction the documents exclude is blocked on chain"),
+    "CHAIN-09": ("交易文件排除的司法辖区在链上均被阻止",
+                 "Every jurisdiction the documents exclude is blocked on chain"),
     "CHAIN-10": ("交易文件允许的司法辖区在链上均未被阻止", "No jurisdiction the documents allow is blocked on chain"),
     "CHAIN-11": ("链上记录了备案材料清单的哈希值", "The packet manifest's hash is recorded on chain"),
     "CHAIN-12": ("链上文件哈希值与备案材料清单一致", "The on-chain document hash matches the packet manifest"),
@@ -83,8 +84,9 @@ CITATION_ZH: tuple[tuple[str, str], ...] = (
 )
 """The Chinese citation of each rule, by code or code prefix (first match wins)."""
 
-RESULT = {"verdict_pass": "result_met", "verdict_blocker": "result_not_met", "verdict_warning": "result_not_met_warning",
-          "verdict_info": "result_note", "verdict_overridden": "result_waived", "verdict_not_evaluated": "result_not_evaluated"}
+RESULT = {"verdict_pass": "result_met", "verdict_blocker": "result_not_met",
+          "verdict_warning": "result_not_met_warning", "verdict_info": "result_note",
+          "verdict_overridden": "result_waived", "verdict_not_evaluated": "result_not_evaluated"}
 GROUP_OF = (("CN-G-", "group_guideline"), ("ATT-", "group_guideline"), ("CN-N42-", "group_notice42"),
             ("CN-FX-", "group_notice42"), ("CN-ABS-", "group_abs"), ("CN-ID-", "group_identifiers"),
             ("HK-", "group_hongkong"), ("CHAIN-", "group_chain"), ("TAPE-", "group_tape"))
@@ -126,7 +128,8 @@ def _one_tape_row(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         return rows
     worst = min((r["result"] for r in tape), key=SEVERITY_ORDER.index)
     codes = f"{tape[0]['code']}–{tape[-1]['code']}"
-    merged = {"code": codes, "requirement_zh": f"资产清单可读取、字段完整有效且与披露信息一致（共{len(tape)}项数据检查）",
+    merged = {"code": codes,
+              "requirement_zh": f"资产清单可读取、字段完整有效且与披露信息一致（共{len(tape)}项数据检查）",
               "requirement_en": f"The tape reads, its fields are complete and valid, and it agrees with the disclosure "
                                 f"({len(tape)} data checks)", "citation_zh": tape[0]["citation_zh"],
               "citation_en": tape[0]["citation_en"], "result": worst, "group": "group_tape",
@@ -138,7 +141,8 @@ def _group(code: str) -> str:
     return next(key for prefix, key in GROUP_OF if code.startswith(prefix))
 
 
-_INTERNAL = re.compile(r",\s*official (?:text|wording)[^,;]*|\s*\((?:an )?inference[^)]*\)|\s*\(?regulatory\.md[^)]*\)?|\s*\([^)]*(?:https?:|www\.|\.com|\.cn)[^)]*\)")
+_INTERNAL = re.compile(r",\s*official (?:text|wording)[^,;]*|\s*\((?:an )?inference[^)]*\)"
+                       r"|\s*\(?regulatory\.md[^)]*\)?|\s*\([^)]*(?:https?:|www\.|\.com|\.cn)[^)]*\)")
 
 
 def _short_source(source: str) -> str:

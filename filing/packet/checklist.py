@@ -3,13 +3,12 @@ Chinese citation, and only the requirements that apply to the deal's asset class
 
 Why a layer over the rulebook: a rule's title names what it looks for, often the failure (CHAIN-01 "a mainland
 wallet can receive the token"); a filing states what the deal meets ("境内钱包无法接收代币"), and answers 符合 or
-不符合 against it. The rule's English source, its confidence tag and the tool's own file names stay in
-``data/findings.json`` and the internal annex; the filed text cites the regulation by its Chinese name.
+不符合 against it. The rule's full source (with the news sites it was read on), its confidence tag and the tool's own
+notes stay in ``data/findings.json``; the filed text cites the instrument by name, the same one in both languages.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 POOLS = frozenset({"trade_receivables", "equipment_lease"})
@@ -43,7 +42,7 @@ REQUIREMENT_ZH_EN: dict[str, tuple[str, str]] = {
     "CHAIN-15": ("链上配置均可读取", "The on-chain configuration can be read"),
     "CHAIN-16": ("节点链标识与交易文件一致", "The node's chain id matches the documents"),
     "CHAIN-17": ("转让限制查询结果与实际执行一致", "The restriction query agrees with what transfers do"),
-    "CN-ABS-03": ("单笔资产占比超过1%时披露前二十大资产", "The top twenty assets are disclosed where one exceeds 1%"),
+    "CN-ABS-03": ("单笔资产占比超过1%时披露前二十大资产", "The top 20 assets are disclosed where one exceeds 1%"),
     "CN-ABS-05": ("原始权益人及其关联方现金流占比超过10%时作专项披露",
                   "Cash flows from the originator's affiliates above 10% are disclosed separately"),
     "CN-N42-01": ("境内未经批准不开展代币化业务、不提供相关服务",
@@ -55,34 +54,49 @@ REQUIREMENT_ZH_EN: dict[str, tuple[str, str]] = {
 """Positive statements for the rules whose titles name the failure or a condition (the others' titles already state
 the requirement)."""
 
-CITATION_ZH: tuple[tuple[str, str], ...] = (
-    ("CN-G-13", "《资产证券化业务基础资产负面清单指引》（中基协发〔2024〕3号）"),
-    ("CN-G-14", "《资产证券化业务基础资产负面清单指引》（中基协发〔2024〕3号）"),
-    ("CN-G-15", "《资产证券化业务基础资产负面清单指引》（中基协发〔2024〕3号）"),
-    ("CN-G-", "《关于境内资产境外发行资产支持证券代币的监管指引》（证监会公告〔2026〕1号）"),
-    ("CN-N42-05", "《企业中长期外债审核登记管理办法》（国家发展和改革委员会令第56号）第二条"),
-    ("CN-N42-06", "《境内企业境外发行证券和上市管理试行办法》（证监会公告〔2023〕43号）第二条"),
-    ("CN-N42-", "《关于进一步防范和处置虚拟货币等相关风险的通知》（银发〔2026〕42号）"),
-    ("CN-FX-", "《外债登记管理办法》（汇发〔2013〕19号）；参照《关于境内企业境外上市资金管理有关问题的通知》"
-               "（银发〔2025〕252号）"),
-    ("CN-ID-01", "《法人和其他组织统一社会信用代码编码规则》（GB 32100-2015）"),
-    ("CN-ID-02", "《全国组织机构代码编制规则》（GB 11714）"),
-    ("CN-ABS-", "上海证券交易所资产支持证券业务指引（上证发〔2022〕164号、上证发〔2022〕165号）（参照）"),
-    ("HK-04", "香港《稳定币条例》（第656章）"),
-    ("HK-02", "香港《证券及期货（专业投资者）规则》（第571D章）"),
-    ("HK-", "香港证券及期货事务监察委员会关于代币化证券相关活动的通函及牌照制度"),
-    ("CHAIN-05", "本期交易文件（代币条款、投资者限制）"), ("CHAIN-06", "本期交易文件（代币条款、投资者限制）"),
-    ("CHAIN-07", "本期交易文件（代币条款、投资者限制）"), ("CHAIN-08", "本期交易文件（代币条款、投资者限制）"),
-    ("CHAIN-09", "本期交易文件（代币条款、投资者限制）"), ("CHAIN-10", "本期交易文件（代币条款、投资者限制）"),
-    ("CHAIN-16", "本期交易文件（代币条款、投资者限制）"),
-    ("CHAIN-11", "以太坊 ERC-1643 文件标准"), ("CHAIN-12", "以太坊 ERC-1643 文件标准"),
-    ("CHAIN-15", "以太坊 ERC-3643 许可代币标准"), ("CHAIN-17", "以太坊 ERC-1404 限制转让代币标准"),
-    ("CHAIN-", "《关于进一步防范和处置虚拟货币等相关风险的通知》（银发〔2026〕42号）"),
-    ("TAPE-", "基础资产信息真实、准确、完整的要求（参照上证发〔2022〕164号）"),
-    ("ATT-", "《关于境内资产境外发行资产支持证券代币的监管指引》（证监会公告〔2026〕1号）；参照《境内企业境外发行证券和"
-             "上市管理试行办法》（证监会公告〔2023〕43号）配套指引第2号"),
+NEGATIVE_LIST = ("《资产证券化业务基础资产负面清单指引》（中基协发〔2024〕3号）",
+                 "Negative List of ABS Underlying Assets (AMAC [2024] No. 3)")
+GUIDELINE = ("《关于境内资产境外发行资产支持证券代币的监管指引》（证监会公告〔2026〕1号）",
+             "Regulatory Guidelines on Tokenized Asset-Backed Securities Issued Overseas Using Domestic Assets "
+             "(CSRC Announcement [2026] No. 1)")
+NOTICE_42 = ("《关于进一步防范和处置虚拟货币等相关风险的通知》（银发〔2026〕42号）",
+             "Notice on Further Preventing and Handling Risks of Virtual Currencies and Related Activities "
+             "(Yinfa [2026] No. 42)")
+DEAL_TERMS = ("本期交易文件（代币条款、投资者限制）", "The transaction documents (token terms, investor restrictions)")
+CITATIONS: tuple[tuple[str, tuple[str, str]], ...] = (
+    ("CN-G-13", NEGATIVE_LIST), ("CN-G-14", NEGATIVE_LIST), ("CN-G-15", NEGATIVE_LIST), ("CN-G-", GUIDELINE),
+    ("CN-N42-05", ("《企业中长期外债审核登记管理办法》（国家发展和改革委员会令第56号）第二条",
+                   "Measures for the Review and Registration of Medium- and Long-term Foreign Debt "
+                   "(NDRC Order No. 56), Article 2")),
+    ("CN-N42-06", ("《境内企业境外发行证券和上市管理试行办法》（证监会公告〔2023〕43号）第二条",
+                   "Trial Measures for Overseas Securities Offering and Listing (CSRC Announcement [2023] No. 43), "
+                   "Article 2")),
+    ("CN-N42-", NOTICE_42),
+    ("CN-FX-", ("《外债登记管理办法》（汇发〔2013〕19号）；参照银发〔2025〕252号",
+                "Measures for Foreign Debt Registration (Huifa [2013] No. 19); by analogy Yinfa [2025] No. 252")),
+    ("CN-ID-01", ("《法人和其他组织统一社会信用代码编码规则》（GB 32100-2015）",
+                  "Coding rule of the unified social credit identifier (GB 32100-2015)")),
+    ("CN-ID-02", ("《全国组织机构代码编制规则》（GB 11714）", "Rules of coding for the organisation code (GB 11714)")),
+    ("CN-ABS-", ("上海证券交易所资产支持证券业务指引（上证发〔2022〕164号、上证发〔2022〕165号）（参照）",
+                 "Shanghai Stock Exchange ABS guidelines (SSE [2022] No. 164 and No. 165), by analogy")),
+    ("HK-04", ("香港《稳定币条例》（第656章）", "Stablecoins Ordinance (Cap. 656), Hong Kong")),
+    ("HK-02", ("香港《证券及期货（专业投资者）规则》（第571D章）",
+               "Securities and Futures (Professional Investor) Rules (Cap. 571D), Hong Kong")),
+    ("HK-", ("香港证券及期货事务监察委员会关于代币化证券相关活动的通函及牌照制度",
+             "The Securities and Futures Commission's circular on tokenised securities and its licensing regime")),
+    ("CHAIN-05", DEAL_TERMS), ("CHAIN-06", DEAL_TERMS), ("CHAIN-07", DEAL_TERMS), ("CHAIN-08", DEAL_TERMS),
+    ("CHAIN-09", DEAL_TERMS), ("CHAIN-10", DEAL_TERMS), ("CHAIN-16", DEAL_TERMS),
+    ("CHAIN-11", ("以太坊 ERC-1643 文件标准", "The ERC-1643 document standard")),
+    ("CHAIN-12", ("以太坊 ERC-1643 文件标准", "The ERC-1643 document standard")),
+    ("CHAIN-15", ("以太坊 ERC-3643 许可代币标准", "The ERC-3643 permissioned token standard")),
+    ("CHAIN-17", ("以太坊 ERC-1404 限制转让代币标准", "The ERC-1404 restricted token standard")),
+    ("CHAIN-", NOTICE_42),
+    ("TAPE-", ("基础资产信息真实、准确、完整的要求（参照上证发〔2022〕164号）",
+               "The requirement of true, accurate and complete asset information (by analogy SSE [2022] No. 164)")),
+    ("ATT-", (GUIDELINE[0] + "；参照证监会公告〔2023〕43号配套指引第2号",
+              GUIDELINE[1] + "; by analogy the filing-materials guideline No. 2 of CSRC Announcement [2023] No. 43")),
 )
-"""The Chinese citation of each rule, by code or code prefix (first match wins)."""
+"""The citation of each rule in Chinese and English, by code or code prefix (first match wins)."""
 
 RESULT = {"verdict_pass": "result_met", "verdict_blocker": "result_not_met",
           "verdict_warning": "result_not_met_warning", "verdict_info": "result_note",
@@ -92,8 +106,8 @@ GROUP_OF = (("CN-G-", "group_guideline"), ("ATT-", "group_guideline"), ("CN-N42-
             ("HK-", "group_hongkong"), ("CHAIN-", "group_chain"), ("TAPE-", "group_tape"))
 
 
-def citation_zh(code: str) -> str:
-    return next(text for prefix, text in CITATION_ZH if code.startswith(prefix))
+def citation(code: str) -> tuple[str, str]:
+    return next(pair for prefix, pair in CITATIONS if code.startswith(prefix))
 
 
 def applies(code: str, asset_class: str) -> bool:
@@ -108,8 +122,9 @@ def self_assessment(rows: list[dict[str, Any]], asset_class: str) -> list[dict[s
         if not applies(row["code"], asset_class):
             continue
         zh, en = REQUIREMENT_ZH_EN.get(row["code"], (row["title_zh"], row["title_en"]))
+        cite_zh, cite_en = citation(row["code"])
         out.append({"code": row["code"], "requirement_zh": zh, "requirement_en": en,
-                    "citation_zh": citation_zh(row["code"]), "citation_en": _short_source(row["source"]),
+                    "citation_zh": cite_zh, "citation_en": cite_en,
                     "result": RESULT[row["verdict"]], "group": _group(row["code"]),
                     "confidence": row["confidence"]})
     order = [key for _, key in GROUP_OF]
@@ -139,13 +154,3 @@ def _one_tape_row(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _group(code: str) -> str:
     return next(key for prefix, key in GROUP_OF if code.startswith(prefix))
-
-
-_INTERNAL = re.compile(r",\s*official (?:text|wording)[^,;]*|\s*\((?:an )?inference[^)]*\)"
-                       r"|\s*\(?regulatory\.md[^)]*\)?|\s*\([^)]*(?:https?:|www\.|\.com|\.cn)[^)]*\)")
-
-
-def _short_source(source: str) -> str:
-    """The English citation: the instrument itself (the first part of the source), without the project's own notes,
-    inference remarks or the news sites it was read on (those stay in the JSON)."""
-    return _INTERNAL.sub("", source.split(";")[0]).strip(" ;,")

@@ -90,6 +90,10 @@ class Lang:
             return self("not_given")
         return self.names.get(value, value) if self.code == "zh" else value
 
+    def names_of(self, values: list[str]) -> str:
+        """Several parties' names, each through ``name``, joined the language's way."""
+        return ("、" if self.code == "zh" else ", ").join(self.name(v) for v in values)
+
     def place(self, code: str) -> str:
         """A jurisdiction by name, in mainland usage in Chinese (香港 reads 中国香港); an unknown code as given."""
         if code == "CN":

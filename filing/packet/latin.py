@@ -2,10 +2,11 @@
 
 Why a check and not a convention: the Chinese text governs, and every English phrase left in it (a party's English
 name, a scenario code, an enum value, a sentence from the deal file) is a sentence the filer did not file in
-Chinese. A text run fails when it has no CJK character and still holds a Latin word of three or more letters with a
-lowercase letter, once identifiers (USCC, LEI, ISIN, symbols, currency and jurisdiction codes, addresses, hashes,
-e-mail addresses, file names) are taken out. Elements marked ``class="code"`` or ``lang="en"`` (a deliberate English
-original beside its Chinese form) are identifiers or quotations and are skipped.
+Chinese. Once identifiers (USCC, LEI, ISIN, symbols, currency and jurisdiction codes, addresses, hashes, e-mail
+addresses, file names) are taken out, a text run fails when it has no CJK character and still holds a Latin word of
+three or more letters with a lowercase letter, or when it holds an English phrase of three or more words (an English
+sentence or party name set inside a Chinese one). Elements marked ``class="code"`` or ``lang="en"`` (a deliberate
+English original beside its Chinese form) are identifiers or quotations and are skipped.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ IDENTIFIERS = re.compile(
     r"0x[0-9a-fA-F]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|https?://\S+|[\w-]+\.(?:pdf|html|docx|json|parquet|csv|xlsx|txt)"
     r"|\b[0-9a-f]{16,}\b|\b[A-Z0-9][A-Z0-9._/-]*\b")
 WORD = re.compile(r"[A-Za-z]{3,}")
+PHRASE = re.compile(r"[A-Za-z][A-Za-z'’.&-]*(?:[ ,]+[A-Za-z][A-Za-z'’.&-]*){2,}")
 SKIPPED_CLASSES = frozenset({"code", "draft-mark", "latin-ok"})
 
 
@@ -39,11 +41,12 @@ def latin_leaks(document: str, html: str) -> list[LatinLeak]:
 
 
 def is_latin_text(text: str) -> bool:
-    """No CJK and a Latin word with a lowercase letter left once identifiers are removed."""
-    if CJK.search(text):
-        return False
+    """A Latin word with a lowercase letter in a run without CJK, or an English phrase in any run, once identifiers
+    are removed."""
     rest = IDENTIFIERS.sub(" ", text)
-    return any(not word.isupper() for word in WORD.findall(rest))
+    if any(any(ch.islower() for ch in phrase) for phrase in PHRASE.findall(rest)):
+        return True
+    return not CJK.search(text) and any(not word.isupper() for word in WORD.findall(rest))
 
 
 def _runs(element: Element) -> list[str]:

@@ -194,8 +194,17 @@ def _checklist(findings: dict[str, Any], contract: dict[str, Any] | None) -> dic
         rows.append({"code": rule["code"], "title_en": rule["title"], "title_zh": rule["title_zh"],
                      "severity": rule["severity"], "verdict": verdict, "confidence": f"confidence_{rule['confidence']}",
                      "source": rule["source"]})
-    finding_rows = [f | {"message_en": f["message"]} for f in findings["findings"]]
+    finding_rows = [f | _tape_message(f) for f in findings["findings"]]
     return {"checklist": rows, "finding_rows": finding_rows}
+
+
+def _tape_message(finding: dict[str, Any]) -> dict[str, str]:
+    """A tape check's finding in each language from its title: the rule's own message quotes the check's English
+    text, which must not stand in the Chinese document."""
+    titles = TAPE_CHECKS.get(finding["rule"])
+    if titles is None:
+        return {"message_en": finding["message"]}
+    return {"message_en": titles[0], "message_zh": titles[1]}
 
 
 def _charts(L: Lang, deal: dict[str, Any], cash: dict[str, Any] | None) -> dict[str, Markup]:

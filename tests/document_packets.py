@@ -4,6 +4,7 @@ in Chinese, layout): each build takes seconds, and the three tests read the same
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -49,8 +50,13 @@ class Packet:
 
 @cache
 def packet(name: str) -> Packet:
-    """The example's packet (a draft where the example has blockers, as the non-compliant one has)."""
-    root = Path(tempfile.mkdtemp(prefix=f"filing-{name}-")) / "packet"
+    """The example's packet (a draft where the example has blockers, as the non-compliant one has). With
+    FILING_DOCUMENT_PACKETS=DIR a packet already in DIR/NAME is reused, so that working on one test does not rebuild
+    four packets each run (delete the folder after changing the code)."""
+    keep = os.environ.get("FILING_DOCUMENT_PACKETS")
+    root = Path(keep) / name if keep else Path(tempfile.mkdtemp(prefix=f"filing-{name}-")) / "packet"
+    if keep and (root / "manifest.json").exists():
+        return Packet(name, root)
     result = build_packet(filing.load_deal(EXAMPLES / name / "deal.yaml"), root, draft=name == "noncompliant")
     assert result.written, name
     return Packet(name, root)

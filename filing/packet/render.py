@@ -7,6 +7,7 @@ role) and every document that shows it shows the same value. The templates only 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -119,7 +120,7 @@ def build_context(env: SandboxedEnvironment, data: PacketData, options: RenderOp
         "tape_findings": [f | {"title_en": TAPE_CHECKS[f["code"]][0], "title_zh": TAPE_CHECKS[f["code"]][1]}
                           for f in (data.pool or {}).get("findings", [])],
         "undertakings": undertaking_parties(model),
-        "opinion": opinion_context(model, list(verdict.blockers), data.contract),
+        "opinion": opinion_context(model, _unique(f | _tape_message(f) for f in verdict.blockers), data.contract),
         "attachments": attachment_rows(deal), "chain": chain_context(deal, data.contract),
         "documents": [{"number": spec.slug[:2], "title": spec.title,
                        "files": [f"{spec.slug}.{ext}" for ext in ("pdf", "html", "docx") if ext != "docx" or spec.docx]}
@@ -196,6 +197,14 @@ def _checklist(findings: dict[str, Any], contract: dict[str, Any] | None) -> dic
                      "source": rule["source"]})
     finding_rows = [f | _tape_message(f) for f in findings["findings"]]
     return {"checklist": rows, "finding_rows": finding_rows}
+
+
+def _unique(findings: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Findings once each by rule and Chinese message (a tape check reaches the verdict from the pool and the rule)."""
+    seen: dict[tuple[str, str], dict[str, Any]] = {}
+    for finding in findings:
+        seen.setdefault((finding["rule"], finding.get("message_zh", "")), finding)
+    return list(seen.values())
 
 
 def _tape_message(finding: dict[str, Any]) -> dict[str, str]:

@@ -43,7 +43,7 @@ def test_no_ink_in_the_side_margins_of_any_page(name: str) -> None:
             pages = sorted(Path(folder).glob(f"{pdf.stem}-*.png"))
             assert pages, pdf.name
             for page in pages:
-                image = Image.open(page)
+                image = Image.open(page).convert("L")
                 margin = round(MARGIN_MM / 25.4 * DPI)
                 width, height = image.size
                 for left in (0, width - margin):
@@ -138,6 +138,6 @@ def test_each_undertaking_is_a_page_of_its_own_ending_with_its_signature() -> No
     pdf = built.root / "documents" / "08-undertakings.pdf"
     pages = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], check=True, capture_output=True,
                            text=True).stdout.split("\f")
-    zh_letters = [page for page in pages if "致：中国证券监督管理委员会" in page]
+    zh_letters = ["".join(page.split()) for page in pages if "致：中国证券监督管理委员会" in "".join(page.split())]
     assert len(zh_letters) == len(letters)
     assert all(page.count("郑重承诺如下") == 1 for page in zh_letters)

@@ -20,6 +20,9 @@ ONSHORE_TOKEN_SERVICES = frozenset({"arranger", "distributor", "venue", "custodi
                                     "it_service"})
 """Roles that provide the tokenisation itself; a mainland firm in one of them needs consent under Notice 42."""
 DEBT_FORMS = frozenset({"note", "loan"})
+ATTACHED_AS = {"offering_circular": "offering_memorandum", "trust_deed": "trust_deed",
+               "legal_opinion_offshore": "offshore_legal_opinion", "rating_report": "rating_report"}
+"""Offshore documents that are also required attachments: the opinion lists what it examined once."""
 PERSON_ROLES = frozenset({"director", "supervisor", "senior_manager"})
 LAW_FIRM_WORDS = ("律师", "Law", "LLP", "Partners", "Lawyers", "Solicitors")
 
@@ -56,6 +59,8 @@ def opinion_context(model: Deal, blockers: list[dict[str, Any]], contract: dict[
         "scenarios": (contract or {}).get("summary", {}).get("scenarios"),
         "scenarios_failed": (contract or {}).get("summary", {}).get("scenarios_failed"),
         "blockers": blockers,
+        "other_documents": [d for d in model.filing.offshore_documents
+                            if ATTACHED_AS.get(d) not in {a.kind for a in model.filing.attachments if a.file}],
         "lawyers": opinion.lawyers if opinion else [],
         "partner": opinion.responsible_partner if opinion else None,
     }

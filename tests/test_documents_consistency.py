@@ -182,3 +182,12 @@ def test_roles_and_pool_figures_are_the_deal_s(built: Packet) -> None:
     text = {slug: " ".join(t.split()) for slug, t in built.pdf_text().items()}
     for slug in ("01-filing-report", "09-legal-opinion", "00-index"):
         assert balance in text[slug], slug
+
+
+def test_coverage_is_defined_where_shown_and_the_checklist_holds_no_tool_jargon(built: Packet) -> None:
+    cashflow = zh(built.html()["05-cashflow"]).text()
+    assert "最低覆盖倍数" in cashflow and "覆盖倍数定义" in cashflow
+    checklist = zh(built.html()["07-compliance-checklist"]).text()
+    for jargon in ("official-copy", "secondary", "二手资料", "依据可信度", "regulatory.md", "inference", ".com"):
+        assert jargon not in checklist, jargon
+    assert "符合" in checklist

@@ -44,8 +44,10 @@ def required_attachments(ctx: Context) -> Iterator[Hit]:
     the exchange ABS rules. A blocker, because a packet without them cannot be filed; ``--draft`` still builds.
     Source: the Guideline (official wording reproduced in part) and the analogous regimes named in the source."""
     given = {a.kind: (i, a) for i, a in enumerate(ctx.deal.filing.attachments)}
+    absent = [kind for kind in REQUIRED if kind not in given]
+    if absent:  # one finding for the list, so a deal without any attachment is one problem, not fourteen
+        yield hit("filing.attachments", document="; ".join(REQUIRED[k][1].lower() for k in absent),
+                  document_zh="、".join(REQUIRED[k][0] for k in absent))
     for kind, (zh, en) in REQUIRED.items():
-        if kind not in given:
-            yield hit("filing.attachments", document=en.lower(), document_zh=zh)
-        elif given[kind][1].file is None:
+        if kind in given and given[kind][1].file is None:
             yield hit(f"filing.attachments[{given[kind][0]}].file", document=en.lower(), document_zh=zh)

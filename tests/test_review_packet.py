@@ -18,6 +18,7 @@ import filing
 from filing.cli import app
 from filing.errors import InputError
 from filing.packet import DATA_FILES, DOCUMENTS, build_packet
+from filing.packet.attachments import read_attachments
 from filing.packet.manifest import MANIFEST, SIGNATURE, build_manifest, sign_manifest
 from filing.review import ReviewReport, Status, Verdict, diff_packets, review_packet
 
@@ -28,7 +29,8 @@ OTHER_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
 FILER = Account.from_key(FILER_KEY).address
 PACKET_FILES = sorted([f"documents/{spec.slug}.{ext}" for spec in DOCUMENTS
                        for ext in ("html", "pdf", *(("docx",) if spec.docx else ()))]
-                      + list(DATA_FILES.values()) + [MANIFEST, SIGNATURE])
+                      + list(DATA_FILES.values()) + [MANIFEST, SIGNATURE]
+                      + list(read_attachments(filing.load_deal(EXAMPLE / "deal.yaml"))))
 
 
 @dataclass(frozen=True)

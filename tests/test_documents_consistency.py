@@ -70,7 +70,7 @@ def test_document_wide_facts_agree_across_documents(built: Packet) -> None:
 
 
 def test_expected_maturity_is_the_projection_s_and_never_after_the_legal_one(built: Packet) -> None:
-    base = next(iter(built.pool["cashflows"]["scenarios"].values()))["summary"]["tranches"]
+    base = built.pool["cashflows"]["scenarios"][built.deal["cashflow"]["base"]["name"]]["summary"]["tranches"]
     flat = zh(built.html()["05-cashflow"]).text()  # the PDF's text interleaves the DRAFT mark of a draft
     terms = zh(built.html()["04-token-terms"]).text()
     for tranche in built.deal["token"]["tranches"]:

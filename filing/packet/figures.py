@@ -22,8 +22,10 @@ def cash_context(pool: dict[str, Any] | None, deal: dict[str, Any]) -> dict[str,
     if not flows:
         return None
     scenarios = {s["name"]: s for s in [deal["cashflow"]["base"], *deal["cashflow"]["stress"]]}
+    order = [*scenarios, *sorted(set(flows["scenarios"]) - set(scenarios))]  # the deal's order, then added ones
     rows, tranches = [], []
-    for name, scenario in flows["scenarios"].items():
+    for name in (n for n in order if n in flows["scenarios"]):
+        scenario = flows["scenarios"][name]
         summary, stated = scenario["summary"], scenario["assumptions"]
         label = scenarios.get(name, stated)
         row = {"name": name, "label_zh": label.get("label_zh") or stated.get("label_zh"),
@@ -33,14 +35,14 @@ def cash_context(pool: dict[str, Any] | None, deal: dict[str, Any]) -> dict[str,
                        "senior_min_dscr": summary["senior_min_dscr"]})
         tranches += [{"scenario": name, "label_zh": row["label_zh"], "label_en": row["label_en"], "tranche": tid, **t}
                      for tid, t in summary["tranches"].items()]
-    base = next(iter(flows["scenarios"].values()))["summary"]["tranches"]
+    base = flows["scenarios"][deal["cashflow"]["base"]["name"]]["summary"]["tranches"]
     return {"rows": rows, "tranches": tranches, "currency": flows["currency"], "periods": flows["periods"],
             "first_period": flows["periods"][0], "last_period": flows["periods"][-1],
             "closing": flows.get("closing") or flows["cut_off"], "revolving_until": flows.get("revolving_until"),
             "assumptions": [a for a in flows["assumptions"] if isinstance(a, dict)],
             "expected": {tid: t["repaid_on"] for tid, t in base.items()},
             "fx_stress": any(float(r.get("fx_shock") or 0) for r in rows),
-            "monthly": {n: s["monthly"] for n, s in flows["scenarios"].items()}}
+            "monthly": {n: flows["scenarios"][n]["monthly"] for n in order if n in flows["scenarios"]}}
 
 
 def tranche_terms(deal: dict[str, Any], contract: dict[str, Any] | None,

@@ -56,10 +56,11 @@ def check(context: typer.Context, deal: DealArgument,
           fmt: FormatOption = Format.text, rulebook: RulebookOption = None) -> None:
     """Check a deal against the rulebook (or an older release of it): its tape's pool analytics and the reference
     token's scenario suite on the embedded chain included; the verdict `filing build` and `filing review` state."""
+    from filing.rules import VERSIONS
+
     term = _terminal(context)
-    if rulebook not in (None, *filing.rules.VERSIONS):
-        raise InputError.of("--rulebook", "cli.no_rulebook", version=rulebook,
-                            versions=", ".join(filing.rules.VERSIONS))
+    if rulebook not in (None, *VERSIONS):
+        raise InputError.of("--rulebook", "cli.no_rulebook", version=rulebook, versions=", ".join(VERSIONS))
     loaded = filing.stages.load(deal, allow_outside_tape=_outside_tape(context))
     pool = _analyse(term, loaded)
     evidence = None
@@ -137,9 +138,11 @@ def rules_explain(context: typer.Context, code: Annotated[str, typer.Argument(he
 def rules_changelog(context: typer.Context, fmt: FormatOption = Format.text) -> None:
     """Every rulebook release, newest first, with the rules it added or changed."""
     term = _terminal(context)
-    releases = filing.rules.changelog()
+    from filing.rules import RULEBOOK_VERSION, changelog
+
+    releases = changelog()
     if fmt is Format.json:
-        print_json({"ok": True, "findings": [], "current": filing.rules.RULEBOOK_VERSION, "releases": releases})
+        print_json({"ok": True, "findings": [], "current": RULEBOOK_VERSION, "releases": releases})
         return
     for release in releases:
         term.out.print(f"[bold]{release['version']}[/]  {release['released_on']}  {escape(release['summary'])}")

@@ -19,6 +19,7 @@ import polars as pl
 from filing.errors import InputError
 from filing.findings import Verdict
 from filing.model import Deal, LoadedDeal, load_deal
+from filing.packet.attachments import read_attachments
 from filing.packet.data import PacketData, history_parquet, tape_parquet
 from filing.pool import PoolReport, analyse_pool
 from filing.pool.breakeven import breakeven
@@ -64,7 +65,8 @@ def with_cashflows(pool: PoolReport, deal: Deal) -> PoolReport:
         return pool
     try:
         projection = project_compacted(frame, deal.assets.asset_class, deal.assets.cut_off_date, deal.token.tranches,
-                                       deal.cashflow, deal.assets.concession_end, pool_currency=deal.assets.currency)
+                                       deal.cashflow, deal.assets.concession_end, pool_currency=deal.assets.currency,
+                                       closing=deal.offering.close_date or deal.offering.launch_date)
     except ProjectionError:
         if frame.height < pool.frame.height:
             return pool  # rows the checks set aside broke it (a gap in a toll history): their findings say why
@@ -124,7 +126,8 @@ def packet_data(loaded: LoadedDeal, pool: PoolReport, evidence: ChainEvidence | 
                       rules=tuple(rulebook().facts()),
                       pool=json.loads(json.dumps(pool.to_dict(), default=str)),
                       contract=judge_chain(loaded.deal, evidence) if evidence else None,
-                      tape_parquet=tape_parquet(pool), history_parquet=history_parquet(pool))
+                      tape_parquet=tape_parquet(pool), history_parquet=history_parquet(pool),
+                      attachments=read_attachments(loaded))
 
 
 def build(loaded: LoadedDeal, out_dir: str | Path, *, progress: Progress | None = None,

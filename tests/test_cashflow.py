@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from filing.model.deal import Cashflow, Scenario, Tranche
-from filing.pool.cashflow import project_cashflows
+from filing.pool.cashflow import ProjectionError, project_cashflows
 from filing.pool.waterfall import Note, run_waterfall
 
 CUT_OFF = date(2024, 12, 31)
@@ -263,13 +263,16 @@ def test_short_or_gappy_toll_history_is_refused():
 def test_foreign_currency_tranche_uses_fx_rate_and_says_so():
     usd = [tranche("a", 1, "100", currency="USD")]
     assumed = project(tape(LEASES), "equipment_lease", usd)
-    assert any("assumed" in note and "USD" in note for note in assumed.assumptions)
+    assert any("assumed" in note["text"] and "USD" in note["text"] for note in assumed.assumptions)
     given_rate = project(tape(LEASES), "equipment_lease", usd, fx_rate=7.0)
     assert given_rate.scenarios[0].waterfall.tranches[0].principal_paid.sum() == pytest.approx(700)
     deal_rate = project_cashflows(tape(LEASES), "equipment_lease", CUT_OFF, usd,
                                   Cashflow(base=BASE, fx_to_pool={"USD": "7.1"}), fx_rate=7.0)
     assert deal_rate.scenarios[0].waterfall.tranches[0].principal_paid.sum() == pytest.approx(710)
-    assert deal_rate.assumptions == ("tranche a in USD converted at 7.1 CNY per USD (given)",)
+    assert [a["text"] for a in deal_rate.assumptions] == [
+        "tranche a in USD converted at 7.1 CNY per USD (given)",
+        "FX stress: the base case with each token currency 10% dearer against CNY"]
+    assert deal_rate.assumptions[0]["key"] == "assumption_fx_given"
 
 
 def test_report_is_deterministic_json_whatever_the_row_order():
@@ -308,3 +311,79 @@ def test_cash_is_conserved_and_balances_stay_non_negative(assets, scenario, shar
     for t, note in zip(result.waterfall.tranches, notes, strict=True):
         assert (t.balance >= 0).all() and (t.interest_shortfall >= 0).all()
         assert t.principal_paid.sum() + t.loss == pytest.approx(float(note.principal))
+
+
+def test_nothing_is_paid_before_the_closing_and_collections_wait_for_it():
+    closing = date(2025, 2, 10)  # in month 2; a quarterly note pays at the ends of months 5, 8, ...
+    notes = [tranche("a", 1, "2000", "0.06", date(2026, 12, 31), 3)]
+    report = project(tape(RECEIVABLES), "trade_receivables", notes, closing=closing)
+    paid = report.scenarios[0].waterfall
+    a = paid.tranches[0]
+    assert report.closing == closing and report.to_dict()["closing"] == "2025-02-10"
+    before = [p for p in report.periods if p < date(2025, 5, 31)]
+    assert not (a.interest_paid[:len(before)].any() or a.principal_paid[:len(before)].any())
+    assert not paid.fees_paid[:len(before)].any()
+    paying = [report.periods[i] for i in (a.interest_paid + a.principal_paid).nonzero()[0]]
+    assert paying[0] == date(2025, 5, 31) and all((p.month - 2) % 3 == 0 for p in paying[:-1])
+
+
+def test_one_tranche_schedule_recomputed_by_hand():
+    """A single quarterly note of 2,000 at 6% issued on 10 February 2025 over a pool paying 400 at the end of
+    April (1), 1,000 in March (2) and 2,500.50 in July (7) with interest: the reference walks the months in Decimal,
+    accruing from the closing (19 of February's 28 days), paying on the ends of May, August, ... and checks every
+    payment the engine makes."""
+    closing = date(2025, 2, 10)
+    notes = [tranche("a", 1, "2000", "0.06", date(2026, 12, 31), 3)]
+    report = project(tape(RECEIVABLES), "trade_receivables", notes, closing=closing)
+    collections = [Decimal(v) for v in report.to_dict()["scenarios"]["base"]["monthly"]["collections"]]
+    balance, accrued, account = Decimal(2000), Decimal(0), Decimal(0)
+    expected_interest, expected_principal = [], []
+    for k, cash in enumerate(collections, start=1):
+        account += cash
+        share = Decimal(0) if k < 2 else Decimal(18) / Decimal(28) if k == 2 else Decimal(1)  # 10 Feb → 28 Feb
+        accrued += balance * Decimal("0.06") / 12 * share
+        interest = principal = Decimal(0)
+        if (k > 2 and (k - 2) % 3 == 0) or k == len(collections):
+            interest, accrued = min(account, accrued), Decimal(0)
+            account -= interest
+            principal = min(account, balance)
+            account, balance = account - principal, balance - principal
+        expected_interest.append(interest)
+        expected_principal.append(principal)
+    a = report.scenarios[0].waterfall.tranches[0]
+    for got, want in ((a.interest_paid, expected_interest), (a.principal_paid, expected_principal)):
+        assert [float(v) for v in got] == pytest.approx([float(v) for v in want], abs=0.02)  # cents of the input
+    assert a.repaid_on == date(2025, 8, 31) and a.wal_years == pytest.approx(
+        float(sum(p * (k - 2) for k, p in enumerate(expected_principal, start=1)) / 2000 / 12), abs=1e-5)
+
+
+def test_revolving_period_buys_assets_and_defers_principal():
+    notes = [tranche("a", 1, "3000", "0.05", date(2027, 12, 31), 1)]
+    cashflow = Cashflow(base=BASE, revolving_until=date(2025, 9, 30))
+    report = project_cashflows(tape(RECEIVABLES), "trade_receivables", CUT_OFF, notes, cashflow)
+    result = report.scenarios[0]
+    paid = result.waterfall
+    assert paid.purchases[:9].sum() > 0 and not paid.purchases[9:].any()
+    assert not paid.tranches[0].principal_paid[:9].any() and paid.tranches[0].repaid_in_full
+    assert report.revolving_until == date(2025, 9, 30)
+    spent = paid.fees_paid.sum() + paid.residual.sum() + paid.purchases.sum() + sum(
+        t.interest_paid.sum() + t.principal_paid.sum() for t in paid.tranches)
+    assert spent == pytest.approx(result.pool.collections.sum())  # the bought assets' cash is in the pool columns
+    assert result.pool.balance[8] > 3000 * 0.9  # the pool is kept up during the revolving period
+    with pytest.raises(ProjectionError, match="revolving"):
+        project_cashflows(toll_history([100.0] * 24), "toll_road_income", CUT_OFF, notes, cashflow)
+
+
+def test_fx_stress_is_added_for_a_foreign_currency_note_and_costs_the_pool_more():
+    usd = [tranche("a", 1, "300", "0.05", date(2026, 12, 31), 1, currency="USD")]
+    report = project_cashflows(tape(RECEIVABLES), "trade_receivables", CUT_OFF, usd,
+                               Cashflow(base=BASE, fx_to_pool={"USD": "7"}))
+    names = [s.scenario.name for s in report.scenarios]
+    assert names == ["base", "fx-stress"] and report.scenarios[1].scenario.label_zh == "汇率压力情景"
+    base, fx = (s.waterfall.tranches[0] for s in report.scenarios)
+    assert fx.principal_paid.sum() + fx.loss == pytest.approx(2100 * 1.1)
+    assert fx.min_coverage < base.min_coverage
+    stated = Scenario(name="usd-up", fx_shock="0.2")
+    again = project_cashflows(tape(RECEIVABLES), "trade_receivables", CUT_OFF, usd,
+                              Cashflow(base=BASE, stress=[stated], fx_to_pool={"USD": "7"}))
+    assert [s.scenario.name for s in again.scenarios] == ["base", "usd-up"]

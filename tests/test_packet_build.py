@@ -21,6 +21,7 @@ import filing
 from filing import stages
 from filing.chain.report import ContractReport
 from filing.packet import DATA_FILES, DOCUMENTS, BuildResult, recover_signer
+from filing.packet.attachments import read_attachments
 from filing.packet.manifest import MANIFEST, SIGNATURE
 from filing.pool import analyse_pool
 from filing.stages import with_cashflows
@@ -50,6 +51,7 @@ def test_build_passes_and_writes_every_file(built: BuildResult) -> None:
     assert built.written and built.verdict.ok and built.exit_code == 0
     expected = {f"documents/{s.slug}.{ext}" for s in DOCUMENTS for ext in ("pdf", "html")}
     expected |= {f"documents/{s.slug}.docx" for s in DOCUMENTS if s.docx} | set(DATA_FILES.values())
+    expected |= set(read_attachments(filing.load_deal(EXAMPLE / "deal.yaml")))
     assert set(built.files) == expected
     on_disk = {str(p.relative_to(built.out_dir)) for p in built.out_dir.rglob("*") if p.is_file()}
     assert on_disk == expected | {MANIFEST, SIGNATURE, MARKER}
@@ -79,7 +81,7 @@ def test_pdfs_carry_the_key_figures_in_both_languages(built: BuildResult, pdf_te
     for slug, text in pdf_text.items():
         # one document, numbered through: Chinese pages first, then the English ones
         assert "第 1 页" in text and re.search(r"Page \d+ of \d+", text), slug
-    for slug in ("01-filing-report", "02-asset-report", "03-structure", "09-legal-opinion"):
+    for slug in ("01-filing-report", "02-asset-report", "03-structure"):
         assert re.search(r"目录\n", pdf_text[slug]) and "Contents" in pdf_text[slug], slug  # long ones have a TOC
 
 
@@ -155,6 +157,31 @@ def test_docx_drafts_are_editable_bilingual_with_east_asian_fonts(built: BuildRe
     opinion = Document(str(built.out_dir / "documents" / "09-legal-opinion.docx"))
     headings = [p.text for p in opinion.paragraphs if p.style.name.startswith("Heading")]
     assert headings.index("境内法律意见书（草稿）") < headings.index("PRC legal opinion (draft)")
+
+
+def test_docx_drafts_are_a4_chinese_paged_and_carry_the_deal_s_properties(built: BuildResult) -> None:
+    opinion_path = built.out_dir / "documents" / "09-legal-opinion.docx"
+    opinion = Document(str(opinion_path))
+    section = opinion.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    with zipfile.ZipFile(opinion_path) as archive:
+        styles, footer = archive.read("word/styles.xml").decode(), archive.read("word/footer1.xml").decode()
+        application = archive.read("docProps/app.xml").decode()
+    assert 'w:val="zh-CN"' in styles and 'w:val="en-US"' not in styles
+    assert 'w:instr="PAGE"' in footer and 'w:instr="NUMPAGES"' in footer
+    assert "<Application>filing</Application>" in application and "Microsoft" not in application
+    properties = opinion.core_properties
+    assert properties.author == "广东前海联合律师事务所" and properties.keywords == "HXSC-TR-2026-01"
+    assert properties.language == "zh-CN" and "python-docx" not in (properties.comments or "")
+    assert properties.subject == "华讯供应链应收账款资产支持证券代币（2026年第一期）"
+    texts = [p.text for p in opinion.paragraphs if p.text.strip()]
+    statement = texts.index("第一部分 律师声明")  # numbered in PRC style: no second number added
+    assert texts[statement + 1] == "Part 1 Counsel's statement"  # each Chinese block followed by its English pair
+    first = next(i for i, t in enumerate(texts) if t.startswith("1. 本所及经办律师"))
+    assert texts[first + 1].startswith("1. Under the Securities Law")
+    undertakings = Document(str(built.out_dir / "documents" / "08-undertakings.docx"))
+    headings = [p.text for p in undertakings.paragraphs if p.style.name.startswith("Heading")]
+    assert "1 承诺方" in headings and "1 Parties giving undertakings" in headings  # numbered where the text is not
 
 
 def test_parity_of_the_example(built: BuildResult) -> None:

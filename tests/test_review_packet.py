@@ -19,6 +19,7 @@ from filing import stages
 from filing.cli import app
 from filing.errors import InputError
 from filing.packet import DATA_FILES, DOCUMENTS
+from filing.packet.attachments import read_attachments
 from filing.packet.manifest import MANIFEST, SIGNATURE, build_manifest, sign_manifest
 from filing.review import ReviewReport, Status, Verdict, diff_packets, review_packet
 from filing.write import MARKER
@@ -30,7 +31,8 @@ OTHER_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
 FILER = Account.from_key(FILER_KEY).address
 PACKET_FILES = sorted([f"documents/{spec.slug}.{ext}" for spec in DOCUMENTS
                        for ext in ("html", "pdf", *(("docx",) if spec.docx else ()))]
-                      + list(DATA_FILES.values()) + [MANIFEST, SIGNATURE])
+                      + list(DATA_FILES.values()) + [MANIFEST, SIGNATURE]
+                      + list(read_attachments(filing.load_deal(EXAMPLE / "deal.yaml"))))
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,8 @@ CASES: list[tuple[str, dict, str]] = [
     ("OVR-01", {"overrides": [{"rule": "CN-G-99", "reason": "typo", "approved_by": "Legal"}]}, "overrides[0].rule"),
     ("OVR-02", {"overrides": [{"rule": "CN-N42-03", "reason": "board approved", "approved_by": "Legal"}]},
      "overrides[0].rule"),
+    ("ATT-01", {"filing.attachments": []}, "filing.attachments"),
+    ("ATT-01", {"filing.attachments[3].file": None}, "filing.attachments[3].file"),
 ]
 
 

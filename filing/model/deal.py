@@ -45,6 +45,9 @@ class Attestation(Strict):
     """Reference to the document that supports the statement (certificate, search report, legal opinion)."""
     attested_on: date | None = None
     details: Text | None = None
+    # zh text (issue 14): the Chinese form of the free text above, which the Chinese documents show
+    evidence_zh: Text | None = None
+    details_zh: Text | None = None
 
 
 class Conviction(Strict):
@@ -122,6 +125,8 @@ class TrueSale(Strict):
     transfer_date: date | None = None
     consideration_fair: StrictBool
     notice_or_registration: Literal["notice", "registration", "both", "none"]
+    # zh text (issue 14): the Chinese form of the free text above, which the Chinese documents show
+    transfer_agreement_zh: Text | None = None
 
 
 NegativeListItem = Literal["NL1", "NL2", "NL3", "NL4", "NL5", "NL6", "NL7", "NL8"]
@@ -205,6 +210,11 @@ class LegalOpinion(Strict):
     counsel: Name
     covers_isolation: StrictBool
     signed_on: date | None = None
+    # signatories (issue 14)
+    lawyers: list[Name] = []
+    """经办律师: the lawyers who sign the opinion (at least two in PRC practice)."""
+    responsible_partner: Name | None = None
+    """律师事务所负责人."""
 
 
 class CreditEnhancement(Strict):
@@ -222,6 +232,9 @@ class RiskRetention(Strict):
     form: Literal["token", "untokenised"] = "token"
     """`token`: the holder takes the retained tranche's tokens, so the token's holder rules must admit it;
     `untokenised`: the retained interest stays on the issuer's own register and is never minted as tokens."""
+
+    # zh text (issue 14): the Chinese form of the free text above, which the Chinese documents show
+    explanation_zh: Text | None = None
 
 
 class StructureParty(Entity):
@@ -292,11 +305,17 @@ class SettlementAsset(Strict):
     issuer_hkma_licence: Name | None = None
     approval_ref: Text | None = None
     """Approval of the mainland authorities, required for an RMB- or CNH-pegged settlement asset."""
+    # zh text (issue 14): the Chinese form of the free text above, which the Chinese documents show
+    name_zh: Name | None = None
+    issuer_hkma_licence_zh: Name | None = None
+    approval_ref_zh: Text | None = None
 
 
 class Chain(Strict):
     name: Name
     chain_id: Annotated[int, Field(ge=1)]
+    # zh text (issue 14): the Chinese form of the free text above, which the Chinese documents show
+    name_zh: Name | None = None
 
 
 class Token(Strict):
@@ -311,6 +330,9 @@ class Token(Strict):
     audit_report: Text | None = None
     custody_provider: Name | None = None
     register_of_record: Text | None = None
+    # zh text (issue 14): the Chinese form of the free text above, which the Chinese documents show
+    audit_report_zh: Text | None = None
+    register_of_record_zh: Text | None = None
 
     @field_validator("tranches")
     @classmethod
@@ -328,6 +350,9 @@ class Venue(Strict):
     jurisdiction: Jurisdiction
     licence: Name | None = None
     sfc_ce_number: Annotated[str, Field(pattern=r"^[A-Z]{3}\d{3}$")] | None = None
+
+    # zh text (issue 14): the Chinese form of the free text above, which the Chinese documents show
+    licence_zh: Name | None = None
 
 
 class Investors(Strict):
@@ -363,7 +388,7 @@ class Offering(Strict):
 
 class ServiceProvider(Strict):
     role: Literal["arranger", "distributor", "venue", "custodian", "tokenisation_platform", "it_service",
-                  "legal_counsel", "auditor", "rating_agency", "trustee", "servicer"]
+                  "legal_counsel", "auditor", "rating_agency", "trustee", "servicer", "smart_contract_auditor"]
     name: Name
     jurisdiction: Jurisdiction
     sfc_ce_number: Annotated[str, Field(pattern=r"^[A-Z]{3}\d{3}$")] | None = None
@@ -379,6 +404,9 @@ class Approval(Strict):
     issued_on: date | None = None
     expires_on: date | None = None
     not_applicable_reason: Text | None = None
+    # zh text (issue 14): the Chinese form of the free text above, which the Chinese documents show
+    reference_zh: Text | None = None
+    not_applicable_reason_zh: Text | None = None
 
     @model_validator(mode="after")
     def _reasoned(self) -> Approval:
@@ -391,6 +419,8 @@ class Proceeds(Strict):
     use_zh: Text
     use_en: Text
     repatriation_plan: Text | None = None
+    # zh text (issue 14): the Chinese form of the free text above, which the Chinese documents show
+    repatriation_plan_zh: Text | None = None
 
 
 class Contact(Strict):
@@ -398,6 +428,8 @@ class Contact(Strict):
     role: Name
     email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
     phone: Name | None = None
+    # zh text (issue 14): the Chinese form of the free text above, which the Chinese documents show
+    role_zh: Name | None = None
 
 
 class Undertaking(Strict):
@@ -414,8 +446,28 @@ class Report(Strict):
 class MaterialEvent(Strict):
     occurred_on: date
     description: Text
+    # zh text (issue 14): the Chinese form of the free text above, which the Chinese documents show
+    description_zh: Text | None = None
     material: StrictBool
     csrc_reported_on: date | None = None
+
+
+# --- required attachments (issue 14): the documents that must accompany the filing, as files the build takes ---
+AttachmentKind = Literal[
+    "offering_memorandum", "trust_deed", "transfer_agreement", "servicing_agreement", "account_supervision_agreement",
+    "business_licence", "resolutions", "audited_financials", "static_pool_data", "rating_report",
+    "offshore_legal_opinion", "fund_flow_fx_route", "conflicts_statement", "contact_authorisation",
+]
+
+
+class Attachment(Strict):
+    """One accompanying document: its kind, and the file (relative to the deal file) that the packet carries."""
+
+    kind: AttachmentKind
+    file: Annotated[str, Field(min_length=1)] | None = None
+    """None while the document is not yet available (a blocker, ATT-01)."""
+    title_zh: Name | None = None
+    title_en: Name | None = None
 
 
 class Filing(Strict):
@@ -433,6 +485,8 @@ class Filing(Strict):
     contacts: list[Contact] = Field(min_length=1)
     completion_report: Report | None = None
     events: list[MaterialEvent] = []
+    attachments: list[Attachment] = []
+    """Required accompanying documents (issue 14); ``filing build`` hashes each file into the manifest."""
 
 
 class Scenario(Strict):
@@ -445,6 +499,13 @@ class Scenario(Strict):
     recovery_lag_months: Annotated[int, Field(ge=0, le=60)] = 0
     revenue_haircut: Rate = 0
     revenue_growth: Annotated[float, Field(ge=-0.5, le=0.5)] | None = None
+    # --- documents (issue 14): how the scenario is named in the filed text, and its FX shock ---
+    label_zh: Name | None = None
+    """The scenario's name in the Chinese documents (``name`` is a code and never shown in Chinese text)."""
+    label_en: Name | None = None
+    fx_shock: Rate = 0
+    """Rise of each token currency against the pool currency: a tranche not in the pool currency is converted at
+    ``rate × (1 + fx_shock)``, so the pool must pay more of its own currency for the same notes."""
 
 
 class Cashflow(Strict):
@@ -454,6 +515,10 @@ class Cashflow(Strict):
     """Units of the pool currency per unit of each tranche currency, for tranches not in the pool currency."""
     base: Scenario
     stress: list[Scenario] = []
+    # --- cash-flow timeline (issue 14) ---
+    revolving_until: date | None = None
+    """Last day of the revolving period: until then, collections left after fees and interest buy new assets of the
+    pool's kind instead of repaying principal (needed when the pool is much shorter than the tokens)."""
 
 
 class Override(Strict):
@@ -485,3 +550,7 @@ class Deal(Strict):
     filing: Filing
     cashflow: Cashflow
     overrides: list[Override] = []
+    # --- names in Chinese (issue 14) ---
+    names_zh: dict[Name, Name] = {}
+    """The Chinese name of each party the deal names in English only (intermediaries, counsel, banks, venues,
+    holders): the Chinese documents show these, with the English name beside it where it identifies the party."""

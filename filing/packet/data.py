@@ -67,6 +67,8 @@ class PacketData:
     tape_parquet: bytes | None = None
     history_parquet: bytes | None = None
     """The static-pool history in canonical columns, when the deal names one (``assets.history``)."""
+    attachments: dict[str, bytes] | None = None
+    """``attachments/…`` → bytes of the deal's required attachments (``filing.packet.attachments``)."""
 
     @property
     def deal(self) -> dict[str, Any]:
@@ -92,7 +94,7 @@ class PacketData:
             out[DATA_FILES["tape"]] = self.tape_parquet
         if self.history_parquet is not None:
             out[DATA_FILES["history"]] = self.history_parquet
-        return out
+        return out | (self.attachments or {})
 
 
 def tape_parquet(pool: PoolReport) -> bytes:

@@ -12,7 +12,7 @@ import base64
 import mimetypes
 import traceback
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
@@ -25,6 +25,7 @@ from markupsafe import Markup
 from ruamel.yaml import YAML
 
 from filing.assets import ASSET_CLASS_LABELS
+from filing.model.jurisdictions import jurisdiction_name
 from filing.placeholders import PlaceholderError, fill
 from filing.resources import templates_dir
 
@@ -46,6 +47,8 @@ class Lang:
 
     code: str
     words: Mapping[str, str]
+    names: Mapping[str, str] = field(default_factory=dict)
+    """The deal's ``names_zh``: English party name → Chinese name, used by ``name`` in Chinese."""
 
     def __call__(self, key: str) -> str:
         try:
@@ -69,13 +72,50 @@ class Lang:
             return f"{day.year}年{day.month}月{day.day}日"
         return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
 
-    def pick(self, record: Mapping[str, Any], field: str) -> str:
-        """``record[field_zh]`` in Chinese, ``record[field_en]`` in English, the other one when the first is empty."""
+    def pick(self, record: Mapping[str, Any], key: str) -> str:
+        """``record[key_zh]`` in Chinese, ``record[key_en]`` in English; then the bare ``record[key]`` (a deal's free
+        text is English, with a ``_zh`` form beside it) and last the other language."""
         other = "en" if self.code == "zh" else "zh"
-        value = record.get(f"{field}_{self.code}") or record.get(f"{field}_{other}")
+        value = record.get(f"{key}_{self.code}") or record.get(key) or record.get(f"{key}_{other}")
         if value is None:
-            raise UndefinedError(f"neither {field}_zh nor {field}_en is given")
-        return str(value)
+            raise UndefinedError(f"neither {key}_zh nor {key}_en is given")
+        return self.name(str(value)) if key in ("name", "party_name") else str(value)
+
+    def opt(self, record: Mapping[str, Any] | None, key: str) -> str:
+        """Like ``pick``, but "not given" where the record or every form of the field is missing."""
+        if not record or not any(record.get(k) for k in (key, f"{key}_zh", f"{key}_en")):
+            return self("not_given")
+        return self.pick(record, key)
+
+    def name(self, value: str | None) -> str:
+        """A party named in English, in Chinese through the deal's ``names_zh`` (unchanged in English)."""
+        if not value:
+            return self("not_given")
+        return self.names.get(value, value) if self.code == "zh" else value
+
+    def names_of(self, values: list[str]) -> str:
+        """Several parties' names, each through ``name``, joined the language's way."""
+        return ("、" if self.code == "zh" else ", ").join(self.name(v) for v in values)
+
+    def place(self, code: str) -> str:
+        """A jurisdiction by name, in mainland usage in Chinese (香港 reads 中国香港); an unknown code as given."""
+        if code == "CN":
+            return self("mainland_china")
+        try:
+            return jurisdiction_name(code, self.code)  # type: ignore[arg-type]
+        except (KeyError, LookupError, ValueError):
+            return code
+
+    def places(self, codes: list[str] | None, empty: str = "any_not_excluded") -> str:
+        if not codes:
+            return self(empty)
+        return ("、" if self.code == "zh" else ", ").join(self.place(c) for c in codes)
+
+    def list(self, prefix: str, values: list[str] | None) -> str:
+        """Enum values through the glossary (``prefix + value``), joined the language's way."""
+        if not values:
+            return self("not_given")
+        return ("、" if self.code == "zh" else ", ").join(self(f"{prefix}{v}") for v in values)
 
     def yes(self, flag: bool) -> str:
         return self("yes") if flag else self("no")

@@ -26,6 +26,9 @@ DATE_ISO = re.compile(rf"{_EDGE_L}(\d{{4}})-(\d{{2}})-(\d{{2}}){_EDGE_R}")
 NUMBER = re.compile(r"(?<![0-9A-Za-z.])\d[\d,]*(?:\.\d+)?%?")
 COUNTED_ZH = re.compile(r"(前|第)([一二三四五六七八九十]{1,3})")
 """A Chinese number after 前 (top n) or 第 (n-th): 第一期, 前二十大, 前十大."""
+ENUMERATED_ZH = re.compile(r"(?<![一二三四五六七八九十])([一二三四五六七八九十]{1,3})(?=、)"
+                           r"|（([一二三四五六七八九十]{1,3})）")
+"""A numbered heading or item in PRC style: 一、 and （一）, read as 1 (the English version numbers them 1. and (1))."""
 CHINESE_DIGITS = {ch: i for i, ch in enumerate("零一二三四五六七八九")}
 
 
@@ -62,6 +65,7 @@ def facts(text: str) -> dict[str, set[str]]:
     take(DATE_ISO, "dates", lambda m: m[0])
     take(IDENTIFIER, "identifiers", lambda m: m[0])
     text = COUNTED_ZH.sub(lambda m: f"{m[1]}{chinese_number(m[2])}", text)
+    text = ENUMERATED_ZH.sub(lambda m: f" {chinese_number(m[1] or m[2])} ", text)
     take(NUMBER, "numbers", lambda m: m[0].replace(",", ""))
     return found
 

@@ -7,20 +7,25 @@ role) and every document that shows it shows the same value. The templates only 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from filing.findings import Finding
 from filing.model.deal import Deal
+from filing.packet.attachments import attachment_rows
 from filing.packet.charts import Flow, Node, line_chart, structure_diagram
+from filing.packet.checklist import self_assessment
 from filing.packet.data import DATA_FILES, PacketData
-from filing.packet.environment import Lang, load_glossary, render_template
+from filing.packet.environment import Lang, load_glossary, money, render_template
+from filing.packet.figures import cash_context, chain_context, tranche_terms
 from filing.packet.history_charts import history_charts
+from filing.packet.legal import opinion_context, undertaking_parties
 from filing.pool.checks import TAPE_CHECKS
-from filing.rules.guideline import required_undertakings
 
 
 @dataclass(frozen=True)
@@ -95,20 +100,17 @@ def _with_toc(html: str, glossary: dict[str, Lang]) -> str:
 def build_context(env: SandboxedEnvironment, data: PacketData, options: RenderOptions) -> dict[str, Any]:
     deal = data.deal
     model = Deal.model_validate_json(data.deal_json)
-    glossary = load_glossary(env)
+    glossary = {code: replace(lang, names=deal.get("names_zh") or {}) for code, lang in load_glossary(env).items()}
     verdict = data.verdict
     contract = data.contract.to_dict() if data.contract else None
-    onchain = {t["tranche"]: t for t in (contract or {}).get("tranches", [])}
-    tranches = [t | {"address": onchain.get(t["id"], {}).get("address") or t["address"],
-                     "checks": onchain.get(t["id"], {}).get("checks", []),
-                     "cap_base_units": f"{int(Decimal(t['principal']) * 10 ** t['decimals']):,}"}
-                for t in deal["token"]["tranches"]]
+    cash = cash_context(data.pool, deal)
+    tranches = tranche_terms(deal, contract, cash)
     context = {
         "deal": deal, "pool": data.pool, "findings": data.findings, "contract": contract,
         "langs": list(options.langs), "glossary": glossary, "draft": options.draft, "timestamp": options.timestamp,
         "tool_version": options.tool_version, "deal_sha256": data.deal_sha256,
         "verdict": verdict.headline(), "tranches": tranches,
-        "total_principal": sum(Decimal(t["principal"]) for t in deal["token"]["tranches"]),
+        "total_principal_text": _totals(deal, glossary),
         "officers": [{"name": o["name"], "role_key": f"role_{o['role']}"} for o in deal["filer"]["officers"]],
         "disqualifiers": [{"item": f"dq_{k}", **deal["filer"]["disqualifiers"][k]} for k in DISQUALIFIERS],
         "approvals": [a | {"type_key": f"approval_{a['type']}", "status_key": f"status_{a['status']}"}
@@ -117,10 +119,13 @@ def build_context(env: SandboxedEnvironment, data: PacketData, options: RenderOp
         "credit_enhancement": [c | {"kind_key": f"ce_{c['kind']}"} for c in deal["structure"]["credit_enhancement"]],
         "parties": _parties(deal),
         "scenarios": [deal["cashflow"]["base"], *deal["cashflow"]["stress"]],
-        "cash": _cash(data.pool),
+        "cash": cash,
         "tape_findings": [f | {"title_en": TAPE_CHECKS[f["code"]][0], "title_zh": TAPE_CHECKS[f["code"]][1]}
                           for f in (data.pool or {}).get("findings", [])],
-        "undertakings": _undertakings(model),
+        "undertakings": undertaking_parties(model),
+        "opinion": opinion_context(model, _unique(f | _tape_message(f) for f in map(Finding.to_dict, verdict.blockers)),
+                                   contract),
+        "attachments": attachment_rows(deal), "chain": chain_context(deal, contract),
         "documents": [{"number": spec.slug[:2], "title": spec.title,
                        "files": [f"{spec.slug}.{ext}" for ext in ("pdf", "html", "docx") if ext != "docx" or spec.docx]}
                       for spec in DOCUMENTS],
@@ -128,9 +133,19 @@ def build_context(env: SandboxedEnvironment, data: PacketData, options: RenderOp
     }
     context |= _contract(contract)
     context |= _checklist(data)
+    context["assessment"] = self_assessment(context["checklist"], deal["assets"]["asset_class"])
     context["svg"] = {code: _charts(glossary[code], deal, context["cash"]) | history_charts(glossary[code], data.pool)
                       for code in options.langs}
     return context
+
+
+def _totals(deal: dict[str, Any], glossary: dict[str, Lang]) -> dict[str, str]:
+    """The tokens' total principal per currency, per language (tranches may be in several currencies)."""
+    sums: dict[str, Decimal] = {}
+    for t in deal["token"]["tranches"]:
+        sums[t["currency"]] = sums.get(t["currency"], Decimal(0)) + Decimal(t["principal"])
+    return {code: "；".join(f"{money(v)} {L('currency_' + c)}" for c, v in sorted(sums.items()))
+            for code, L in glossary.items()}
 
 
 def _parties(deal: dict[str, Any]) -> list[dict[str, Any]]:
@@ -148,13 +163,6 @@ def _parties(deal: dict[str, Any]) -> list[dict[str, Any]]:
             party("venue", deal["offering"]["venue"], deal["offering"]["venue"].get("sfc_ce_number")),
             party("settlement_issuer", {"name": token["settlement_asset"].get("issuer") or
                                         token["settlement_asset"]["name"], "jurisdiction": "—"})]
-
-
-def _undertakings(model: Deal) -> list[dict[str, Any]]:
-    signed = {(u.party_role, u.party_name): u.signed_on for u in model.filing.undertakings}
-    return [{"role_key": f"role_{role}", "name": name,
-             "signed_on": signed[(role, name)].isoformat() if signed.get((role, name)) else None}
-            for role, name, _ in required_undertakings(model)]
 
 
 def _contract(contract: dict[str, Any] | None) -> dict[str, Any]:
@@ -179,38 +187,49 @@ def _checklist(data: PacketData) -> dict[str, Any]:
              "severity": rule["severity"], "verdict": f"verdict_{data.verdict.status(rule['code'])}",
              "confidence": f"confidence_{rule['confidence']}", "source": rule["source"]}
             for rule in data.rules if rule.get("emitted_by") != "review"]
-    finding_rows = [f | {"message_en": f["message"]} for f in data.findings["findings"]]
+    finding_rows = [f | _tape_message(f) for f in data.findings["findings"]]
     return {"checklist": rows, "finding_rows": finding_rows}
 
 
-def _cash(pool: dict[str, Any] | None) -> dict[str, Any] | None:
-    """Stress-test tables from the pool report's cash flows (None until the projection has run)."""
-    flows = (pool or {}).get("cashflows")
-    if not flows:
-        return None
-    rows, tranches = [], []
-    for name, scenario in flows["scenarios"].items():
-        summary = scenario["summary"]
-        rows.append({"name": name, **{k: summary["totals"][k] for k in ("collections", "defaults", "recoveries")},
-                     "senior_min_dscr": summary["senior_min_dscr"]})
-        tranches += [{"scenario": name, "tranche": tid, **t} for tid, t in summary["tranches"].items()]
-    return {"rows": rows, "tranches": tranches, "currency": flows["currency"], "periods": flows["periods"],
-            "first_period": flows["periods"][0], "last_period": flows["periods"][-1],
-            "assumptions": flows["assumptions"], "monthly": {n: s["monthly"] for n, s in flows["scenarios"].items()}}
+def _unique(findings: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Findings once each by rule and Chinese message (a tape check reaches the verdict from the pool and the rule)."""
+    seen: dict[tuple[str, str], dict[str, Any]] = {}
+    for finding in findings:
+        seen.setdefault((finding["rule"], finding.get("message_zh", "")), finding)
+    return list(seen.values())
+
+
+def _tape_message(finding: dict[str, Any]) -> dict[str, str]:
+    """A tape check's finding in each language from its title: the rule's own message quotes the check's English
+    text, which must not stand in the Chinese document."""
+    titles = TAPE_CHECKS.get(finding["rule"])
+    if titles is None:
+        return {"message_en": finding["message"]}
+    return {"message_en": titles[0], "message_zh": titles[1]}
 
 
 def _charts(L: Lang, deal: dict[str, Any], cash: dict[str, Any] | None) -> dict[str, Markup]:
+    """The structure diagram, and the projection's charts only where they have something to show: a pool without
+    a balance (a toll-road income right) gets its collections instead of a flat zero line."""
     charts = {"structure": _structure(L, deal)}
-    if cash:
-        labels = [p[:7] for p in cash["periods"]]
-        unit = f"{cash['currency']} m"
-        senior = min(deal["token"]["tranches"], key=lambda t: t["seniority"])["id"]
-        charts["pool_balance"] = line_chart(
-            {n: [float(v) / 1e6 for v in m["balance"]] for n, m in cash["monthly"].items()}, labels,
-            L("chart_pool_balance"), unit)
-        charts["senior_balance"] = line_chart(
-            {n: [float(v) / 1e6 for v in m["tranches"][senior]["balance"]] for n, m in cash["monthly"].items()},
-            labels, f"{L('chart_senior_balance')} ({senior})", unit)
+    if not cash:
+        return charts
+    labels = [p[:7] for p in cash["periods"]]
+    unit = L.fill("chart_unit", currency=L("currency_" + cash["currency"]))
+    names = {row["name"]: L.pick(row, "label") for row in cash["rows"]}
+
+    def series(pick) -> dict[str, list[float]]:
+        return {names[n]: [float(v) / 1e6 for v in pick(m)] for n, m in cash["monthly"].items()}
+
+    balance = series(lambda m: m["balance"])
+    if any(any(values) for values in balance.values()):
+        charts["pool"] = line_chart(balance, labels, L("chart_pool_balance"), unit)
+    else:
+        charts["pool"] = line_chart(series(lambda m: m["collections"]), labels, L("chart_pool_collections"), unit)
+    senior = min(deal["token"]["tranches"], key=lambda t: t["seniority"])["id"]
+    notes = series(lambda m: m["tranches"][senior]["balance"])
+    if any(any(values) for values in notes.values()):
+        charts["senior_balance"] = line_chart(notes, labels, f"{L('chart_senior_balance')} ({senior})", unit)
     return charts
 
 

@@ -83,8 +83,10 @@ def breakeven(frame: pl.DataFrame, deal: Deal, history_cdr: float | None = None)
                   for i, (cpr, cdr) in enumerate(rates)]
         plan = cashflow.model_copy(update={"base": trials[0], "stress": trials[1:]})
         report = project_cashflows(frame, assets.asset_class, assets.cut_off_date, deal.token.tranches, plan,
-                                   assets.concession_end, pool_currency=assets.currency)
-        return [{t.id: failure(t) for t in result.waterfall.tranches} for result in report.scenarios]
+                                   assets.concession_end, pool_currency=assets.currency,
+                                   closing=deal.offering.close_date or deal.offering.launch_date)
+        # the trials only: the projection may add its own FX stress after them
+        return [{t.id: failure(t) for t in result.waterfall.tranches} for result in report.scenarios[:len(rates)]]
 
     ends = run([(cpr, cdr) for cpr in prepayments for cdr in (0.0, 1.0)])
     tranches = list(ends[0])

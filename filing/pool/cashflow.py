@@ -5,6 +5,16 @@ Periods. Month k (k = 1..N) ends on ``cut_off + k months`` (day clipped to the m
 last day gives month ends); a date falls in the first month whose end is on or after it. N reaches the last asset
 cash flow plus the longest recovery lag, the concession end and the last legal maturity.
 
+Closing and revolving. The notes are issued at ``closing`` (the offering's close): nothing accrues or is paid before
+it, and what the pool collects from the cut-off to the closing waits for the first distribution date
+(``filing.pool.waterfall``). With ``cashflow.revolving_until``, distribution dates up to that month spend the cash
+left after fees and interest on new assets that pay like the original pool per unit of balance (its scenario
+collections divided by its cut-off balance); the pool columns then include what those assets pay.
+
+FX stress. A scenario's ``fx_shock`` converts the tranches not in the pool currency at ``rate × (1 + fx_shock)``.
+When some tranche is in another currency and no scenario has a shock, an ``fx-stress`` scenario is added: the base
+case with a 10% shock, stated in ``assumptions``.
+
 Amortising pools. Every asset's contractual schedule is built from the tape with numpy, one step per month over all
 assets at once. Receivables pay ``interest_rate / 12`` on their balance monthly (none without a rate) and the whole
 ``outstanding_balance`` in the month of ``maturity_date`` (bullet). Leases pay an instalment every 1, 3, 6 or 12
@@ -40,10 +50,9 @@ ratios as floats rounded to 4 places, so identical inputs give identical JSON.
 
 from __future__ import annotations
 
-import calendar
 import math
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, replace
+from datetime import date
 from decimal import ROUND_HALF_UP, Context, Decimal
 
 import numpy as np
@@ -51,32 +60,17 @@ import polars as pl
 
 from filing.assets import spec
 from filing.model.deal import AssetClass, Cashflow, Scenario, Tranche
-from filing.pool.parse import FREQUENCY_MONTHS
-from filing.pool.schema import ND_CODES
-from filing.pool.waterfall import Waterfall, notes_in_pool_currency, run_waterfall
-
-
-class ProjectionError(ValueError):
-    """Why the cash flows cannot be projected, naming the tape ``column`` or else the deal ``field`` at fault, so that
-    the caller can point at the right file."""
-
-    def __init__(self, message: str, *, column: str | None = None, field: str | None = None):
-        super().__init__(message)
-        self.column, self.field = column, field
-
-
-@dataclass(frozen=True)
-class PoolFlows:
-    """The pool's cash in one scenario, by month (index k-1 is month k), in the pool currency."""
-
-    collections: np.ndarray
-    interest: np.ndarray
-    scheduled_principal: np.ndarray
-    prepayments: np.ndarray
-    defaults: np.ndarray
-    recoveries: np.ndarray
-    balance: np.ndarray
-    """Performing balance at the end of the month."""
+from filing.pool.sources import (
+    PoolFlows,
+    ProjectionError,
+    Schedule,
+    TollHistory,
+    months_until,
+    period_ends,
+    schedule,
+    toll_history,
+)
+from filing.pool.waterfall import Note, Revolving, Waterfall, assumption, notes_in_pool_currency, run_waterfall
 
 
 @dataclass(frozen=True)
@@ -119,7 +113,7 @@ class ScenarioResult:
         return {"collections": pool.collections, "interest": pool.interest,
                 "scheduled_principal": pool.scheduled_principal, "prepayments": pool.prepayments,
                 "defaults": pool.defaults, "recoveries": pool.recoveries, "balance": pool.balance,
-                "fees_paid": paid.fees_paid, "residual": paid.residual,
+                "fees_paid": paid.fees_paid, "residual": paid.residual, "purchases": paid.purchases,
                 "tranche_interest_paid": sum(t.interest_paid for t in paid.tranches),
                 "tranche_principal_paid": sum(t.principal_paid for t in paid.tranches)}
 
@@ -136,8 +130,13 @@ class CashflowReport:
     """End of each month k = 1..N."""
     scenarios: tuple[ScenarioResult, ...]
     """Base first, then the stress scenarios in the deal's order."""
-    assumptions: tuple[str, ...]
-    """Choices the deal file did not state that the projection had to make (pool currency, FX rates)."""
+    assumptions: tuple[dict, ...]
+    """Choices the deal file did not state that the projection had to make (pool currency, FX rates, FX stress), as
+    ``{"key", "params", "text"}``."""
+    closing: date | None = None
+    """The day the notes are issued; nothing is paid before it."""
+    revolving_until: date | None = None
+    """End of the last month of the revolving period."""
 
     @property
     def summary(self) -> dict[str, dict]:
@@ -148,6 +147,8 @@ class CashflowReport:
         return _sorted({
             "asset_class": self.asset_class.value, "cut_off": self.cut_off.isoformat(), "currency": self.currency,
             "assumptions": list(self.assumptions), "periods": [p.isoformat() for p in self.periods],
+            "closing": (self.closing or self.cut_off).isoformat(),
+            "revolving_until": self.revolving_until and self.revolving_until.isoformat(),
             "scenarios": {s.scenario.name: {
                 "assumptions": s.scenario.model_dump(mode="json"), "summary": s.summary(), "monthly": s.monthly(),
             } for s in self.scenarios},
@@ -156,45 +157,120 @@ class CashflowReport:
 
 def project_cashflows(frame: pl.DataFrame, asset_class: AssetClass | str, cut_off: date, tranches: list[Tranche],
                       cashflow: Cashflow, concession_end: date | None = None, *, pool_currency: str | None = None,
-                      fx_rate: float | None = None) -> CashflowReport:
+                      fx_rate: float | None = None, closing: date | None = None) -> CashflowReport:
     """Project the pool's monthly cash from ``cut_off`` and pay it through ``tranches`` in every scenario.
 
     ``frame`` has the canonical tape columns of ``asset_class``; ``pool_currency`` defaults to its ``currency``
-    column. Bad inputs raise ProjectionError naming the column or field.
+    column; ``closing`` is the day the notes are issued (default: the cut-off). Bad inputs raise ProjectionError
+    naming the column or field.
     """
     asset_class = AssetClass(asset_class)
     if frame.height == 0:
         raise ProjectionError("the tape has no rows: there is nothing to project", field="assets.tape")
     if not tranches:
         raise ProjectionError("there are no notes to pay", field="token.tranches")
-    scenarios = (cashflow.base, *cashflow.stress)
-    if len({s.name for s in scenarios}) < len(scenarios):
-        names = ", ".join(s.name for s in scenarios)
-        raise ProjectionError(f"scenario names repeat ({names}); make them unique", field="cashflow")
+    closing = closing or cut_off
+    if closing < cut_off:
+        raise ProjectionError(f"the closing date {closing} is before the cut-off date {cut_off}",
+                              field="offering.close_date")
     legal_end = max(t.legal_maturity for t in tranches)
-    if legal_end <= cut_off:
-        raise ProjectionError(f"the last legal maturity, {legal_end}, is not after the cut-off date {cut_off}",
+    if legal_end <= closing:
+        raise ProjectionError(f"the last legal maturity, {legal_end}, is not after the closing date {closing}",
                               field="token.tranches")
     currency, notes, assumptions = notes_in_pool_currency(
         tranches, _pool_currency(frame, pool_currency), cashflow.fx_to_pool, fx_rate)
-    source: _Schedule | _TollHistory
+    scenarios = _scenarios(cashflow, notes, tranches, currency, assumptions)
+    revolving_end = _revolving_months(cashflow, asset_class, cut_off, closing)
+    source: Schedule | TollHistory
     if spec(asset_class).cashflow == "revenue":
-        source = _toll_history(frame, concession_end)
-        pool_end = _months_until(cut_off, concession_end) if concession_end else 0
+        source = toll_history(frame, concession_end)
+        pool_end = months_until(cut_off, concession_end) if concession_end else 0
     else:
-        source = _schedule(frame, asset_class, cut_off)
-        pool_end = len(source.interest) + max(s.recovery_lag_months for s in scenarios)
-    ends = _period_ends(cut_off, max(pool_end, _months_until(cut_off, legal_end)))
+        source = schedule(frame, asset_class, cut_off)
+        pool_end = revolving_end + len(source.interest) + max(s.recovery_lag_months for s in scenarios)
+    ends = period_ends(cut_off, max(pool_end, months_until(cut_off, legal_end)))
     periods = tuple(d.item() for d in ends[1:])
+    issue = months_until(cut_off, closing)
+    first_fraction = float((ends[issue] - np.datetime64(closing)) / (ends[issue] - ends[issue - 1])) if issue else 1.0
     results = []
     for scenario in scenarios:
         pool, growth = source.flows(scenario, ends)
         if growth is not None and not np.isfinite(pool.collections.sum()):  # the report's totals must be numbers
             raise ProjectionError(f"the projected revenue overflows: the history's growth of {growth:.3g} a year "
                                   "compounds past any amount", column="toll_revenue")
-        waterfall = run_waterfall(pool.collections, notes, float(cashflow.senior_fees_rate), periods)
+        revolving = Revolving(revolving_end, _unit(pool, source)) if revolving_end else None
+        waterfall = run_waterfall(pool.collections, _shocked(notes, tranches, currency, scenario),
+                                  float(cashflow.senior_fees_rate), periods, issue_month=issue,
+                                  first_fraction=first_fraction, revolving=revolving)
+        if revolving is not None:
+            pool = _replenished(pool, revolving.unit, waterfall.purchases, source)
         results.append(ScenarioResult(scenario, pool, waterfall, growth))
-    return CashflowReport(asset_class, cut_off, currency, periods, tuple(results), tuple(assumptions))
+    return CashflowReport(asset_class, cut_off, currency, periods, tuple(results), tuple(assumptions), closing,
+                          periods[revolving_end - 1] if revolving_end else None)
+
+
+FX_SHOCK = Decimal("0.10")
+"""The token currency's rise against the pool currency in the stress added when the deal states none (an
+assumption the documents state, not a rule)."""
+
+
+def _scenarios(cashflow: Cashflow, notes: list[Note], tranches: list[Tranche], currency: str,
+               assumptions: list[dict]) -> tuple[Scenario, ...]:
+    """Base, the deal's stresses and, when a tranche is in another currency than the pool and no scenario shocks
+    the rate, an FX stress: the base case with the tokens' currency 10% dearer."""
+    scenarios = (cashflow.base, *cashflow.stress)
+    if len({s.name for s in scenarios}) < len(scenarios):
+        names = ", ".join(s.name for s in scenarios)
+        raise ProjectionError(f"scenario names repeat ({names}); make them unique", field="cashflow")
+    foreign = any(t.currency != currency for t in tranches)
+    if foreign and not any(s.fx_shock for s in scenarios) and "fx-stress" not in {s.name for s in scenarios}:
+        scenarios += (cashflow.base.model_copy(update={
+            "name": "fx-stress", "fx_shock": FX_SHOCK, "label_zh": "汇率压力情景", "label_en": "FX stress"}),)
+        assumptions.append(assumption("assumption_fx_stress", f"FX stress: the base case with each token currency "
+                                      f"{FX_SHOCK:.0%} dearer against {currency}", shock=f"{FX_SHOCK:.0%}",
+                                      currency=currency))
+    return scenarios
+
+
+def _shocked(notes: list[Note], tranches: list[Tranche], currency: str, scenario: Scenario) -> list[Note]:
+    """The notes in the pool currency at the scenario's FX shock (tranches in the pool currency unchanged)."""
+    if not scenario.fx_shock:
+        return notes
+    foreign = {t.id for t in tranches if t.currency != currency}
+    factor = 1 + float(scenario.fx_shock)
+    return [replace(n, principal=n.principal * factor) if n.id in foreign else n for n in notes]
+
+
+def _revolving_months(cashflow: Cashflow, asset_class: AssetClass, cut_off: date, closing: date) -> int:
+    """The last month of the revolving period (0: none)."""
+    until = cashflow.revolving_until
+    if until is None:
+        return 0
+    if spec(asset_class).cashflow == "revenue":
+        raise ProjectionError("an income right projected from its revenue does not revolve: remove "
+                              "cashflow.revolving_until",
+                              field="cashflow.revolving_until")
+    if until <= closing:
+        raise ProjectionError(f"the revolving period ends on {until}, not after the closing date {closing}",
+                              field="cashflow.revolving_until")
+    return months_until(cut_off, until)
+
+
+def _unit(pool: PoolFlows, source: Schedule | TollHistory) -> np.ndarray:
+    """Collections of one unit of balance k+1 months after it is bought: the pool's own pattern from the cut-off."""
+    return pool.collections / source.balance[0]
+
+
+def _replenished(pool: PoolFlows, unit: np.ndarray, purchases: np.ndarray, source: Schedule) -> PoolFlows:
+    """The pool with the assets bought in the revolving period, each paying like the original pool."""
+    months, start = len(purchases), source.balance[0]
+
+    def bought(values: np.ndarray, lag: int) -> np.ndarray:
+        return values + np.convolve(purchases, np.concatenate((np.zeros(lag), values / start)))[:months]
+
+    balance = pool.balance + np.convolve(purchases, np.concatenate(([1.0], pool.balance / start)))[:months]
+    return PoolFlows(bought(pool.collections, 1), bought(pool.interest, 1), bought(pool.scheduled_principal, 1),
+                     bought(pool.prepayments, 1), bought(pool.defaults, 1), bought(pool.recoveries, 1), balance)
 
 
 _EVERY_FLOAT = Context(prec=400)
@@ -226,199 +302,3 @@ def _pool_currency(frame: pl.DataFrame, given: str | None) -> str | None:
                               column="currency")
     return found[0] if found else None
 
-
-def _add_months(start: date, months: int) -> date:
-    """The same day ``months`` later, clipped to the month's length; a month's last day stays a month's last day."""
-    year, month = divmod(start.year * 12 + start.month - 1 + months, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, last if (start + timedelta(days=1)).day == 1 else min(start.day, last))
-
-
-def _months_until(cut_off: date, day: date) -> int:
-    """The month (k) in which ``day`` falls: the first whose end is on or after it (0 for the cut-off itself)."""
-    months = (day.year - cut_off.year) * 12 + day.month - cut_off.month
-    return max(months + (_add_months(cut_off, months) < day), 0)
-
-
-def _period_ends(cut_off: date, months: int) -> np.ndarray:
-    """Ends of months 0..``months`` (month 0 ends on the cut-off) as datetime64[D]."""
-    return np.array([_add_months(cut_off, k) for k in range(months + 1)], dtype="datetime64[D]")
-
-
-def _column(frame: pl.DataFrame, column: str, required: bool) -> pl.Series | None:
-    """A typed column. Raw text (a tape that skipped the reader) is parsed for the spellings this module needs."""
-    if column not in frame.columns:
-        if required:
-            raise ProjectionError(f"column '{column}' is missing from the tape", column=column)
-        return None
-    series = frame.get_column(column)
-    if series.dtype == pl.String:
-        text = pl.col(column).str.strip_chars().replace([*ND_CODES, ""], None)
-        parsed = frame.select(_parse_text(column, text), text.is_not_null().alias("given"))
-        series, unreadable = parsed.to_series(0), parsed.to_series(1) & parsed.to_series(0).is_null()
-        if unreadable.any():
-            raise ProjectionError(f"column '{column}' has {unreadable.sum()} unreadable value(s)"
-                                  f"{_where(frame, unreadable)}", column=column)
-    if required and series.null_count():
-        raise ProjectionError(f"column '{column}' has {series.null_count()} empty value(s)"
-                              f"{_where(frame, series.is_null())}", column=column)
-    return series
-
-
-def _parse_text(column: str, text: pl.Expr) -> pl.Expr:
-    if column == "payment_frequency":
-        return text.str.to_lowercase().replace_strict(FREQUENCY_MONTHS, default=None, return_dtype=pl.Int64)
-    dated = {"maturity_date": text, "period": text.str.slice(0, 7) + "-01"}  # a period is 2024-01 or a day in it
-    return (dated[column].str.to_date("%Y-%m-%d", strict=False) if column in dated
-            else text.cast(pl.Float64, strict=False))
-
-
-def _numbers(frame: pl.DataFrame, column: str, missing: float | None = None) -> np.ndarray:
-    """Float64 values; ``missing`` fills absent values of an optional column (None: the column is required)."""
-    series = _column(frame, column, required=missing is None)
-    if series is None:
-        return np.full(frame.height, missing)
-    values = series.cast(pl.Float64).to_numpy()
-    return values if missing is None else np.where(np.isnan(values), missing, values)
-
-
-def _dates(frame: pl.DataFrame, column: str) -> np.ndarray:
-    return _column(frame, column, required=True).cast(pl.Date).to_numpy().astype("datetime64[D]")
-
-
-def _where(frame: pl.DataFrame, mask: pl.Series | np.ndarray) -> str:
-    """The first few offending assets, so the message can be acted on."""
-    ids = frame.get_column("asset_id").filter(pl.Series(mask)).head(5).to_list() if "asset_id" in frame.columns else []
-    return f" (asset_id {', '.join(map(str, ids))})" if ids else ""
-
-
-@dataclass(frozen=True)
-class _Schedule:
-    """The pool's contractual cash flows before any default or prepayment: SI_k, SP_k (k = 1..K), S_k (k = 0..K)."""
-
-    interest: np.ndarray
-    principal: np.ndarray
-    balance: np.ndarray
-
-    def flows(self, scenario: Scenario, ends: np.ndarray) -> tuple[PoolFlows, None]:
-        """The scenario applied at pool level with the static approach of the module docstring."""
-        months = len(ends) - 1
-        smm = 1 - (1 - float(scenario.cpr)) ** (1 / 12)
-        mdr = 1 - (1 - float(scenario.cdr)) ** (1 / 12)
-        performing = ((1 - mdr) * (1 - smm)) ** np.arange(months)  # q_{k-1}
-        survivors = performing * (1 - mdr)
-        interest, principal = (np.pad(a, (0, months - len(a))) * survivors for a in (self.interest, self.principal))
-        balance = np.pad(self.balance, (0, months + 1 - len(self.balance)))
-        defaults = mdr * performing * balance[:-1]
-        prepayments = smm * survivors * balance[1:]
-        recoveries = np.pad(float(scenario.recovery_rate) * defaults, (scenario.recovery_lag_months, 0))[:months]
-        return PoolFlows(
-            collections=interest + principal + prepayments + recoveries, interest=interest,
-            scheduled_principal=principal, prepayments=prepayments, defaults=defaults, recoveries=recoveries,
-            balance=survivors * (1 - smm) * balance[1:]), None
-
-
-def _schedule(frame: pl.DataFrame, asset_class: AssetClass, cut_off: date) -> _Schedule:
-    """Every asset's contractual schedule from the tape, summed by month."""
-    if "asset_id" in frame.columns:
-        frame = frame.sort("asset_id")  # the same pool in any row order gives the same sums
-    balance = _numbers(frame, "outstanding_balance")
-    if (balance <= 0).any():
-        raise ProjectionError("column 'outstanding_balance' must be positive" + _where(frame, balance <= 0),
-                              column="outstanding_balance")
-    maturity = _dates(frame, "maturity_date")
-    early = maturity < np.datetime64(cut_off)
-    if early.any():
-        raise ProjectionError(f"column 'maturity_date' is before the cut-off date {cut_off}" + _where(frame, early),
-                              column="maturity_date")
-    last = _months_until(cut_off, maturity.max().item())
-    month = np.maximum(np.searchsorted(_period_ends(cut_off, last), maturity), 1)
-    rate = _numbers(frame, "interest_rate", missing=0.0)
-    if spec(asset_class).cashflow == "bullet":
-        return _amortise(balance, rate / 12, np.ones_like(month), month, np.zeros_like(balance))
-    every = _frequencies(frame)
-    period_rate = rate * every / 12
-    level = _level_payment(balance, period_rate, -(-month // every), _numbers(frame, "residual_value", 0.0))
-    instalment = _numbers(frame, "installment_amount", missing=np.nan)
-    return _amortise(balance, period_rate, every, month, np.where(np.isnan(instalment), level, instalment))
-
-
-def _frequencies(frame: pl.DataFrame) -> np.ndarray:
-    """Months between lease instalments (1, 3, 6 or 12); missing means monthly."""
-    series = _column(frame, "payment_frequency", required=False)
-    every = np.ones(frame.height, dtype=np.int64) if series is None else series.fill_null(1).to_numpy()
-    wrong = ~np.isin(every, (1, 3, 6, 12))
-    if wrong.any():
-        raise ProjectionError("column 'payment_frequency' must be monthly, quarterly, semiannual or annual"
-                              + _where(frame, wrong), column="payment_frequency")
-    return every.astype(np.int64)
-
-
-def _level_payment(balance: np.ndarray, rate: np.ndarray, count: np.ndarray, residual: np.ndarray) -> np.ndarray:
-    """The instalment that amortises ``balance`` to ``residual`` in ``count`` payments at ``rate`` per payment."""
-    discount = (1 + rate) ** -count.astype(np.float64)
-    return np.divide((balance - residual * discount) * rate, 1 - discount, out=(balance - residual) / count,
-                     where=rate > 0)
-
-
-def _amortise(balance: np.ndarray, rate: np.ndarray, every: np.ndarray, month: np.ndarray,
-              instalment: np.ndarray) -> _Schedule:
-    """Pay every asset month by month, all assets at once; the balance left at maturity is paid then."""
-    months = int(month.max())
-    interest, principal = np.zeros(months), np.zeros(months)
-    remaining = balance.copy()
-    for k in range(1, months + 1):
-        due = (month >= k) & ((month - k) % every == 0)
-        paid_interest = np.where(due, remaining * rate, 0.0)
-        amortised = np.clip(instalment - paid_interest, 0.0, remaining)
-        paid_principal = np.where(month == k, remaining, np.where(due, amortised, 0.0))
-        remaining -= paid_principal
-        interest[k - 1], principal[k - 1] = paid_interest.sum(), paid_principal.sum()
-    return _Schedule(interest, principal, np.maximum(balance.sum() - np.concatenate(([0.0], principal.cumsum())), 0))
-
-
-@dataclass(frozen=True)
-class _TollHistory:
-    """What the history says: the last year's revenue, each calendar month's share of a year (January first), the
-    growth per year, and the last history month (in months since January 1970)."""
-
-    level: float
-    profile: np.ndarray
-    growth: float
-    last_month: int
-    concession_end: date | None
-
-    def flows(self, scenario: Scenario, ends: np.ndarray) -> tuple[PoolFlows, float]:
-        """Monthly revenue, grown, seasonal, haircut and stopped at the concession end (module docstring)."""
-        growth = self.growth if scenario.revenue_growth is None else scenario.revenue_growth
-        month = ends[1:].astype("datetime64[M]").astype(np.int64)
-        years = np.ceil((month - self.last_month) / 12)
-        with np.errstate(over="ignore"):  # wild growth overflows to inf, which project_cashflows reports
-            revenue = (self.level * self.profile[month % 12] * (1 + growth) ** years
-                       * (1 - float(scenario.revenue_haircut)))
-        if self.concession_end is not None:
-            length = (ends[1:] - ends[:-1]).astype(np.float64)
-            revenue *= np.clip((np.datetime64(self.concession_end) - ends[:-1]).astype(np.float64) / length, 0, 1)
-        return PoolFlows(revenue, *[np.zeros_like(revenue)] * 6), growth
-
-
-def _toll_history(frame: pl.DataFrame, concession_end: date | None) -> _TollHistory:
-    period = _dates(frame, "period")
-    order = np.argsort(period, kind="stable")
-    month, revenue = period[order].astype("datetime64[M]").astype(np.int64), _numbers(frame, "toll_revenue")[order]
-    if (np.diff(month) != 1).any():
-        raise ProjectionError("column 'period' must list consecutive months, each once (a month repeats or is missing)",
-                              column="period")
-    years = len(month) // 12
-    if years == 0:
-        raise ProjectionError(f"column 'period' covers {len(month)} months; the projection needs at least 12",
-                              column="period")
-    by_year = revenue[len(revenue) - 12 * years:].reshape(years, 12)
-    totals = by_year.sum(axis=1)
-    if (revenue < 0).any() or (totals == 0).any():
-        raise ProjectionError("column 'toll_revenue' must not be negative, nor zero for a whole year of history",
-                              column="toll_revenue")
-    first_month = month[len(month) - 12 * years]
-    profile = np.roll((by_year / totals[:, None]).mean(axis=0), first_month % 12)
-    growth = (totals[-1] / totals[0]) ** (1 / (years - 1)) - 1 if years > 1 else 0.0
-    return _TollHistory(float(totals[-1]), profile, float(growth), int(month[-1]), concession_end)

@@ -28,17 +28,17 @@ def compact(frame: pl.DataFrame, asset_class: AssetClass) -> pl.DataFrame:
 
 
 def project_compacted(frame: pl.DataFrame, asset_class: AssetClass | str, cut_off: date, tranches: list[Tranche],
-                      cashflow: Cashflow, concession_end: date | None = None, *, pool_currency: str | None = None
-                      ) -> CashflowReport:
+                      cashflow: Cashflow, concession_end: date | None = None, *, pool_currency: str | None = None,
+                      closing: date | None = None) -> CashflowReport:
     """``project_cashflows`` over the compacted pool; a projection error is raised by the asset-by-asset projection
     instead, so that its message names real asset ids."""
     asset_class = AssetClass(asset_class)
     try:
         return project_cashflows(compact(frame, asset_class), asset_class, cut_off, tranches, cashflow,
-                                 concession_end, pool_currency=pool_currency)
+                                 concession_end, pool_currency=pool_currency, closing=closing)
     except ProjectionError:
         return project_cashflows(frame, asset_class, cut_off, tranches, cashflow, concession_end,
-                                 pool_currency=pool_currency)
+                                 pool_currency=pool_currency, closing=closing)
 
 
 __all__ = ["compact", "project_compacted"]

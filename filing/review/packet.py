@@ -13,6 +13,7 @@ from typing import Any
 
 from filing.chain.report import ContractReport
 from filing.findings import Verdict
+from filing.packet.attachments import read_packet_attachments
 from filing.packet.data import DATA_FILES, PacketData
 from filing.review.integrity import Manifest, packet_file, read_json, read_manifest
 from filing.review.report import Issue
@@ -48,7 +49,7 @@ class OpenedPacket:
         return PacketData(self.deal.read_text(encoding="utf-8"), self.findings,
                           tuple((self.findings_json or {}).get("rules") or ()), self.pool, self.contract,
                           self.tape.read_bytes() if self.tape else None,
-                          self.history.read_bytes() if self.history else None)
+                          self.history.read_bytes() if self.history else None, read_packet_attachments(self.root))
 
 
 def open_packet(root: Path) -> OpenedPacket:

@@ -6,6 +6,7 @@ from types import ModuleType
 
 from filing.findings import Confidence, Finding, Severity, Verdict
 from filing.rules import (
+    attachments,
     chain,
     disclosure,
     guideline,
@@ -25,7 +26,7 @@ from filing.rules.registry import CheckReport, Context, Rule, Rulebook
 
 RULEBOOK_VERSION = CURRENT
 MODULES = (guideline, notice42, holders, negative_list, disclosure, hongkong, identifiers, tape, chain, placeholders,
-           overrides, review, inputs)
+           attachments, overrides, review, inputs)
 
 
 def rulebook(version: str | None = None) -> Rulebook:

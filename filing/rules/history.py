@@ -93,6 +93,7 @@ RELEASES: tuple[Release, ...] = (
                overridable=True),
         Change("CN-G-02", "changed", "a hard ban that no override accepts", overridable=True),
         Change("DEAL-01", "added", "a REPLACE placeholder left by filing init blocks"),
+        Change("ATT-01", "added", "every required accompanying document is provided as a file"),
         Change("CN-N42-04", "changed", "stablecoin and traditional-character terms, full-width folding, every "
                "domestic party", check=partial(notice42._scan_terms, terms=notice42.FORBIDDEN_TERMS_2026_11,
                                                 every_party=False)),

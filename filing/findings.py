@@ -24,7 +24,7 @@ SEVERITY_ORDER = {Severity.blocker: 0, Severity.warning: 1, Severity.info: 2}
 
 
 class Confidence(StrEnum):
-    """How sure we are of the text a rule rests on (regulatory.md legend)."""
+    """How sure we are of the text a rule rests on (the legend of the project's regulatory research)."""
 
     official = "official"
     """The regulator's own page."""

@@ -26,9 +26,9 @@ REQUIRED: dict[str, tuple[str, str]] = {
 """Kind → (Chinese title, English title), in the order the index lists them."""
 
 SOURCE = ("CSRC Guideline (证监会公告〔2026〕1号): a filing report and the complete set of offshore offering documents "
-          "(official wording reproduced up to '备案报告'); by analogy, Trial Measures Guideline No. 2 (the filing packet, "
-          "as reposted from the CSRC) and SSE ABS Guidelines No. 1 and No. 2 (transaction documents, historical data, "
-          "rating); Working Guide No. 1's itemised list was not found")
+          "(official wording reproduced up to '备案报告'); by analogy, Trial Measures Guideline No. 2 (the filing "
+          "packet, as reposted from the CSRC) and SSE ABS Guidelines No. 1 and No. 2 (transaction documents, "
+          "historical data, rating); Working Guide No. 1's itemised list was not found")
 
 
 @rule("ATT-01", title="Every required accompanying document is provided as a file",

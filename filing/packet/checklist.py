@@ -9,17 +9,28 @@ notes stay in ``data/findings.json``; the filed text cites the instrument by nam
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-POOLS = frozenset({"trade_receivables", "equipment_lease"})
-TOLL = frozenset({"toll_road_income"})
-APPLIES: dict[str, frozenset[str]] = {
-    "CN-ABS-03": POOLS, "CN-ABS-04": frozenset({"trade_receivables"}), "CN-ABS-05": POOLS,
-    "TAPE-13": POOLS, "TAPE-14": POOLS, "TAPE-15": POOLS, "TAPE-16": POOLS, "TAPE-17": POOLS, "TAPE-18": POOLS,
-    "TAPE-22": POOLS, "TAPE-23": POOLS, "TAPE-24": POOLS, "TAPE-25": POOLS,
-    "TAPE-32": frozenset({"equipment_lease"}), "TAPE-29": TOLL, "TAPE-30": TOLL, "TAPE-31": TOLL,
+from filing.assets import AssetSpec, spec
+
+
+def _pools(kind: AssetSpec) -> bool:
+    return kind.tape == "pool"
+
+
+def _histories(kind: AssetSpec) -> bool:
+    return kind.tape == "history"
+
+
+APPLIES: dict[str, Callable[[AssetSpec], bool]] = {
+    "CN-ABS-03": _pools, "CN-ABS-04": lambda kind: kind.dispersion is not None, "CN-ABS-05": _pools,
+    **dict.fromkeys(("TAPE-13", "TAPE-14", "TAPE-15", "TAPE-16", "TAPE-17", "TAPE-18", "TAPE-22", "TAPE-23",
+                     "TAPE-24", "TAPE-25"), _pools),
+    "TAPE-32": lambda kind: "residual_value" in kind.column_names,
+    **dict.fromkeys(("TAPE-29", "TAPE-30", "TAPE-31"), _histories),
 }
-"""Rules that concern one kind of pool only; every other rule applies to every asset class."""
+"""Rules that concern one kind of pool only, by the asset class's spec; every other rule applies to every class."""
 
 REQUIREMENT_ZH_EN: dict[str, tuple[str, str]] = {
     "CHAIN-01": ("境内（156）钱包无法接收代币", "A mainland (156) wallet cannot receive the token"),
@@ -93,6 +104,9 @@ CITATIONS: tuple[tuple[str, tuple[str, str]], ...] = (
     ("CHAIN-", NOTICE_42),
     ("TAPE-", ("基础资产信息真实、准确、完整的要求（参照上证发〔2022〕164号）",
                "The requirement of true, accurate and complete asset information (by analogy SSE [2022] No. 164)")),
+    ("DEAL-", (GUIDELINE[0] + "关于备案材料真实、准确、完整的规定",
+               GUIDELINE[1] + ", on filing materials being true, accurate and complete")),
+    ("OVR-", ("本次发行交易文件所载豁免事项及其审批记录", "The waivers recorded in the deal and their approvals")),
     ("ATT-", (GUIDELINE[0] + "；参照证监会公告〔2023〕43号配套指引第2号",
               GUIDELINE[1] + "; by analogy the filing-materials guideline No. 2 of CSRC Announcement [2023] No. 43")),
 )
@@ -101,7 +115,8 @@ CITATIONS: tuple[tuple[str, tuple[str, str]], ...] = (
 RESULT = {"verdict_pass": "result_met", "verdict_blocker": "result_not_met",
           "verdict_warning": "result_not_met_warning", "verdict_info": "result_note",
           "verdict_overridden": "result_waived", "verdict_not_evaluated": "result_not_evaluated"}
-GROUP_OF = (("CN-G-", "group_guideline"), ("ATT-", "group_guideline"), ("CN-N42-", "group_notice42"),
+GROUP_OF = (("CN-G-", "group_guideline"), ("ATT-", "group_guideline"), ("DEAL-", "group_guideline"),
+            ("OVR-", "group_guideline"), ("CN-N42-", "group_notice42"),
             ("CN-FX-", "group_notice42"), ("CN-ABS-", "group_abs"), ("CN-ID-", "group_identifiers"),
             ("HK-", "group_hongkong"), ("CHAIN-", "group_chain"), ("TAPE-", "group_tape"))
 
@@ -111,7 +126,7 @@ def citation(code: str) -> tuple[str, str]:
 
 
 def applies(code: str, asset_class: str) -> bool:
-    return asset_class in APPLIES.get(code, frozenset({asset_class}))
+    return code not in APPLIES or APPLIES[code](spec(asset_class))
 
 
 def self_assessment(rows: list[dict[str, Any]], asset_class: str) -> list[dict[str, Any]]:

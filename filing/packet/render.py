@@ -186,7 +186,7 @@ def _checklist(data: PacketData) -> dict[str, Any]:
     rows = [{"code": rule["code"], "title_en": rule["title"], "title_zh": rule["title_zh"],
              "severity": rule["severity"], "verdict": f"verdict_{data.verdict.status(rule['code'])}",
              "confidence": f"confidence_{rule['confidence']}", "source": rule["source"]}
-            for rule in data.rules if rule.get("emitted_by") != "review"]
+            for rule in data.rules if rule.get("emitted_by") not in ("review", "input")]
     finding_rows = [f | _tape_message(f) for f in data.findings["findings"]]
     return {"checklist": rows, "finding_rows": finding_rows}
 

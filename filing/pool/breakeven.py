@@ -20,7 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from filing.model.deal import AssetClass, Deal
+from filing.assets import spec
+from filing.model.deal import Deal
 from filing.pool.cashflow import project_cashflows
 from filing.pool.compact import compact
 from filing.pool.waterfall import TrancheResult
@@ -70,7 +71,7 @@ def failure(result: TrancheResult) -> str | None:
 def breakeven(frame: pl.DataFrame, deal: Deal, history_cdr: float | None = None) -> BreakevenReport | None:
     """The breakeven table of the pool in ``frame`` under ``deal``; None for a toll road (no defaults to vary)."""
     assets, cashflow = deal.assets, deal.cashflow
-    if assets.asset_class is AssetClass.toll_road_income or frame.is_empty():
+    if spec(assets.asset_class).cashflow == "revenue" or frame.is_empty():
         return None
     frame = compact(frame, assets.asset_class)
     base = cashflow.base

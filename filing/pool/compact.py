@@ -13,13 +13,14 @@ from datetime import date
 
 import polars as pl
 
+from filing.assets import spec
 from filing.model.deal import AssetClass, Cashflow, Tranche
 from filing.pool.cashflow import CashflowReport, ProjectionError, project_cashflows
 
 
 def compact(frame: pl.DataFrame, asset_class: AssetClass) -> pl.DataFrame:
     """Receivables summed by maturity date, rate and currency, numbered in that order; any other pool unchanged."""
-    if asset_class is not AssetClass.trade_receivables:
+    if spec(asset_class).cashflow != "bullet":
         return frame
     keys = [c for c in ("maturity_date", "interest_rate", "currency") if c in frame.columns]
     grouped = (frame.lazy().group_by(keys).agg(pl.col("outstanding_balance").sum())  # streaming: a third of the

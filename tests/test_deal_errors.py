@@ -68,7 +68,7 @@ CASES = [
      "DOLLARS"),
     ("negative-list-code", "  originator_affiliates: []", "  negative_list_flags: [NL9]",
      "assets.negative_list_flags[0]", "NL9"),
-    ("scenario-name", "{name: base, cpr: 0.05", "{name: Base Case, cpr: 0.05", "cashflow.base.name", "Base Case"),
+    ("scenario-name", "{name: base, label_zh", "{name: Base Case, label_zh", "cashflow.base.name", "Base Case"),
     ("extra-top-level", "deal_id: HXSC-TR-2026-01\n", "deal_id: HXSC-TR-2026-01\nnotes: hello\n", "notes",
      "notes: hello"),
 ]

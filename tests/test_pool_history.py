@@ -135,11 +135,10 @@ def test_review_recomputes_the_history_from_the_packet_copy(tmp_path, example):
     is named as a changed figure."""
     import json
 
-    from filing.packet.assemble import history_parquet, tape_parquet
-
     from filing import analyse, load_deal
     from filing.model.load import LoadedDeal
-    from filing.packet.data import DATA_FILES, dump_json
+    from filing.packet.data import DATA_FILES, dump_json, history_parquet, tape_parquet
+    from filing.review.packet import open_packet
     from filing.review.revalidate import _check_pool
 
     loaded = load_deal(EXAMPLES / example / "deal.yaml")
@@ -147,18 +146,18 @@ def test_review_recomputes_the_history_from_the_packet_copy(tmp_path, example):
     data = tmp_path / "data"
     data.mkdir()
     (data / "deal.json").write_text(loaded.canonical_json(), encoding="utf-8")
-    (data / "tape.parquet").write_bytes(tape_parquet(report.frame))
+    (data / "tape.parquet").write_bytes(tape_parquet(report))
     (data / "history.parquet").write_bytes(history_parquet(report))
     (data / "pool.json").write_bytes(dump_json(json.loads(json.dumps(report.to_dict(), default=str))))
     packet_deal = LoadedDeal(loaded.deal, data / "deal.json")
-    check, _ = _check_pool(tmp_path, packet_deal)
+    check, _ = _check_pool(open_packet(tmp_path), packet_deal)
     assert check.passed and not check.issues, check
     stored = pl.read_parquet(data / "history.parquet")
     stored.with_columns(pl.when(pl.col("row") == 40).then(pl.col("defaults") + 1000).otherwise(pl.col("defaults"))
                         .alias("defaults")).write_parquet(tmp_path / DATA_FILES["history"])
-    check, _ = _check_pool(tmp_path, packet_deal)
+    check, _ = _check_pool(open_packet(tmp_path), packet_deal)
     changed = " ".join(issue.message for issue in check.issues)
     assert not check.passed and "pool figure history.curves" in changed
     (data / "history.parquet").unlink()
-    check, _ = _check_pool(tmp_path, packet_deal)
+    check, _ = _check_pool(open_packet(tmp_path), packet_deal)
     assert not check.passed and any("history" in issue.message for issue in check.issues), check

@@ -17,12 +17,12 @@ import ctypes
 import errno
 import fcntl
 import glob
+import hashlib
 import json
 import os
 import re
 import shutil
 import tempfile
-import uuid
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -79,9 +79,19 @@ def marker_token(folder: Path, kind: str | None = None) -> str | None:
 
 
 def _mark(folder: Path, kind: str) -> str:
-    token = uuid.uuid4().hex
+    """Write the marker; its token is a digest of the folder's files, so the same output is the same bytes (builds
+    stay reproducible) and a staged folder is told from the one it replaces whenever their contents differ."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(f"{path.relative_to(folder).as_posix()}\0{file_sha256(path)}\n".encode())
+    token = digest.hexdigest()[:32]
     (folder / MARKER).write_text(f"filing {kind} {token}\n", encoding="ascii")
     return token
+
+
+def file_sha256(path: Path) -> str:
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 @contextmanager

@@ -19,6 +19,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 from eth_account import Account
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jinja2 import UndefinedError
 from test_corpus import FILER_KEY, write_data_packet
 from typer.testing import CliRunner
@@ -54,6 +56,35 @@ def test_a_placeholder_is_a_plain_name() -> None:
     for attack in ("{v.__class__}", "{v[0]}", "{v.__init__.__globals__[os].environ}", "{0}", "{v:{w.__class__}}"):
         with pytest.raises(PlaceholderError):
             fill(attack, {"v": "text", "w": "text"})
+
+
+class _Spy:
+    """A value that records any attribute or item access a format string makes on it."""
+
+    touched: list[str] = []
+
+    def __getattribute__(self, name: str):
+        if name not in ("__format__", "__class__", "__str__", "__repr__"):
+            _Spy.touched.append(name)
+        return object.__getattribute__(self, name)
+
+    def __getitem__(self, key):
+        _Spy.touched.append(f"[{key}]")
+        return self
+
+    def __format__(self, spec: str) -> str:
+        return "spy"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from("{}[]().!:_a0rs,<>^ "), max_size=30))
+def test_no_format_string_reaches_into_a_value(text: str) -> None:
+    _Spy.touched.clear()
+    try:
+        fill(text, {"a": _Spy(), "a0": _Spy()})
+    except (PlaceholderError, ValueError):
+        pass
+    assert _Spy.touched == []
 
 
 def test_an_overriding_glossary_cannot_reach_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -65,7 +65,7 @@ def test_terms_are_searched_in_domestic_parties_only_and_width_folded():
 def test_onshore_services_ban_spares_the_servicer_and_approved_parties():
     assert "CN-N42-01" not in rules_of({})  # the filer is the onshore servicer
     assert "CN-N42-01" not in rules_of({"structure.custodian.jurisdiction": "CN",
-                                        "structure.custodian.approval_ref": "PBoC approval 2026-17 (fictional)"})
+                                        "structure.custodian.approval_ref": "银复〔2026〕17号"})
     assert "CN-N42-01" not in rules_of({"service_providers[3].jurisdiction": "CN"})  # legal counsel: not a service
 
 

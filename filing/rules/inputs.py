@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from filing.rules.registry import Confidence, Context, Hit, Severity, rule
 
-SOURCE = "the toolkit's command-line contract (design.md: exit code 2, the message names the file and the place)"
+SOURCE = "the toolkit's command-line contract (exit code 2; the message names the file and the place)"
 
 
 @rule("INPUT-01", title="An input could not be read or is invalid", title_zh="输入文件无法读取或内容无效",

@@ -4,15 +4,16 @@ itself caught both ways (a Latin sentence fails, identifiers and codes pass, an 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from document_packets import NAMES, packet
 
 from filing.packet import DOCUMENTS
-from filing.packet.data import PacketData
 from filing.packet.environment import make_environment
 from filing.packet.latin import is_latin_text, latin_leaks
 from filing.packet.render import RenderOptions, render_documents
+from filing.review.packet import open_packet
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -44,9 +45,8 @@ def test_an_untranslated_deal_field_is_found_in_the_document_that_shows_it() -> 
     source = packet("trade-receivables")
     deal = source.deal
     deal["filer"]["disqualifiers"]["open_investigation"]["evidence_zh"] = None
-    data = PacketData.read(source.root)
-    data = PacketData(json.dumps(deal, ensure_ascii=False, sort_keys=True, indent=2) + "\n", data.findings,
-                      data.pool, data.contract, None, data.attachments)
+    data = replace(open_packet(source.root).data(),
+                   deal_json=json.dumps(deal, ensure_ascii=False, sort_keys=True, indent=2) + "\n", tape_parquet=None)
     html = render_documents(make_environment(), data, RenderOptions(("zh", "en"), False, "2026-11-20T00:00:00", "t"))
     leaks = {(leak.document, leak.text) for slug, page in html.items() for leak in latin_leaks(slug, page)}
     evidence = deal["filer"]["disqualifiers"]["open_investigation"]["evidence"]

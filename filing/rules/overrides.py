@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from filing.rules.registry import Confidence, Context, Hit, Severity, rule
 
-SOURCE = ("the deal file's overrides section: a recorded decision to accept a finding, with its reason and approver "
+SOURCE = ("the deal's overrides section: a recorded decision to accept a finding, with its reason and approver "
           "(the toolkit's own convention)")
 
 

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 from filing.rules.registry import Confidence, Context, Hit, Rule, Severity
 
-SOURCE = ("the packet format of this toolkit (manifest.json with SHA-256 of every file, an EIP-191 signature of it, "
-          "data/ from which every document is rendered)")
+SOURCE = ("the packet format of this toolkit (a manifest with the SHA-256 of every file, an EIP-191 signature of it, "
+          "the data from which every document is rendered)")
 
 CHECKS = {
     "integrity": ("The packet's files match its manifest", "材料包文件与清单一致",

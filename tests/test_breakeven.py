@@ -36,6 +36,7 @@ def pool(balances: list[float], months: list[int], rates: list[float]) -> pl.Dat
 
 def deal_with(tranches: list[Tranche], scenarios: list[Scenario]) -> Deal:
     cashflow = DEAL.cashflow.model_copy(update={"senior_fees_rate": Decimal(0), "fx_to_pool": {},
+                                                "revolving_until": None,  # the example revolves; the references don't
                                                 "base": scenarios[0], "stress": scenarios[1:]})
     return DEAL.model_copy(update={"token": DEAL.token.model_copy(update={"tranches": tranches}),
                                    "cashflow": cashflow})

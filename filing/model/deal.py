@@ -524,7 +524,7 @@ class Cashflow(Strict):
 class Override(Strict):
     """A deliberate decision to accept a finding, kept with its reason so it shows in every output."""
 
-    rule: Annotated[str, Field(pattern=r"^[A-Z]{2,5}(-[A-Z0-9]+)+$")]
+    rule: Annotated[str, Field(pattern=r"^[A-Z]{2,6}(-[A-Z0-9]+)+$")]
     path: str = ""
     """Model path the override is for; empty covers every finding of the rule."""
     reason: Text

@@ -106,6 +106,7 @@ class Server:
         with self.workspace.staging() as stage:
             staged = stage / "deal.yaml"
             forms.set_path(tree, "assets.tape", str(tape))
+            _history_from(tree, deal_file)
             staged.write_text(dump_yaml(tree), encoding="utf-8")
             try:
                 result = actions.check(staged, staged_tape=True)
@@ -132,7 +133,8 @@ class Server:
                 if renamed:
                     forms.set_path(tree, "assets.tape", tape.name)
                 text = dump_yaml(tree).encode() if renamed else deal_file.read_bytes()
-                (stage / "deal.yaml").write_bytes(text)
+                _history_from(tree, deal_file)
+                (stage / "deal.yaml").write_text(dump_yaml(tree), encoding="utf-8")
                 result = actions.check(stage / "deal.yaml")
             except InputError as error:
                 raise self._rejected(error, {str(tape): filename, str(stage): name}) from None
@@ -222,3 +224,11 @@ def dump_yaml(tree: Any) -> str:
     text = io.StringIO()
     yaml.dump(tree, text)
     return text.getvalue()
+
+
+def _history_from(tree: Any, deal_file: Path) -> None:
+    """A staged copy of a deal names its static-pool history by full path, as it names the tape: the history stays in
+    the deal's folder."""
+    assets = tree.get("assets") if isinstance(tree, dict) else None
+    if isinstance(assets, dict) and assets.get("history"):
+        forms.set_path(tree, "assets.history", str((deal_file.parent / str(assets["history"])).resolve()))

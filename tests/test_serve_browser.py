@@ -143,7 +143,7 @@ def test_issuer_from_a_new_deal_to_the_pool_and_the_chain_suite(site: Site, page
     page.goto(f"{site.url}/deals/trade-receivables")
     page.click("#run-contract")
     expect(page.locator("#job")).to_be_visible()
-    expect(page.locator("#result")).to_contain_text("123 of 共 123", timeout=LONG)
+    expect(page.locator("#result")).to_contain_text("132 of 共 132", timeout=LONG)
     expect(page.locator("#job-status")).to_have_text("done")
     _shot(site, page, "chain")
 
@@ -213,7 +213,7 @@ def test_reviewer_checks_a_packet_opens_its_documents_and_compares_versions(site
     _upload(page, "#upload-packet", "draft-v1.zip", draft)
     expect(page.locator("#verdict .verdict")).to_have_text("FAIL")
     assert page.locator("#checks section.check").count() >= 6
-    expect(page.locator("#check-integrity")).to_contain_text("31 files listed")
+    expect(page.locator("#check-integrity")).to_contain_text("32 files listed")
     _shot(site, page, "review")
     first = page.url
     link = page.locator("#review-findings a.doc-link").first

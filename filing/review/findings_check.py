@@ -22,13 +22,13 @@ MAX_SHOWN = 120
 def compare_findings(recorded: list[dict[str, Any]], current: list[dict[str, Any]]) -> list[Issue]:
     """Findings added, removed or changed in any field, matched by rule, path and order among equal pairs."""
     old, new = _keyed(recorded, ("rule", "path")), _keyed(current, ("rule", "path"))
-    issues = [Issue(key[1], f"finding {key[0]} {key[1]}: added on re-run: {_show(new[key].get('message'))}")
+    issues = [Issue(key[1], f"finding {key[0]} {key[1]}: added on re-run: {shown(new[key].get('message'))}")
               for key in sorted(new.keys() - old.keys())]
     issues += [Issue(key[1], f"finding {key[0]} {key[1]}: recorded but not found on re-run: "
-                             f"{_show(old[key].get('message'))}")
+                             f"{shown(old[key].get('message'))}")
                for key in sorted(old.keys() - new.keys())]
-    issues += [Issue(key[1], f"finding {key[0]} {key[1]}: {field} recorded {_show(old[key].get(field))}, re-run "
-                             f"gives {_show(new[key].get(field))}")
+    issues += [Issue(key[1], f"finding {key[0]} {key[1]}: {field} recorded {shown(old[key].get(field))}, re-run "
+                             f"gives {shown(new[key].get(field))}")
                for key in sorted(old.keys() & new.keys()) for field in _differing(old[key], new[key])]
     return issues
 
@@ -40,8 +40,8 @@ def compare_rules(recorded: list[dict[str, Any]], current: list[dict[str, Any]])
     issues = [Issue(where, f"rule {key[0]}: {'listed' if key in new else 'recorded'} only "
                            f"{'on re-run' if key in new else 'in the packet'}")
               for key in sorted(old.keys() ^ new.keys())]
-    issues += [Issue(where, f"rule {key[0]}: {field} recorded {_show(old[key].get(field))}, the rulebook says "
-                            f"{_show(new[key].get(field))}")
+    issues += [Issue(where, f"rule {key[0]}: {field} recorded {shown(old[key].get(field))}, the rulebook says "
+                            f"{shown(new[key].get(field))}")
                for key in sorted(old.keys() & new.keys()) for field in _differing(old[key], new[key])]
     return issues
 
@@ -64,9 +64,10 @@ def _differing(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     return [field for field in sorted(old.keys() | new.keys()) if old.get(field, _ABSENT) != new.get(field, _ABSENT)]
 
 
-def _show(value: Any) -> str:
+def shown(value: Any) -> str:
+    """A recorded value as a review issue quotes it: JSON, cut to MAX_SHOWN characters."""
     text = json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN - 3] + "..."
 
 
-__all__ = ["compare_findings", "compare_rules"]
+__all__ = ["compare_findings", "compare_rules", "shown"]

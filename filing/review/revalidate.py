@@ -12,7 +12,6 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 
@@ -24,7 +23,7 @@ from filing.packet.data import ANALYSIS_COLUMNS, DATA_FILES
 from filing.pool import PoolReport
 from filing.pool.limits import check_tape_limits
 from filing.review.diff import Change, changes, records
-from filing.review.findings_check import compare_findings, compare_rules
+from filing.review.findings_check import compare_findings, compare_rules, shown
 from filing.review.packet import OpenedPacket
 from filing.review.report import Check, Issue, check
 from filing.rules import rulebook
@@ -77,17 +76,12 @@ def _located(problems: list[Problem], root: Path) -> list[Issue]:
 
 
 def _changed(kind: str, found: list[Change]) -> list[Issue]:
-    issues = [Issue(c.path, f"{kind} {c.path}: recorded {'nothing' if c.kind == 'added' else _show(c.old)}, "
-                            f"re-run gives {'nothing' if c.kind == 'removed' else _show(c.new)}")
+    issues = [Issue(c.path, f"{kind} {c.path}: recorded {'nothing' if c.kind == 'added' else shown(c.old)}, "
+                            f"re-run gives {'nothing' if c.kind == 'removed' else shown(c.new)}")
               for c in found[:MAX_ISSUES]]
     if len(found) > MAX_ISSUES:
         issues.append(Issue("", f"... and {len(found) - MAX_ISSUES} more changed {kind} value(s)"))
     return issues
-
-
-def _show(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= 120 else text[:117] + "..."
 
 
 def _check_deal(packet: OpenedPacket) -> tuple[Check, LoadedDeal | None]:

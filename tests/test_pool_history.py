@@ -128,11 +128,11 @@ def test_three_year_rule_reads_the_history_file():
 
 
 @pytest.mark.parametrize("example", ["trade-receivables", "equipment-lease"])
-def test_review_recomputes_the_history_from_the_packet_copy(tmp_path, example):
+def test_review_recomputes_the_history_from_the_packet_copy(tmp_path, monkeypatch, example):
     """The packet stores the history in canonical columns; the review re-runs the pool stage on it and every figure
     (curves, estimates, breakevens, and the rest of the pool report: a tape without an obligor group column stays
     without groups although the canonical copy carries it empty) comes out the same, while a changed default amount
-    is named as a changed figure."""
+    is named as a changed figure. The packet is named by a relative path, as `filing review packet` names it."""
     import json
 
     from filing import analyse, load_deal
@@ -150,7 +150,8 @@ def test_review_recomputes_the_history_from_the_packet_copy(tmp_path, example):
     (data / "history.parquet").write_bytes(history_parquet(report))
     (data / "pool.json").write_bytes(dump_json(json.loads(json.dumps(report.to_dict(), default=str))))
     packet_deal = LoadedDeal(loaded.deal, data / "deal.json")
-    check, _ = _check_pool(open_packet(tmp_path), packet_deal)
+    monkeypatch.chdir(tmp_path.parent)
+    check, _ = _check_pool(open_packet(Path(tmp_path.name)), packet_deal)
     assert check.passed and not check.issues, check
     stored = pl.read_parquet(data / "history.parquet")
     stored.with_columns(pl.when(pl.col("row") == 40).then(pl.col("defaults") + 1000).otherwise(pl.col("defaults"))

@@ -147,7 +147,8 @@ def _analyse_packet_tape(loaded: LoadedDeal, tape: Path, history: Path | None) -
         frame.drop([c for c in ANALYSIS_COLUMNS if c in frame.columns]).write_parquet(copy)
         assets = loaded.deal.assets.model_copy(update={"tape": str(copy), "tape_sheet": None})
         if assets.history is not None:  # without its copy (or with a link) the re-run fails as a missing file would
-            assets = assets.model_copy(update={"history": str(history or Path(folder) / "missing-history")})
+            copied = history.absolute() if history else Path(folder) / "missing-history"
+            assets = assets.model_copy(update={"history": str(copied)})
         deal = loaded.deal.model_copy(update={"assets": assets})
         return stages.analyse(LoadedDeal(deal, loaded.source, allow_outside_tape=True))  # our copy, in a temp folder
 

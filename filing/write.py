@@ -154,6 +154,8 @@ def recover(folder: Path) -> None:
     try:
         record = json.loads(path.read_bytes())
         staged = folder.parent / str(record["folder"])
+    except FileNotFoundError:
+        return  # nothing to finish, and nothing written: judging a target is not a write
     except (OSError, ValueError, KeyError, TypeError):
         path.unlink(missing_ok=True)
         return

@@ -9,8 +9,9 @@ work is done and only writing remains, so the driver forks there: copy k carries
 just before its k-th step, leaving the disk exactly as a crash at that step would; the driver waits for it, records
 OUTPUT's fingerprint and starts copy k + 1. The first copy that reaches its end is the later run that must succeed
 despite what the killed copies left; with ``--rounds 2`` the driver then does it all again, over the output that
-copy wrote. Steps inside filing.write's sweep of those leftovers are not numbered (they vary with the copies killed
-before), so every copy takes the same numbered steps.
+copy wrote. Steps inside filing.write's clean-up of those leftovers (finishing a commit a killed copy recorded,
+sweeping its staging) are not numbered (they vary with the copies killed before), so every copy takes the same
+numbered steps.
 
 ``--kill-on-open PATH`` kills a copy as the command opens PATH (the tape: the pool stage is running).
 ``--kill-workers-after-open PATH`` starts a copy as the command opens PATH (a template: rendering begins) and kills it,
@@ -60,7 +61,7 @@ class Driver:
         self.folder = str(self.output.parent)
         self.kill_on_open = _absolute(options.kill_on_open)
         self.kill_workers_after_open = _absolute(options.kill_workers_after_open)
-        self.sweep = write._sweep.__code__
+        self.cleanup = {write._sweep.__code__, write.recover.__code__}
         self.rounds = options.rounds
         self.busy = False
         self.stop_at: int | None = None  # in a copy: the step to die at; None in the driver
@@ -78,7 +79,7 @@ class Driver:
 
     def _on(self, event: str, args: tuple) -> None:
         if self.stop_at is not None:
-            if _mutating(event, args) and not self._sweeping():
+            if _mutating(event, args) and not self._cleaning_up():
                 self.steps += 1
                 if self.steps == self.stop_at:
                     os.write(self.pipe[1], f"{event} {_short(args)}\n".encode())
@@ -92,13 +93,17 @@ class Driver:
             self.kill_workers_after_open = None
             self._kill_a_copy_with_workers()
         elif _mutating(event, args) and _inside(_path(args), self.folder):
+            if self.kill_on_open or self.kill_workers_after_open:  # else every copy would redo the whole command
+                sys.exit(f"{event} {_short(args)}: a write step in the output folder before the command opened "
+                         f"{self.kill_on_open or self.kill_workers_after_open}; judging a target must not write")
             self._enumerate(f"{event} {_short(args)}")
 
-    def _sweeping(self) -> bool:
-        """Inside filing.write's removal of what killed writers left: those steps vary with the copies killed
-        before, so they are not numbered, and every copy takes the same numbered steps."""
+    def _cleaning_up(self) -> bool:
+        """Inside filing.write's clean-up of what killed writers left (a recorded commit finished, staging swept):
+        those steps vary with the copies killed before, so they are not numbered, and every copy takes the same
+        numbered steps."""
         frame = sys._getframe(1)
-        while frame is not None and frame.f_code is not self.sweep:
+        while frame is not None and frame.f_code not in self.cleanup:
             frame = frame.f_back
         return frame is not None
 

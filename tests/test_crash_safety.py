@@ -143,9 +143,14 @@ def test_a_build_killed_at_any_write_step_leaves_the_old_packet_or_the_new(build
     assert len(steps) > 2 * 31, "every file written is a step of its own"
     _in_order(steps, "output", build.before, *build.gap, new)
     _in_order(steps, "zip", None, new_zip)
-    if not build.gap:
-        swap = next(i for i, row in enumerate(steps) if row["event"] == "ctypes.dlsym renameat2")
-        assert steps[swap]["output"] == build.before and steps[swap + 1]["output"] == new, "replaced in one step"
+    # the commit point is the rename of the commit record naming both: a copy killed before it leaves the old pair;
+    # once it is taken (the copy killed just after it shows the old pair and the record), the next build finishes it
+    record = f"{build.output.parent / '.packet.commit'}"
+    commit = next(i for i, row in enumerate(steps) if row["event"].startswith("os.rename") and
+                  row["event"].endswith(f" {record}"))
+    assert {(row["output"], row["zip"]) for row in steps[:commit + 1]} == {(build.before, None)}
+    assert {row["output"] for row in steps[commit + 2:]} <= {new, *build.gap}
+    assert {row["zip"] for row in steps[commit + 2:]} == {new_zip}, "the zip and the folder are committed together"
     # second round: the packet being replaced is the complete one the first round wrote, the same bytes
     assert second[-1]["output"] == new and second[-1]["zip"] == new_zip
     assert {row["output"] for row in second} == {new, *build.gap} and {row["zip"] for row in second} == {new_zip}
@@ -165,7 +170,8 @@ def test_a_review_killed_at_any_write_step_leaves_the_old_report_or_the_new(buil
                                                                           exchange: bool) -> None:
     """The first round writes a new folder, the second replaces it; also as on systems without renameat2 (macOS)."""
     output = tmp_path / "reviews" / "review"
-    driven = _drive(tmp_path / "report.jsonl", output, ["--quiet", "review", str(build.output), "-o", str(output)],
+    driven = _drive(tmp_path / "report.jsonl", output, ["--quiet", "review", str(build.output), "--signer", SIGNER,
+                                                       "-o", str(output)],
                     "--rounds", "2", *([] if exchange else ["--no-exchange"]))
     first, second = driven.rounds()
     new = first[-1]["output"]

@@ -389,7 +389,8 @@ def main(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress and no 'wrote' lines: only errors and "
                                                                   "the verdict (or the JSON)")] = False,
     allow_outside_tape: Annotated[bool, typer.Option("--allow-outside-tape", envvar="FILING_ALLOW_OUTSIDE_TAPE",
-                                                     help="let assets.tape lie outside the deal's folder")] = False,
+                                                     help="let the tape, history and attachments lie outside the "
+                                                          "deal's folder")] = False,
 ) -> None:
     """Check, analyse and build the CSRC filing of a tokenized ABS deal."""
     context.meta["allow_outside_tape"] = allow_outside_tape

@@ -116,18 +116,21 @@ def contract(loaded: LoadedDeal, **options: Any) -> ContractReport:
 def assemble(loaded: LoadedDeal, progress: Progress | None = None) -> PacketData:
     """Pool report, chain evidence, the verdict over all of them and the canonical tape, from one loaded deal:
     everything the documents are rendered from, so they can be rebuilt from a packet's `data/` alone."""
+    attachments = read_attachments(loaded)  # the deal's files are judged before the pool and chain take minutes
     pool = analyse(loaded, within(progress, "pool"))
-    return packet_data(loaded, pool, chain(loaded, progress=within(progress, "chain")))
+    return packet_data(loaded, pool, chain(loaded, progress=within(progress, "chain")), attachments)
 
 
-def packet_data(loaded: LoadedDeal, pool: PoolReport, evidence: ChainEvidence | None) -> PacketData:
-    """The packet's data from stages already run: the verdict over pool and chain evidence, both kept."""
+def packet_data(loaded: LoadedDeal, pool: PoolReport, evidence: ChainEvidence | None,
+                attachments: dict[str, bytes] | None = None) -> PacketData:
+    """The packet's data from stages already run: the verdict over pool and chain evidence, both kept, and the
+    attachments (read from the deal's folder unless already read)."""
     return PacketData(deal_json=loaded.canonical_json(), verdict=check(loaded.deal, pool, evidence),
                       rules=tuple(rulebook().facts()),
                       pool=json.loads(json.dumps(pool.to_dict(), default=str)),
                       contract=judge_chain(loaded.deal, evidence) if evidence else None,
                       tape_parquet=tape_parquet(pool), history_parquet=history_parquet(pool),
-                      attachments=read_attachments(loaded))
+                      attachments=read_attachments(loaded) if attachments is None else attachments)
 
 
 def build(loaded: LoadedDeal, out_dir: str | Path, *, progress: Progress | None = None,

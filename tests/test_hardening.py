@@ -408,15 +408,24 @@ def test_the_last_representable_maturity_does_not_overflow() -> None:
     assert _iso(maturity_timestamp(date(2028, 12, 31))) == "2029-01-01T00:00:00Z"
 
 
-def test_the_tape_may_lie_outside_the_deal_folder_only_when_allowed(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("name", "line", "where"), [
+    ("tape.csv", "  tape: tape.csv", "assets.tape"),
+    ("history.csv", "  history: history.csv", "assets.history"),
+    ("attachments/trust-deed.txt", "file: attachments/trust-deed.txt", "filing.attachments[1].file"),
+])
+def test_a_file_the_deal_names_may_lie_outside_its_folder_only_when_allowed(tmp_path: Path, name: str, line: str,
+                                                                             where: str) -> None:
+    """A deal from someone else must not make the tool read, or copy into a packet, a file beyond its folder."""
     shutil.copytree(EXAMPLES / "trade-receivables", tmp_path / "deal")
-    shutil.move(tmp_path / "deal" / "tape.csv", tmp_path / "tape.csv")
+    shutil.move(tmp_path / "deal" / name, tmp_path / "outside")
     deal = tmp_path / "deal" / "deal.yaml"
-    deal.write_text(deal.read_text(encoding="utf-8").replace("  tape: tape.csv", "  tape: ../tape.csv"),
-                    encoding="utf-8")
-    refused = CliRunner().invoke(app, ["check", str(deal)])
-    assert refused.exit_code == 2 and "outside the deal's folder" in refused.output
-    allowed = CliRunner().invoke(app, ["--allow-outside-tape", "check", str(deal)])
+    text = deal.read_text(encoding="utf-8")
+    deal.write_text(text.replace(line, line.replace(name, "../outside")), encoding="utf-8")
+    out = tmp_path / "packet"
+    refused = CliRunner().invoke(app, ["build", str(deal), "-o", str(out)])
+    assert refused.exit_code == 2 and "outside the deal's folder" in refused.output and where in refused.output
+    assert not out.exists()
+    allowed = CliRunner().invoke(app, ["--allow-outside-tape", "check", str(deal), "--no-chain"])
     assert allowed.exit_code == 0, allowed.output
 
 

@@ -39,16 +39,21 @@ class LoadedDeal:
     deal: Deal
     source: Path
     allow_outside_tape: bool = False
-    """Whether the tape may lie outside the deal's folder (``--allow-outside-tape``); by default it may not."""
+    """Whether the files the deal names (tape, history, attachments) may lie outside its folder
+    (``--allow-outside-tape``); by default they may not."""
 
     @property
     def tape_path(self) -> Path:
-        """The tape, links resolved; InputError when it lies outside the deal's folder and that was not allowed: a
-        deal file from someone else must not make the tool open /etc/passwd or /proc/self/environ."""
+        return self.local_file(self.deal.assets.tape, "assets.tape", "tape.outside")
+
+    def local_file(self, name: str, where: str, key: str = "file.outside") -> Path:
+        """A file the deal names (tape, history, attachment), links resolved; InputError at `where` when it lies
+        outside the deal's folder and that was not allowed: a deal file from someone else must not make the tool
+        open /etc/passwd or /proc/self/environ, nor copy them into a packet."""
         folder = self.source.parent.resolve()
-        path = (folder / self.deal.assets.tape).resolve()
+        path = (folder / name).resolve()
         if not self.allow_outside_tape and not path.is_relative_to(folder):
-            raise InputError.of(self.source, "tape.outside", folder=folder, path="assets.tape")
+            raise InputError.of(self.source, key, folder=folder, name=name, path=where)
         return path
 
     def canonical_json(self) -> str:

@@ -33,8 +33,9 @@ def read_attachments(loaded: LoadedDeal) -> dict[str, bytes]:
     for index, attachment in enumerate(loaded.deal.filing.attachments):
         if attachment.file is None:
             continue  # rule ATT-01 reports it
-        path = (loaded.source.parent / attachment.file)
         where = f"filing.attachments[{index}].file"
+        loaded.local_file(attachment.file, where)
+        path = loaded.source.parent / attachment.file
         try:
             info = path.lstat()
         except OSError as error:

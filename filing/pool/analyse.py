@@ -36,7 +36,9 @@ def analyse_pool(loaded: LoadedDeal, progress: Progress | None = None) -> PoolRe
     """Read the deal's tape and analyse it against the deal; InputError if the tape cannot be read."""
     assets = loaded.deal.assets
     tape = read_tape(loaded.tape_path, assets.asset_class, assets.tape_sheet)
-    history = read_history(loaded.source.parent / assets.history, assets.cut_off_date) if assets.history else None
+    history = None
+    if assets.history:
+        history = read_history(loaded.local_file(assets.history, "assets.history"), assets.cut_off_date)
     _report_step(progress, "read")
     report = analyse_tape(tape, assets, loaded.deal.token.tranches, progress)
     if history is None:

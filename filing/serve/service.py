@@ -17,6 +17,7 @@ from typing import Any, BinaryIO
 from ruamel.yaml import YAML
 
 from filing.errors import InputError
+from filing.model.load import LoadedDeal
 from filing.serve import actions, forms
 from filing.serve.jobs import Jobs
 from filing.serve.workspace import PACKET_KINDS, Limits, Workspace, copy_limited, load_json, save_json
@@ -100,13 +101,14 @@ class Server:
         try:
             tree = actions.read_tree(deal_file)
             changed = forms.apply(forms.fields(actions.schema(), tree), submitted, tree)
-            tape = actions.validate_tree(tree, deal_file).tape_path  # confined to the deal's folder, links resolved
+            loaded = actions.validate_tree(tree, deal_file)
+            tape = loaded.tape_path  # confined to the deal's folder, links resolved
         except InputError as error:
             return self._payload(error)
         with self.workspace.staging() as stage:
             staged = stage / "deal.yaml"
             forms.set_path(tree, "assets.tape", str(tape))
-            _history_from(tree, deal_file)
+            _history_from(tree, loaded)
             staged.write_text(dump_yaml(tree), encoding="utf-8")
             try:
                 result = actions.check(staged, staged_tape=True)
@@ -127,15 +129,15 @@ class Server:
             copy_limited(stream, tape, self.limits.tape_bytes, filename)
             try:
                 tree = actions.read_tree(deal_file)
-                actions.validate_tree(tree, deal_file)  # the deal's own errors, located in the deal as it is
+                loaded = actions.validate_tree(tree, deal_file)  # the deal's own errors, located as it is
                 assets = tree.get("assets")
                 renamed = not isinstance(assets, dict) or assets.get("tape") != tape.name
                 if renamed:
                     forms.set_path(tree, "assets.tape", tape.name)
                 text = dump_yaml(tree).encode() if renamed else deal_file.read_bytes()
-                _history_from(tree, deal_file)
+                _history_from(tree, loaded)
                 (stage / "deal.yaml").write_text(dump_yaml(tree), encoding="utf-8")
-                result = actions.check(stage / "deal.yaml")
+                result = actions.check(stage / "deal.yaml", staged_tape=True)
             except InputError as error:
                 raise self._rejected(error, {str(tape): filename, str(stage): name}) from None
             tape.replace(deal_file.parent / tape.name)
@@ -226,9 +228,9 @@ def dump_yaml(tree: Any) -> str:
     return text.getvalue()
 
 
-def _history_from(tree: Any, deal_file: Path) -> None:
-    """A staged copy of a deal names its static-pool history by full path, as it names the tape: the history stays in
-    the deal's folder."""
-    assets = tree.get("assets") if isinstance(tree, dict) else None
-    if isinstance(assets, dict) and assets.get("history"):
-        forms.set_path(tree, "assets.history", str((deal_file.parent / str(assets["history"])).resolve()))
+def _history_from(tree: Any, loaded: LoadedDeal) -> None:
+    """A staged copy of a deal names its static-pool history by full path, as it names the tape, once confined to the
+    deal's folder (InputError when it lies outside)."""
+    history = loaded.deal.assets.history
+    if history:
+        forms.set_path(tree, "assets.history", str(loaded.local_file(history, "assets.history")))

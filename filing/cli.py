@@ -107,7 +107,7 @@ def rules_list(context: typer.Context, fmt: FormatOption = Format.text) -> None:
     for column in ("code", "severity", "confidence", "title"):
         table.add_column(term.t(f"cli.col.{column}"), overflow="fold")
     for item in rules:
-        table.add_row(item.code, item.severity.value, item.confidence.value,
+        table.add_row(item.code, term.t(f"cli.severity.{item.severity}"), term.t(f"cli.confidence.{item.confidence}"),
                       escape(" / ".join(term.both(item.title, item.title_zh))))
     term.out.print(table)
 
@@ -129,8 +129,14 @@ def rules_explain(context: typer.Context, code: Annotated[str, typer.Argument(he
         return
     first, second = term.both(item.title, item.title_zh)
     term.out.print(f"[bold]{item.code}[/]  {escape(first)}\n        {escape(second)}\n")
-    term.out.print(term.t("cli.rule_facts", severity=item.severity.value, confidence=item.confidence.value,
-                          source=item.source) + "\n")
+    from filing.rules.citations import source_zh
+
+    source = source_zh(item.code) if term.lang == "zh" else item.source
+    facts = i18n.text("cli.rule_facts", term.lang, severity=i18n.text(f"cli.severity.{item.severity}", term.lang),
+                      confidence=i18n.text(f"cli.confidence.{item.confidence}", term.lang), source=source)
+    for line in facts.splitlines():  # one print a line: the catalogue's line breaks are not controls to escape
+        term.out.print(escape(line))
+    term.out.print()
     term.out.print(escape(item.doc))
 
 

@@ -29,6 +29,7 @@ from filing.packet.pdf import PdfResult
 from filing.packet.render import DOCUMENTS
 from filing.pool import analyse_pool
 from filing.review import review_packet
+from filing.rules.citations import source_zh
 from filing.stages import with_cashflows
 from filing.terminal import Format, Terminal, exits
 
@@ -164,7 +165,15 @@ def test_a_rule_explained_in_chinese_leads_with_its_chinese_title():
     english, chinese = run("rules", "explain", rule.code), run("--lang", "zh", "rules", "explain", rule.code)
     assert english.stdout.splitlines()[:2] == [f"{rule.code}  {rule.title}", f"        {rule.title_zh}"]
     assert chinese.stdout.splitlines()[:2] == [f"{rule.code}  {rule.title_zh}", f"        {rule.title}"]
-    assert "严重程度：blocker" in chinese.stdout
+    assert {"severity:   blocker", "confidence: secondary"} <= set(english.stdout.splitlines())
+    facts = {"严重程度：阻断", "来源可信度：二手资料", f"来源：{source_zh(rule.code)}"}
+    assert facts <= set(chinese.stdout.splitlines())
+    assert "\\x0a" not in english.stdout + chinese.stdout
+
+
+def test_the_rules_table_in_chinese_names_severity_and_confidence_in_chinese():
+    table = run("--lang", "zh", "rules", "list").stdout
+    assert "阻断" in table and "二手资料" in table and "blocker" not in table and "secondary" not in table
 
 
 def test_unknown_rule_says_where_the_codes_are():

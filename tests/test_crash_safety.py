@@ -63,7 +63,7 @@ def _drive(report: Path, output: Path, command: list[str], *options: str) -> Dri
     output.parent.mkdir(parents=True, exist_ok=True)
     gap = () if _swaps_in_one_step(output.parent) and "--no-exchange" not in options else (None,)
     run = subprocess.run([sys.executable, str(DRIVER), str(report), str(output), *options, "--", *command],
-                         capture_output=True, text=True, timeout=1800)
+                         capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, run.stderr[-4000:]
     return Driven(output, before, [json.loads(line) for line in report.read_text().splitlines()], gap)
 

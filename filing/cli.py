@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 import filing
 from filing import i18n
@@ -98,6 +97,8 @@ def pool(context: typer.Context, deal: DealArgument, fmt: FormatOption = Format.
 @rules_app.command("list")
 def rules_list(context: typer.Context, fmt: FormatOption = Format.text) -> None:
     """List every rule with its severity and confidence."""
+    from rich.table import Table
+
     term = _terminal(context)
     rules = filing.rulebook().rules
     if fmt is Format.json:

@@ -19,8 +19,6 @@ import polars as pl
 from filing.errors import InputError
 from filing.findings import Verdict
 from filing.model import Deal, LoadedDeal, load_deal
-from filing.packet.attachments import read_attachments
-from filing.packet.data import PacketData, history_parquet, tape_parquet
 from filing.pool import PoolReport, analyse_pool
 from filing.pool.breakeven import breakeven
 from filing.pool.cashflow import ProjectionError
@@ -31,6 +29,7 @@ from filing.rules import Context, rulebook
 if TYPE_CHECKING:
     from filing.chain.report import ChainEvidence, ContractReport
     from filing.packet.build import BuildResult
+    from filing.packet.data import PacketData
 
 __all__ = ["load", "analyse", "chain", "check", "check_pool", "contract", "judge_chain", "assemble", "build",
            "packet_data", "with_cashflows"]
@@ -116,6 +115,8 @@ def contract(loaded: LoadedDeal, **options: Any) -> ContractReport:
 def assemble(loaded: LoadedDeal, progress: Progress | None = None) -> PacketData:
     """Pool report, chain evidence, the verdict over all of them and the canonical tape, from one loaded deal:
     everything the documents are rendered from, so they can be rebuilt from a packet's `data/` alone."""
+    from filing.packet.attachments import read_attachments  # the packet layer loads for build, not for check
+
     attachments = read_attachments(loaded)  # the deal's files are judged before the pool and chain take minutes
     pool = analyse(loaded, within(progress, "pool"))
     return packet_data(loaded, pool, chain(loaded, progress=within(progress, "chain")), attachments)
@@ -125,6 +126,9 @@ def packet_data(loaded: LoadedDeal, pool: PoolReport, evidence: ChainEvidence | 
                 attachments: dict[str, bytes] | None = None) -> PacketData:
     """The packet's data from stages already run: the verdict over pool and chain evidence, both kept, and the
     attachments (read from the deal's folder unless already read)."""
+    from filing.packet.attachments import read_attachments
+    from filing.packet.data import PacketData, history_parquet, tape_parquet
+
     return PacketData(deal_json=loaded.canonical_json(), verdict=check(loaded.deal, pool, evidence),
                       rules=tuple(rulebook().facts()),
                       pool=json.loads(json.dumps(pool.to_dict(), default=str)),

@@ -30,9 +30,10 @@ if TYPE_CHECKING:
     from filing.chain.report import ChainEvidence, ContractReport
     from filing.packet.build import BuildResult
     from filing.packet.data import PacketData
+    from filing.pool.outofcore import ScanReport
 
-__all__ = ["load", "analyse", "chain", "check", "check_pool", "contract", "judge_chain", "assemble", "build",
-           "packet_data", "with_cashflows"]
+__all__ = ["load", "analyse", "scan", "chain", "check", "check_pool", "check_scan", "contract", "judge_chain",
+           "assemble", "build", "packet_data", "with_cashflows"]
 
 
 def load(path: str | Path, *, allow_outside_tape: bool = False) -> LoadedDeal:
@@ -51,6 +52,14 @@ def analyse(loaded: LoadedDeal, progress: Progress | None = None) -> PoolReport:
     except ProjectionError as error:
         file, path = (loaded.tape_path, error.column) if error.column else (loaded.source, error.field)
         raise InputError.single(file, f"the cash flows cannot be projected: {error}", path=path or "") from None
+
+
+def scan(loaded: LoadedDeal) -> ScanReport:
+    """A tape given as a folder of Parquet or CSV files, analysed out of core (`filing.pool.outofcore`): the
+    reductions and row checks that need no tape in memory; InputError naming the file that cannot be read."""
+    from filing.pool.outofcore import analyse_scan
+
+    return analyse_scan(loaded.tape_path, loaded.deal.assets.cut_off_date)
 
 
 def with_cashflows(pool: PoolReport, deal: Deal) -> PoolReport:
@@ -97,6 +106,18 @@ def check(deal: Deal, pool: PoolReport | None = None, evidence: ChainEvidence | 
 def check_pool(deal: Deal, pool: PoolReport) -> Verdict:
     """Only the rules that read the pool report: what `filing pool` reports."""
     return rulebook().run(Context(deal, pool), select=lambda rule: rule.needs_pool)
+
+
+def check_scan(deal: Deal, scanned: ScanReport) -> Verdict:
+    """What `filing pool` reports on a folder tape: the scan's findings through their TAPE rules under the deal's
+    overrides; every other pool rule is listed as not evaluated, since its figures were not computed."""
+    from filing.pool.outofcore import SCAN_CHECKS
+
+    book = rulebook()
+    findings = [book.get(f.code).finding(f"assets.tape[{f.column}]", message=f.message(), message_zh=f.message_zh())
+                for f in scanned.findings]
+    skipped = [r.code for r in book.rules if r.needs_pool and not r.emitted_by and r.code not in SCAN_CHECKS]
+    return book.verdict(findings, deal.overrides, skipped, select=lambda rule: rule.needs_pool)
 
 
 def judge_chain(deal: Deal, evidence: ChainEvidence) -> ContractReport:

@@ -62,8 +62,11 @@ class Tape:
 
 
 def read_tape(path: str | Path, asset_class: AssetClass | str, sheet: str | None = None) -> Tape:
-    """Read a tape file and parse it against the asset class's schema; raise InputError if it is not a usable table."""
+    """Read a tape file and parse it against the asset class's schema; raise InputError if it is not a usable table,
+    or is a folder (a tape larger than memory, which only the out-of-core scan of `filing pool` reads)."""
     path, asset_class = Path(path), AssetClass(asset_class)
+    if path.is_dir():
+        raise InputError.of(path, "tape.folder", path="assets.tape")
     raw, fmt, encoding, sheet_used = read_text_table(path, sheet)
     headers = tuple(raw.columns)
     where = f" (sheet {sheet_used!r}; assets.tape_sheet chooses another)" if sheet_used is not None else ""

@@ -176,3 +176,20 @@ def test_check_and_build_refuse_a_folder_tape_and_point_at_pool(tmp_path, comman
     assert "`filing pool`" in data["errors"][0]["message"] and "`filing pool`" in data["errors"][0]["message_zh"]
     assert data["findings"][0]["rule"] == "INPUT-01"
     assert not (tmp_path / "out").exists()
+
+
+def test_csv_files_that_are_not_utf8_are_named(tmp_path):
+    """A GB18030 header would otherwise read as names no alias knows; invalid bytes further down, past the part of
+    the file read for its header, are found when the scan reaches them."""
+    frame = tape(0, 5).rename({"obligor_id": "债务人编号"})
+    (tmp_path / "a.csv").write_bytes(frame.write_csv().encode("gb18030"))
+    with pytest.raises(InputError) as refused:
+        analyse_scan(tmp_path, CUT_OFF)
+    assert refused.value.problems[0].message.startswith("TAPE-02 ") and refused.value.problems[0].line == 1
+    body = tape(0, 4000).write_csv().encode() + "A9,债务人,1,1,0,2026-01-01,2027-01-01\n".encode("gb18030")
+    (tmp_path / "a.csv").write_bytes(tape(0, 5).write_csv().encode())
+    (tmp_path / "b.csv").write_bytes(body)
+    with pytest.raises(InputError) as refused:
+        analyse_scan(tmp_path, CUT_OFF)
+    assert refused.value.problems[0].file == str(tmp_path / "b.csv")
+    assert refused.value.problems[0].message.startswith("TAPE-02 ")

@@ -10,6 +10,7 @@ in-memory stage on a tape that fits (``NOT_COMPUTED``).
 
 from __future__ import annotations
 
+import codecs
 import math
 from dataclasses import dataclass
 from datetime import date
@@ -29,10 +30,10 @@ _TYPES = {"outstanding_balance": pl.Float64, "original_amount": pl.Float64, "int
 
 COMPUTED = ("rows", "balance", "obligors", "weighted_rate", "weighted_remaining_months", "top_obligors")
 """The figures a scan computes, as `ScanReport.to_dict` names them."""
-SCAN_CHECKS = ("TAPE-01", "TAPE-03", "TAPE-04", "TAPE-10", "TAPE-11", "TAPE-12", "TAPE-13", "TAPE-21", "TAPE-22",
-               "TAPE-23", "TAPE-24", "TAPE-29")
-"""The tape checks a scan evaluates (the first three as input errors); every other pool rule is listed as not
-evaluated in its verdict."""
+SCAN_CHECKS = ("TAPE-01", "TAPE-02", "TAPE-03", "TAPE-04", "TAPE-10", "TAPE-11", "TAPE-12", "TAPE-13", "TAPE-21",
+               "TAPE-22", "TAPE-23", "TAPE-24", "TAPE-29")
+"""The tape checks a scan evaluates (the first four as input errors; CSV files must be UTF-8); every other pool rule
+is listed as not evaluated in its verdict."""
 NOT_COMPUTED = ("stated_balance", "eligibility", "distributions", "concentration_measures", "cash_flows", "breakeven",
                 "history", "quality")
 """What only the in-memory stage computes (the catalogue's `scan.figure.*` entries name them in both languages)."""
@@ -79,21 +80,33 @@ def _scan(path: Path) -> pl.LazyFrame:
 
 
 def _header(path: Path) -> dict[str, pl.DataType]:
-    """The headers of one file that name a canonical column, with their types (all text in a CSV), read from its
-    header or footer only; InputError naming the file."""
+    """Every header of one file with its type (all text in a CSV), read from its header or footer only; InputError
+    naming the file, also for a CSV file that is not UTF-8 (polars would read its headers as names no alias knows)."""
     try:
-        schema = _scan(path).collect_schema()
+        if path.suffix == ".csv":
+            with path.open("rb") as handle:
+                head = handle.read(65536)
+            codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)  # a character cut at the end is fine
+        return dict(_scan(path).collect_schema())
+    except UnicodeDecodeError as error:
+        line = head[: error.start].count(b"\n") + 1
+        raise InputError.of(path, "tape.folder_not_utf8", line=line, path="assets.tape") from None
     except (pl.exceptions.PolarsError, OSError) as error:
-        raise InputError.of(path, "tape.folder_unreadable", reason=str(error).splitlines()[0],
-                            path="assets.tape") from None
-    return {h: dtype for h, dtype in schema.items() if header_key(h) in ALIASES}
+        raise _unreadable(path, error) from None
+
+
+def _unreadable(path: Path, error: Exception) -> InputError:
+    """A file polars cannot read, in its words; invalid UTF-8 further in a CSV file said as such."""
+    if "utf-8" in str(error).lower():
+        return InputError.of(path, "tape.folder_not_utf8", path="assets.tape")
+    return InputError.of(path, "tape.folder_unreadable", reason=str(error).splitlines()[0], path="assets.tape")
 
 
 def check_files(files: list[Path]) -> dict[str, str]:
-    """Header → canonical column, the same in every file: InputError naming the first file that lacks a required
-    column, or whose columns or column types differ from the first file's."""
+    """Header → canonical column: InputError naming the first file that lacks a required column, or whose columns or
+    column types differ from the first file's (the engine reads the files as one table)."""
     first = _header(files[0])
-    names = {h: ALIASES[header_key(h)] for h in first}
+    names = {h: ALIASES[header_key(h)] for h in first if header_key(h) in ALIASES}
     missing = [c for c in _REQUIRED if c not in names.values()]
     if missing:
         raise InputError.of(files[0], "tape.folder_columns", missing=", ".join(missing),
@@ -229,9 +242,8 @@ def _locate(files: list[Path], names: dict[str, str], error: Exception) -> Input
         try:
             scan_tape([path], names).select(pl.all().count()).collect(engine="streaming")
         except (pl.exceptions.PolarsError, OSError) as own:
-            return InputError.of(path, "tape.folder_unreadable", reason=str(own).splitlines()[0], path="assets.tape")
-    return InputError.of(files[0].parent, "tape.folder_unreadable", reason=str(error).splitlines()[0],
-                         path="assets.tape")
+            return _unreadable(path, own)
+    return _unreadable(files[0].parent, error)
 
 
 __all__ = ["COMPUTED", "NOT_COMPUTED", "SCAN_CHECKS", "ScanReport", "tape_files", "check_files", "scan_tape",

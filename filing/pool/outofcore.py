@@ -41,6 +41,8 @@ NOT_COMPUTED = ("stated_balance", "eligibility", "distributions", "concentration
 
 @dataclass(frozen=True)
 class ScanReport:
+    """What `filing pool` reports on a folder tape: the reductions, the findings and the largest obligors."""
+
     files: int
     rows: int
     balance: float

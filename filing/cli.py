@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
 import filing
 from filing import i18n
@@ -82,6 +81,8 @@ def pool(context: typer.Context, deal: DealArgument, fmt: FormatOption = Format.
     breakeven default rates."""
     term = _terminal(context)
     loaded = filing.stages.load(deal, allow_outside_tape=_outside_tape(context))
+    if loaded.tape_path.is_dir():
+        _pool_out_of_core(term, loaded, fmt)
     analysed = _analyse(term, loaded)
     report = filing.stages.check_pool(loaded.deal, analysed)
     if fmt is Format.json:
@@ -95,9 +96,28 @@ def pool(context: typer.Context, deal: DealArgument, fmt: FormatOption = Format.
     raise typer.Exit(0 if report.ok else 1)
 
 
+def _pool_out_of_core(term: Terminal, loaded: filing.LoadedDeal, fmt: Format) -> None:
+    """`filing pool` on a folder tape: the out-of-core scan, its verdict, and what it did not compute."""
+    from filing.pool.summary import scan_summary
+
+    scanned = filing.stages.scan(loaded)
+    report = filing.stages.check_scan(loaded.deal, scanned)
+    if fmt is Format.json:
+        print_json(report.to_dict() | {"out_of_core": True, "pool": scanned.to_dict()})
+    else:
+        for line in scan_summary(scanned, loaded.deal.assets.tape, loaded.deal.assets.currency, term.lang):
+            term.detail(escape(visible(line)))
+        if report.not_evaluated:
+            term.detail(escape(i18n.text("scan.not_evaluated", term.lang, codes=", ".join(report.not_evaluated))))
+        term.check_report(report, i18n.text("scan.title", term.lang, deal=loaded.deal.deal_id))
+    raise typer.Exit(0 if report.ok else 1)
+
+
 @rules_app.command("list")
 def rules_list(context: typer.Context, fmt: FormatOption = Format.text) -> None:
     """List every rule with its severity and confidence."""
+    from rich.table import Table
+
     term = _terminal(context)
     rules = filing.rulebook().rules
     if fmt is Format.json:

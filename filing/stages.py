@@ -19,8 +19,6 @@ import polars as pl
 from filing.errors import InputError
 from filing.findings import Verdict
 from filing.model import Deal, LoadedDeal, load_deal
-from filing.packet.attachments import read_attachments
-from filing.packet.data import PacketData, history_parquet, tape_parquet
 from filing.pool import PoolReport, analyse_pool
 from filing.pool.breakeven import breakeven
 from filing.pool.cashflow import ProjectionError
@@ -31,9 +29,11 @@ from filing.rules import Context, rulebook
 if TYPE_CHECKING:
     from filing.chain.report import ChainEvidence, ContractReport
     from filing.packet.build import BuildResult
+    from filing.packet.data import PacketData
+    from filing.pool.outofcore import ScanReport
 
-__all__ = ["load", "analyse", "chain", "check", "check_pool", "contract", "judge_chain", "assemble", "build",
-           "packet_data", "with_cashflows"]
+__all__ = ["load", "analyse", "scan", "chain", "check", "check_pool", "check_scan", "contract", "judge_chain",
+           "assemble", "build", "packet_data", "with_cashflows"]
 
 
 def load(path: str | Path, *, allow_outside_tape: bool = False) -> LoadedDeal:
@@ -52,6 +52,14 @@ def analyse(loaded: LoadedDeal, progress: Progress | None = None) -> PoolReport:
     except ProjectionError as error:
         file, path = (loaded.tape_path, error.column) if error.column else (loaded.source, error.field)
         raise InputError.single(file, f"the cash flows cannot be projected: {error}", path=path or "") from None
+
+
+def scan(loaded: LoadedDeal) -> ScanReport:
+    """A tape given as a folder of Parquet or CSV files, analysed out of core (`filing.pool.outofcore`): the
+    reductions and row checks that need no tape in memory; InputError naming the file that cannot be read."""
+    from filing.pool.outofcore import analyse_scan
+
+    return analyse_scan(loaded.tape_path, loaded.deal.assets.cut_off_date)
 
 
 def with_cashflows(pool: PoolReport, deal: Deal) -> PoolReport:
@@ -100,6 +108,18 @@ def check_pool(deal: Deal, pool: PoolReport) -> Verdict:
     return rulebook().run(Context(deal, pool), select=lambda rule: rule.needs_pool)
 
 
+def check_scan(deal: Deal, scanned: ScanReport) -> Verdict:
+    """What `filing pool` reports on a folder tape: the scan's findings through their TAPE rules under the deal's
+    overrides; every other pool rule is listed as not evaluated, since its figures were not computed."""
+    from filing.pool.outofcore import SCAN_CHECKS
+
+    book = rulebook()
+    findings = [book.get(f.code).finding(f"assets.tape[{f.column}]", message=f.message(), message_zh=f.message_zh())
+                for f in scanned.findings]
+    skipped = [r.code for r in book.rules if r.needs_pool and not r.emitted_by and r.code not in SCAN_CHECKS]
+    return book.verdict(findings, deal.overrides, skipped, select=lambda rule: rule.needs_pool)
+
+
 def judge_chain(deal: Deal, evidence: ChainEvidence) -> ContractReport:
     """The contract report: the chain evidence with the CHAIN rules' findings (overrides applied)."""
     from filing.chain.report import ContractReport
@@ -116,6 +136,8 @@ def contract(loaded: LoadedDeal, **options: Any) -> ContractReport:
 def assemble(loaded: LoadedDeal, progress: Progress | None = None) -> PacketData:
     """Pool report, chain evidence, the verdict over all of them and the canonical tape, from one loaded deal:
     everything the documents are rendered from, so they can be rebuilt from a packet's `data/` alone."""
+    from filing.packet.attachments import read_attachments  # the packet layer loads for build, not for check
+
     attachments = read_attachments(loaded)  # the deal's files are judged before the pool and chain take minutes
     pool = analyse(loaded, within(progress, "pool"))
     return packet_data(loaded, pool, chain(loaded, progress=within(progress, "chain")), attachments)
@@ -125,6 +147,9 @@ def packet_data(loaded: LoadedDeal, pool: PoolReport, evidence: ChainEvidence | 
                 attachments: dict[str, bytes] | None = None) -> PacketData:
     """The packet's data from stages already run: the verdict over pool and chain evidence, both kept, and the
     attachments (read from the deal's folder unless already read)."""
+    from filing.packet.attachments import read_attachments
+    from filing.packet.data import PacketData, history_parquet, tape_parquet
+
     return PacketData(deal_json=loaded.canonical_json(), verdict=check(loaded.deal, pool, evidence),
                       rules=tuple(rulebook().facts()),
                       pool=json.loads(json.dumps(pool.to_dict(), default=str)),

@@ -22,9 +22,6 @@ import typer
 from rich.cells import cell_len
 from rich.console import Console, RenderableType
 from rich.markup import escape as escape_markup
-from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
-from rich.progress import Progress as ProgressBar
-from rich.table import Table
 
 from filing import i18n
 from filing.errors import InputError, Problem
@@ -127,8 +124,14 @@ class Terminal:
     def progress(self) -> Iterator[Progress]:
         """A bar on stderr drawn from a library stage's progress callback; hidden when stderr is not a terminal, and
         with --quiet."""
+        if self.quiet or not self.err.is_terminal:
+            yield lambda step, done, total: None  # no bar to draw: rich's progress machinery stays unloaded
+            return
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
+        from rich.progress import Progress as ProgressBar
+
         with ProgressBar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=self.err,
-                         transient=True, disable=self.quiet or not self.err.is_terminal) as bar:
+                         transient=True) as bar:
             task = bar.add_task("", total=None)
             yield lambda step, done, total: bar.update(task, description=step, completed=done, total=total)
 
@@ -183,6 +186,8 @@ class Terminal:
 
     def contract_report(self, report: Any) -> None:
         """Each tranche's configuration against the deal, the failed scenarios, the findings, then the verdict."""
+        from rich.table import Table
+
         for tranche in report.tranches:
             table = Table(title=f"{tranche.tranche} {tranche.symbol} {tranche.address or ''} ({tranche.standard})",
                           title_justify="left", expand=True)

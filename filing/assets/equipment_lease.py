@@ -2,8 +2,6 @@
 
 from datetime import date
 
-import polars as pl
-
 from filing.assets.columns import POOL_OPTIONAL, POOL_REQUIRED
 from filing.assets.spec import AssetSpec, Column, Kind, RowCheckSpec
 
@@ -18,6 +16,8 @@ RESIDUAL_VALUE = Column("residual_value", Kind.amount, ("残值", "residualvalue
 
 def row_checks(cut_off: date) -> list[RowCheckSpec]:
     """A rent is positive; a residual value is neither negative nor more than the lease's original amount."""
+    import polars as pl  # on use: the asset classes load with every command
+
     return [
         RowCheckSpec("TAPE-12", "installment_amount", pl.col("installment_amount") <= 0),
         RowCheckSpec("TAPE-29", "residual_value", pl.col("residual_value") < 0),

@@ -5,8 +5,6 @@ SSE Guideline No. 2 §3.2.3 asks of supply-chain deals."""
 
 from datetime import date
 
-import polars as pl
-
 from filing.assets.columns import POOL_OPTIONAL, POOL_REQUIRED
 from filing.assets.spec import AssetSpec, Column, Kind, RowCheckSpec
 
@@ -21,6 +19,8 @@ CONFIRMATION_DATE = Column("confirmation_date", Kind.date, ("确认日", "付款
 
 def row_checks(cut_off: date) -> list[RowCheckSpec]:
     """A payable in the pool at the cut-off was confirmed by the core enterprise by then."""
+    import polars as pl  # on use: the asset classes load with every command
+
     return [RowCheckSpec("TAPE-21", "confirmation_date", pl.col("confirmation_date") > cut_off,
                          f"the cut-off date is {cut_off.isoformat()}",
                      f"基准日为{cut_off.isoformat()}")]

@@ -3,8 +3,6 @@ monthly revenue history, from which the projection grows the revenue."""
 
 from datetime import date
 
-import polars as pl
-
 from filing.assets.spec import AssetSpec, Column, Kind, RowCheckSpec
 
 PERIOD = Column("period", Kind.month, ("期间", "月份", "period", "month"))
@@ -14,6 +12,8 @@ TRAFFIC_VOLUME = Column("traffic_volume", Kind.number, ("车流量", "trafficvol
 
 def row_checks(cut_off: date) -> list[RowCheckSpec]:
     """Revenue and traffic are not negative; each month appears once and none is after the cut-off."""
+    import polars as pl  # on use: the asset classes load with every command
+
     return [
         RowCheckSpec("TAPE-29", "toll_revenue", pl.col("toll_revenue") < 0),
         RowCheckSpec("TAPE-29", "traffic_volume", pl.col("traffic_volume") < 0),

@@ -5,8 +5,9 @@ cost gigabytes once materialised. Each format says its size up front, or can be 
 the table: Parquet's footer gives rows, columns and uncompressed bytes; an XLSX is a zip whose central directory
 gives each part's inflated size, and whose worksheets are counted row by row as they stream through zlib (bounded
 memory; a declared dimension that already exceeds a limit refuses at once); a CSV's bytes are its size and its rows
-its line breaks, counted in chunks. A tape over a limit is an input error (exit 2) naming the file, the figure and
-the environment variable that raises the limit, before anything is written.
+its records, which polars counts without parsing a field (a line break inside a quoted value is no new row). A
+tape over a limit is an input error (exit 2) naming the file, the figure and the environment variable that raises
+the limit, before anything is written.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from pathlib import Path
+
+import polars as pl
 
 from filing.errors import InputError
 
@@ -139,17 +142,15 @@ def _csv(path: Path, limits: TapeLimits) -> dict[str, int | None]:
         size = path.stat().st_size
         if size > limits.bytes or size <= SMALL:
             return {"bytes": size}
-        rows = 0
         with path.open("rb") as handle:
             header = handle.readline(CHUNK)
-            columns = max(header.count(sep) for sep in (b",", b"\t", b";")) + 1
-            while chunk := handle.read(CHUNK):
-                rows += chunk.count(b"\n")
-                if rows > limits.rows or rows * columns > limits.cells:
-                    break
+        columns = max(header.count(sep) for sep in (b",", b"\t", b";")) + 1
+        records = pl.scan_csv(path, has_header=False, infer_schema=False).select(pl.len()).collect().item()
     except OSError:
         return {}
-    return {"rows": rows, "columns": columns, "bytes": size}
+    except pl.exceptions.PolarsError:  # the reader locates the damage
+        return {"bytes": size}
+    return {"rows": max(records - 1, 0), "columns": columns, "bytes": size}
 
 
 __all__ = ["TapeLimits", "check_tape_limits"]

@@ -14,7 +14,6 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import fastexcel
 import polars as pl
 
 from filing.errors import InputError
@@ -63,8 +62,11 @@ class Tape:
 
 
 def read_tape(path: str | Path, asset_class: AssetClass | str, sheet: str | None = None) -> Tape:
-    """Read a tape file and parse it against the asset class's schema; raise InputError if it is not a usable table."""
+    """Read a tape file and parse it against the asset class's schema; raise InputError if it is not a usable table,
+    or is a folder (a tape larger than memory, which only the out-of-core scan of `filing pool` reads)."""
     path, asset_class = Path(path), AssetClass(asset_class)
+    if path.is_dir():
+        raise InputError.of(path, "tape.folder", path="assets.tape")
     raw, fmt, encoding, sheet_used = read_text_table(path, sheet)
     headers = tuple(raw.columns)
     where = f" (sheet {sheet_used!r}; assets.tape_sheet chooses another)" if sheet_used is not None else ""
@@ -108,12 +110,13 @@ def read_text_table(path: Path, sheet: str | None) -> tuple[pl.DataFrame, str, s
     return frame, "csv", encoding, None
 
 
-def _guard(path: Path, read):
+def _guard(path: Path, read, unreadable: tuple[type[Exception], ...] = ()):
+    """What ``read`` returns; InputError when the file is not a table (``unreadable``: the reader's own errors)."""
     try:
         return read()
     except pl.exceptions.PanicException:  # polars asserts on some damaged Parquet pages
         raise InputError.single(path, "TAPE-01 the tape is not a readable table: the file is damaged") from None
-    except (pl.exceptions.PolarsError, fastexcel.FastExcelError, OSError, ValueError) as error:
+    except (pl.exceptions.PolarsError, OSError, ValueError, *unreadable) as error:
         raise InputError.single(path, f"TAPE-01 the tape is not a readable table: {error}".splitlines()[0]) from None
 
 
@@ -125,17 +128,20 @@ def _text_frame(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> tuple[pl.DataFrame, str]:
-    workbook = _guard(path, lambda: fastexcel.read_excel(path))
+    import fastexcel  # on use: only a workbook needs it
+
+    errors = (fastexcel.FastExcelError,)
+    workbook = _guard(path, lambda: fastexcel.read_excel(path), errors)
     names = workbook.sheet_names
     if sheet is not None and sheet not in names:
         raise InputError.single(path, f"TAPE-01 no sheet named {sheet!r}; the workbook has: {', '.join(names)}",
                                 path="assets.tape_sheet")
     chosen = sheet if sheet is not None else names[0]
-    frame = _guard(path, lambda: workbook.load_sheet(chosen, dtypes="string").to_polars())
+    frame = _guard(path, lambda: workbook.load_sheet(chosen, dtypes="string").to_polars(), errors)
     if not frame.columns:
         raise InputError.single(path, f"TAPE-03 sheet {chosen!r} is empty", line=1)
     if _renamed(frame.columns):
-        header = _guard(path, lambda: workbook.load_sheet(chosen, header_row=None, n_rows=1, dtypes="string"))
+        header = _guard(path, lambda: workbook.load_sheet(chosen, header_row=None, n_rows=1, dtypes="string"), errors)
         _check_unique(path, list(header.to_polars().row(0)))
     return frame, chosen
 

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
+from filing import i18n
 from filing.pool.report import PoolReport
+
+if TYPE_CHECKING:
+    from filing.pool.outofcore import ScanReport
 
 
 def pool_summary(report: PoolReport) -> Iterator[str]:
@@ -55,3 +60,21 @@ def pool_summary(report: PoolReport) -> Iterator[str]:
                 f"{tranche} cov {figures['min_coverage']} {'repaid' if figures['repaid_in_full'] else 'NOT repaid'}"
                 for tranche, figures in summary["tranches"].items())
             yield f"scenario   {name}: {tranches}"
+
+
+def scan_summary(report: ScanReport, folder: str, currency: str, lang: str) -> Iterator[str]:
+    """An out-of-core scan in a few lines, in the run's language, ending with what it did not compute."""
+    from filing.pool.outofcore import NOT_COMPUTED
+
+    def say(key: str, **params: object) -> str:
+        return i18n.text(key, lang, **params)
+
+    yield say("scan.tape", folder=folder, files=report.files, rows=report.rows)
+    yield say("scan.pool", obligors=report.obligors, balance=report.balance, currency=currency)
+    none = say("scan.none")
+    yield say("scan.averages", rate=none if report.weighted_rate is None else f"{report.weighted_rate:.2%}",
+              months=none if report.weighted_remaining_months is None else f"{report.weighted_remaining_months:.1f}")
+    separator = "、" if lang == "zh" else "; "
+    if report.top_obligors:
+        yield say("scan.top", obligors=separator.join(f"{o} {share:.1%}" for o, share in report.top_obligors[:5]))
+    yield say("scan.not_computed", figures=separator.join(say(f"scan.figure.{name}") for name in NOT_COMPUTED))

@@ -59,9 +59,9 @@ def _pool_checks(frame: pl.DataFrame, codes: dict[str, pl.Series], assets: Asset
             industries.filter(~industries.str.contains(INDUSTRY_PATTERN)).implode())),
         RowCheck("TAPE-19", "currency", pl.col("currency") != assets.currency,
                  f"the deal currency is {assets.currency}", f"交易币种为{assets.currency}"),
-        RowCheck("TAPE-21", "origination_date", pl.col("origination_date") > cut_off, *_cut_off(cut_off)),
+        RowCheck("TAPE-21", "origination_date", pl.col("origination_date") > cut_off, *cut_off_detail(cut_off)),
         RowCheck("TAPE-22", "maturity_date", (pl.col("maturity_date") <= cut_off) & (balance > 0),
-                 *_cut_off(cut_off)),
+                 *cut_off_detail(cut_off)),
         RowCheck("TAPE-23", "outstanding_balance", balance > pl.col("original_amount")),
         RowCheck("TAPE-24", "interest_rate", (pl.col("interest_rate") < 0) | (pl.col("interest_rate") > 1)),
         RowCheck("TAPE-25", "obligor_id", pl.col("obligor_id").is_not_null()
@@ -81,7 +81,7 @@ def _uscc_checks(codes: pl.Series, column: str) -> list[RowCheck]:
             RowCheck("TAPE-16", column, pl.col(column).is_in(wrong_digit))]
 
 
-def _cut_off(cut_off: date) -> tuple[str, str]:
+def cut_off_detail(cut_off: date) -> tuple[str, str]:
     """The detail of a finding about the cut-off date, in English and Chinese."""
     return f"the cut-off date is {cut_off.isoformat()}", f"基准日为{cut_off.isoformat()}"
 
@@ -163,4 +163,4 @@ def _missing_months(frame: pl.DataFrame) -> list[TapeFinding]:
                         detail_zh=f"缺少{missing.len()}个月份，首先缺少：{'、'.join(shown)}")]
 
 
-__all__ = ["validate", "total_finding", "TOLERANCE"]
+__all__ = ["validate", "total_finding", "cut_off_detail", "TOLERANCE"]

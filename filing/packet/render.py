@@ -238,15 +238,16 @@ def _structure(L: Lang, deal: dict[str, Any]) -> Markup:
     structure, token = deal["structure"], deal["token"]
     nodes = [Node("obligors", L("role_obligors"), L.pick(deal["assets"], "description"), 0, 0),
              Node("filer", L("role_filer_servicer"), L.pick(deal["filer"], "name"), 0, 1),
-             Node("account", L("role_collection_bank"), structure["collection_account"]["bank"], 1, 0),
+             Node("account", L("role_collection_bank"), L.name(structure["collection_account"]["bank"]), 1, 0),
              Node("issuer", L("role_issuer"), L.pick(deal["issuer"], "name"), 2, 1),
              Node("trustee", L("role_trustee"), L.pick(structure["trustee"], "name"), 2, 0),
-             Node("investors", L("role_investors"), ", ".join(deal["offering"]["investors"]["allowed_jurisdictions"])
-                  or L("any_not_excluded"), 3, 1),
-             Node("venue", L("role_venue"), deal["offering"]["venue"]["name"], 3, 0),
+             Node("investors", L("role_investors"), L.places(deal["offering"]["investors"]["allowed_jurisdictions"]),
+                  3, 1),
+             Node("venue", L("role_venue"), L.name(deal["offering"]["venue"]["name"]), 3, 0),
              Node("custodian", L("role_custodian"), L.pick(structure["custodian"], "name"), 2, 2),
              Node("settlement", L("role_settlement_issuer"), " · ".join(filter(None, (
-                 token["settlement_asset"].get("issuer"), token["settlement_asset"]["name"]))), 3, 2)]
+                 token["settlement_asset"].get("issuer") and L.name(token["settlement_asset"]["issuer"]),
+                 L.pick(token["settlement_asset"], "name")))), 3, 2)]
     flows = [Flow("obligors", "account", L("flow_payments")), Flow("filer", "issuer", L("flow_true_sale")),
              Flow("account", "issuer", L("flow_collections")), Flow("trustee", "issuer", L("flow_oversight")),
              Flow("issuer", "investors", L("flow_tokens")), Flow("venue", "investors", L("flow_trading")),

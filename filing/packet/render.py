@@ -15,11 +15,11 @@ from typing import Any
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from filing.findings import Finding
+from filing.findings import Confidence, Finding
 from filing.model.deal import Deal
 from filing.packet.attachments import attachment_rows
 from filing.packet.charts import Flow, Node, line_chart, structure_diagram
-from filing.packet.checklist import self_assessment
+from filing.packet.checklist import rule_sources, self_assessment
 from filing.packet.data import DATA_FILES, PacketData
 from filing.packet.environment import Lang, load_glossary, money, render_template
 from filing.packet.figures import cash_context, chain_context, tranche_terms
@@ -37,6 +37,9 @@ class DocumentSpec:
     """Glossary key of the title."""
     docx: bool = False
     """Also written as an editable DOCX draft for lawyers to redline."""
+    filed: bool = True
+    """Part of what is filed with the CSRC. An internal document (the rules' sources and confidence) is built, hashed
+    and reviewed like the others, but the index lists it apart and every page says it is not for filing."""
 
 
 DOCUMENTS = (
@@ -52,9 +55,12 @@ DOCUMENTS = (
     DocumentSpec("09-legal-opinion", "legal_opinion", "doc_legal_opinion", docx=True),
     DocumentSpec("10-completion-report", "completion_report", "doc_completion_report"),
     DocumentSpec("11-material-event-report", "material_event", "doc_material_event"),
+    DocumentSpec("90-internal-rule-sources", "rule_sources", "doc_rule_sources", filed=False),
 )
 DISQUALIFIERS = ("financing_prohibited_by_law", "national_security_finding", "convictions_attestation",
                  "open_investigation")
+CONFIDENCE_KEYS = tuple(f"confidence_{c.value}" for c in Confidence)
+"""The glossary keys of the confidence tags, in the tags' order, for the internal annex's legend."""
 TOC_MIN_SECTIONS = 5
 _TOC_HEADING = re.compile(r'<h2 id="(?P<id>[a-z]{2}-[a-z0-9_]+)">(?P<title>.*?)</h2>')
 
@@ -72,7 +78,8 @@ def render_documents(env: SandboxedEnvironment, data: PacketData, options: Rende
     """slug → HTML of every document, each with its tables of contents filled in."""
     context = build_context(env, data, options)
     return {spec.slug: _with_toc(render_template(env, f"packet/documents/{spec.template}.html.j2",
-                                                 context | {"doc": {"slug": spec.slug, "title": spec.title}}),
+                                                 context | {"doc": {"slug": spec.slug, "title": spec.title,
+                                                                    "filed": spec.filed}}),
                                  context["glossary"])
             for spec in DOCUMENTS}
 
@@ -126,7 +133,7 @@ def build_context(env: SandboxedEnvironment, data: PacketData, options: RenderOp
         "opinion": opinion_context(model, _unique(f | _tape_message(f) for f in map(Finding.to_dict, verdict.blockers)),
                                    contract),
         "attachments": attachment_rows(deal), "chain": chain_context(deal, contract),
-        "documents": [{"number": spec.slug[:2], "title": spec.title,
+        "documents": [{"number": spec.slug[:2], "title": spec.title, "filed": spec.filed,
                        "files": [f"{spec.slug}.{ext}" for ext in ("pdf", "html", "docx") if ext != "docx" or spec.docx]}
                       for spec in DOCUMENTS],
         "data_files": [{"path": path, "contents": f"data_{key}"} for key, path in DATA_FILES.items()],
@@ -134,6 +141,10 @@ def build_context(env: SandboxedEnvironment, data: PacketData, options: RenderOp
     context |= _contract(contract)
     context |= _checklist(data)
     context["assessment"] = self_assessment(context["checklist"], deal["assets"]["asset_class"])
+    context["rule_sources"] = rule_sources(context["checklist"], deal["assets"]["asset_class"])
+    context["confidence_legend"] = [{"key": key, "meaning": f"{key}_meaning",
+                                     "count": sum(row["confidence"] == key for row in context["rule_sources"])}
+                                    for key in CONFIDENCE_KEYS]
     context["svg"] = {code: _charts(glossary[code], deal, context["cash"]) | history_charts(glossary[code], data.pool)
                       for code in options.langs}
     return context

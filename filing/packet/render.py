@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from itertools import accumulate
 from typing import Any
 
 from jinja2.sandbox import SandboxedEnvironment
@@ -233,7 +234,11 @@ def _charts(L: Lang, deal: dict[str, Any], cash: dict[str, Any] | None) -> dict[
         return {names[n]: [float(v) / 1e6 for v in pick(m)] for n, m in cash["monthly"].items()}
 
     balance = series(lambda m: m["balance"])
-    if any(any(values) for values in balance.values()):
+    revolving_end = cash.get("revolving_until")
+    if revolving_end:
+        charts["pool"] = line_chart(series(_assets_and_account), labels, L("chart_pool_revolving"), unit,
+                                    mark=(cash["periods"].index(revolving_end), L("chart_revolving_end")))
+    elif any(any(values) for values in balance.values()):
         charts["pool"] = line_chart(balance, labels, L("chart_pool_balance"), unit)
     else:
         charts["pool"] = line_chart(series(lambda m: m["collections"]), labels, L("chart_pool_collections"), unit)
@@ -242,6 +247,19 @@ def _charts(L: Lang, deal: dict[str, Any], cash: dict[str, Any] | None) -> dict[
     if any(any(values) for values in notes.values()):
         charts["senior_balance"] = line_chart(notes, labels, f"{L('chart_senior_balance')} ({senior})", unit)
     return charts
+
+
+PAYMENTS = ("fees_paid", "tranche_interest_paid", "tranche_principal_paid", "purchases", "residual")
+
+
+def _assets_and_account(monthly: dict[str, Any]) -> list[float]:
+    """The pool's assets plus the cash its collection account holds after each month's distribution (collections
+    less every payment and purchase so far). In a revolving period collections wait there for the next distribution
+    date's purchase, so the assets alone fall and jump back each quarter while this stays level until the period
+    ends and then amortises."""
+    outflow = [sum(float(monthly[key][i]) for key in PAYMENTS) for i in range(len(monthly["collections"]))]
+    account = accumulate(float(c) - out for c, out in zip(monthly["collections"], outflow, strict=True))
+    return [float(b) + max(a, 0.0) for b, a in zip(monthly["balance"], account, strict=True)]
 
 
 def _structure(L: Lang, deal: dict[str, Any]) -> Markup:

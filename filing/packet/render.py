@@ -250,6 +250,7 @@ def _charts(L: Lang, deal: dict[str, Any], cash: dict[str, Any] | None) -> dict[
 
 
 PAYMENTS = ("fees_paid", "tranche_interest_paid", "tranche_principal_paid", "purchases", "residual")
+"""The monthly columns of cash leaving the collection account."""
 
 
 def _assets_and_account(monthly: dict[str, Any]) -> list[float]:

@@ -15,7 +15,7 @@ import filing
 from filing import stages
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-NAMES = ("trade-receivables", "toll-road", "equipment-lease", "noncompliant")
+NAMES = ("trade-receivables", "toll-road", "equipment-lease", "supply-chain-payables", "noncompliant")
 
 
 @dataclass(frozen=True)

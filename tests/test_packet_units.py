@@ -64,6 +64,16 @@ def test_parity_names_the_document_and_the_differences() -> None:
     assert check_parity("x", _section("zh", "2026年1月2日")) == []  # one language: nothing to compare
 
 
+def test_parity_reads_a_road_section_and_leaves_out_what_one_language_carries_on_purpose() -> None:
+    assert facts("人民南路四段12号") == facts("12 Renmin South Road Section 4")
+    assert facts("道路一侧")["numbers"] == set()  # 一 in ordinary words stays a word
+    note = '<span class="cite unpaired">Research note: SSE Guideline No. 1 §3.7.1, read 6 Feb 2026</span>'
+    html = _section("zh", "规则 TAPE-02 <span class=\"cite\">参照上证发〔2022〕164号</span>") + \
+        _section("en", f"Rule TAPE-02 <span class=\"cite\">SSE [2022] No. 164</span>{note}")
+    assert check_parity("90-internal-rule-sources", html) == []
+    assert check_parity("x", html.replace(" unpaired", ""))  # the same note, not marked, is a difference
+
+
 def test_the_example_documents_agree_across_languages(data: PacketData) -> None:
     html = render_documents(make_environment(), data, RenderOptions(("zh", "en"), False, WHEN.isoformat(), "t"))
     issues = [issue for slug, page in html.items() for issue in check_parity(slug, page)]
@@ -246,3 +256,19 @@ def test_charts_are_drawn_only_from_data() -> None:
     charts = _charts(glossary["zh"], deal, cash)
     assert "资产池月度回收款" in charts["pool"] and "资产池未偿余额" not in charts["pool"]
     assert "senior_balance" not in charts  # a flat zero line is not a chart
+
+
+def test_a_revolving_pool_is_charted_level_until_the_period_ends() -> None:
+    """Collections wait in the collection account for the quarter's purchase: the chart adds the account to the
+    assets, so the replenished pool stays level, and marks where the revolving period ends."""
+    from filing.packet.charts import line_chart
+    from filing.packet.render import _assets_and_account
+
+    monthly = {"balance": ["700", "400", "1000", "600", "300"], "collections": ["300", "300", "300", "400", "300"],
+               "purchases": ["0", "0", "900", "0", "0"], "fees_paid": ["0", "0", "0", "0", "0"],
+               "tranche_interest_paid": ["0", "0", "0", "0", "0"], "tranche_principal_paid": ["0"] * 3 + ["400", "0"],
+               "residual": ["0"] * 5}
+    assert _assets_and_account(monthly) == [1000.0, 1000.0, 1000.0, 600.0, 600.0]
+    chart = line_chart({"base": [1.0, 1.0, 0.5]}, ["2027-01", "2027-02", "2027-03"], "t", "u",
+                       mark=(1, "循环购买期结束"))
+    assert "循环购买期结束" in chart and 'stroke-dasharray="4 3"' in chart

@@ -213,7 +213,7 @@ def test_reviewer_checks_a_packet_opens_its_documents_and_compares_versions(site
     _upload(page, "#upload-packet", "draft-v1.zip", draft)
     expect(page.locator("#verdict .verdict")).to_have_text("FAIL")
     assert page.locator("#checks section.check").count() >= 6
-    expect(page.locator("#check-integrity")).to_contain_text("32 files listed")
+    expect(page.locator("#check-integrity")).to_contain_text("34 files listed")
     _shot(site, page, "review")
     first = page.url
     link = page.locator("#review-findings a.doc-link").first

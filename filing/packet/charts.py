@@ -51,8 +51,9 @@ def _tokens(text: str) -> list[str]:
 
 
 def line_chart(series: Mapping[str, Sequence[float]], x_labels: Sequence[str], title: str, y_unit: str,
-               width: float = 640, height: float = 250) -> Markup:
-    """One polyline per series over shared x positions, with a zero-based y axis, 5 grid lines and a legend."""
+               width: float = 640, height: float = 250, mark: tuple[int, str] | None = None) -> Markup:
+    """One polyline per series over shared x positions, with a zero-based y axis, 5 grid lines and a legend;
+    ``mark`` (x index, label) draws a labelled dashed line at that x (the end of a revolving period)."""
     left, right, top, bottom = 70.0, 150.0, 24.0, 34.0
     plot_w, plot_h = width - left - right, height - top - bottom
     step_y = _nice_step(max((max(values, default=0.0) for values in series.values()), default=0.0) / 5)
@@ -77,6 +78,11 @@ def line_chart(series: Mapping[str, Sequence[float]], x_labels: Sequence[str], t
         if index < len(x_labels):
             parts.append(f'<text x="{_f(left + index * step)}" y="{_f(top + plot_h + 14)}" '
                          f'text-anchor="middle">{escape(x_labels[index])}</text>')
+    if mark is not None:
+        x = left + mark[0] * step
+        parts.append(f'<line x1="{_f(x)}" y1="{_f(top)}" x2="{_f(x)}" y2="{_f(top + plot_h)}" stroke="#7f7f7f" '
+                     f'stroke-dasharray="4 3"/>')
+        parts.append(f'<text x="{_f(x + 3)}" y="{_f(top + 9)}" fill="#595959">{escape(mark[1])}</text>')
     for n, (name, values) in enumerate(series.items()):
         colour = PALETTE[n % len(PALETTE)]
         points = " ".join(f"{_f(left + i * step)},{_f(top + plot_h - plot_h * v / peak)}"

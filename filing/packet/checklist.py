@@ -4,7 +4,8 @@ Chinese citation, and only the requirements that apply to the deal's asset class
 Why a layer over the rulebook: a rule's title names what it looks for, often the failure (CHAIN-01 "a mainland
 wallet can receive the token"); a filing states what the deal meets ("境内钱包无法接收代币"), and answers 符合 or
 不符合 against it. The rule's full source (with the news sites it was read on), its confidence tag and the tool's own
-notes stay in ``data/findings.json``; the filed text cites the instrument by name, the same one in both languages.
+notes stay in ``data/findings.json`` and the internal annex (``rule_sources``); the filed text cites the instrument by
+name, the same one in both languages.
 """
 
 from __future__ import annotations
@@ -131,7 +132,18 @@ def applies(code: str, asset_class: str) -> bool:
 
 def self_assessment(rows: list[dict[str, Any]], asset_class: str) -> list[dict[str, Any]]:
     """The checklist rows (``render._checklist``) that apply to the asset class, as requirement, citation and
-    result, grouped by source in the rulebook's order."""
+    result, grouped by source in the rulebook's order; the tape's data checks as one row."""
+    return _grouped(_one_tape_row(_applied(rows, asset_class)))
+
+
+def rule_sources(rows: list[dict[str, Any]], asset_class: str) -> list[dict[str, Any]]:
+    """Every rule the self-assessment applied, one row each, for the internal annex: its citation, the rulebook's
+    research note on where the text was read (``source``) and its confidence tag, which no filed document shows."""
+    return _grouped(_applied(rows, asset_class))
+
+
+def _applied(rows: list[dict[str, Any]], asset_class: str) -> list[dict[str, Any]]:
+    """The rows of the rules that apply to the asset class, each as requirement, citation, result and confidence."""
     out = []
     for row in rows:
         if not applies(row["code"], asset_class):
@@ -141,9 +153,14 @@ def self_assessment(rows: list[dict[str, Any]], asset_class: str) -> list[dict[s
         out.append({"code": row["code"], "requirement_zh": zh, "requirement_en": en,
                     "citation_zh": cite_zh, "citation_en": cite_en,
                     "result": RESULT[row["verdict"]], "group": _group(row["code"]),
-                    "confidence": row["confidence"]})
+                    "confidence": row["confidence"], "source": row["source"]})
+    return out
+
+
+def _grouped(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows by source group in the rulebook's order (stable within a group)."""
     order = [key for _, key in GROUP_OF]
-    return sorted(_one_tape_row(out), key=lambda r: order.index(r["group"]))
+    return sorted(rows, key=lambda r: order.index(r["group"]))
 
 
 SEVERITY_ORDER = ("result_not_met", "result_not_met_warning", "result_not_evaluated", "result_waived", "result_note",

@@ -6,7 +6,8 @@ Chinese. Once identifiers (USCC, LEI, ISIN, symbols, currency and jurisdiction c
 addresses, file names) are taken out, a text run fails when it has no CJK character and still holds a Latin word of
 three or more letters with a lowercase letter, or when it holds an English phrase of three or more words (an English
 sentence or party name set inside a Chinese one). Elements marked ``class="code"`` or ``lang="en"`` (a deliberate
-English original beside its Chinese form) are identifiers or quotations and are skipped.
+English original beside its Chinese form) are identifiers or quotations and are skipped. The text of the section's
+SVG charts and diagrams is read too, one run per ``<text>`` line: a reader sees their labels as part of the page.
 """
 
 from __future__ import annotations
@@ -51,8 +52,10 @@ def is_latin_text(text: str) -> bool:
 
 def _runs(element: Element) -> list[str]:
     """The text of each leaf block: a cell, a list item, a paragraph or heading (their inline children included)."""
-    if element.tag in ("style", "svg", "script") or _skipped(element):
+    if element.tag in ("style", "script") or _skipped(element):
         return []
+    if element.tag == "svg":
+        return [run for label in element.find_all(lambda e: e.tag == "text") if (run := label.text())]
     runs: list[str] = []
     inline: list[str] = []
     for child in element.children:

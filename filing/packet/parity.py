@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from filing.packet.environment import MONTHS_EN
-from filing.packet.htmltree import language_sections, parse
+from filing.packet.htmltree import Element, language_sections, parse
 
 _EDGE_L, _EDGE_R = r"(?<![0-9A-Za-z_])", r"(?![0-9A-Za-z_])"
 HEX = re.compile(rf"{_EDGE_L}0x[0-9a-fA-F]{{8,}}{_EDGE_R}")
@@ -26,10 +26,15 @@ DATE_ISO = re.compile(rf"{_EDGE_L}(\d{{4}})-(\d{{2}})-(\d{{2}}){_EDGE_R}")
 NUMBER = re.compile(r"(?<![0-9A-Za-z.])\d[\d,]*(?:\.\d+)?%?")
 COUNTED_ZH = re.compile(r"(前|第)([一二三四五六七八九十]{1,3})")
 """A Chinese number after 前 (top n) or 第 (n-th): 第一期, 前二十大, 前十大."""
+ROAD_SECTION_ZH = re.compile(r"(?<=[路街])([一二三四五六七八九十]{1,3})(?=段)")
+"""A road's section in an address: 人民南路四段 is "Renmin South Road Section 4" in English."""
 ENUMERATED_ZH = re.compile(r"(?<![一二三四五六七八九十])([一二三四五六七八九十]{1,3})(?=、)"
                            r"|（([一二三四五六七八九十]{1,3})）")
 """A numbered heading or item in PRC style: 一、 and （一）, read as 1 (the English version numbers them 1. and (1))."""
 CHINESE_DIGITS = {ch: i for i, ch in enumerate("零一二三四五六七八九")}
+UNPAIRED = "unpaired"
+"""Class of text that one language carries on purpose without a counterpart (the internal annex's research notes,
+kept in the English they were written in): left out of the comparison."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,7 @@ def facts(text: str) -> dict[str, set[str]]:
     take(DATE_ISO, "dates", lambda m: m[0])
     take(IDENTIFIER, "identifiers", lambda m: m[0])
     text = COUNTED_ZH.sub(lambda m: f"{m[1]}{chinese_number(m[2])}", text)
+    text = ROAD_SECTION_ZH.sub(lambda m: f" {chinese_number(m[1])}", text)
     text = ENUMERATED_ZH.sub(lambda m: f" {chinese_number(m[1] or m[2])} ", text)
     take(NUMBER, "numbers", lambda m: m[0].replace(",", ""))
     return found
@@ -83,6 +89,13 @@ def check_parity(document: str, html: str) -> list[ParityIssue]:
     sections = language_sections(parse(html))
     if not {"zh", "en"} <= sections.keys():
         return []
-    zh, en = facts(sections["zh"].text()), facts(sections["en"].text())
+    zh, en = facts(_paired(sections["zh"]).text()), facts(_paired(sections["en"]).text())
     return [ParityIssue(document, kind, tuple(sorted(zh[kind] - en[kind])), tuple(sorted(en[kind] - zh[kind])))
             for kind in zh if zh[kind] != en[kind]]
+
+
+def _paired(element: Element) -> Element:
+    """The element without its ``unpaired`` descendants."""
+    return Element(element.tag, element.attrs, [child if isinstance(child, str) else _paired(child)
+                                                for child in element.children
+                                                if isinstance(child, str) or UNPAIRED not in child.classes])

@@ -10,16 +10,17 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from itertools import accumulate
 from typing import Any
 
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from filing.findings import Finding
+from filing.findings import Confidence, Finding
 from filing.model.deal import Deal
 from filing.packet.attachments import attachment_rows
 from filing.packet.charts import Flow, Node, line_chart, structure_diagram
-from filing.packet.checklist import self_assessment
+from filing.packet.checklist import rule_sources, self_assessment
 from filing.packet.data import DATA_FILES, PacketData
 from filing.packet.environment import Lang, load_glossary, money, render_template
 from filing.packet.figures import cash_context, chain_context, tranche_terms
@@ -37,6 +38,9 @@ class DocumentSpec:
     """Glossary key of the title."""
     docx: bool = False
     """Also written as an editable DOCX draft for lawyers to redline."""
+    filed: bool = True
+    """Part of what is filed with the CSRC. An internal document (the rules' sources and confidence) is built, hashed
+    and reviewed like the others, but the index lists it apart and every page says it is not for filing."""
 
 
 DOCUMENTS = (
@@ -52,9 +56,12 @@ DOCUMENTS = (
     DocumentSpec("09-legal-opinion", "legal_opinion", "doc_legal_opinion", docx=True),
     DocumentSpec("10-completion-report", "completion_report", "doc_completion_report"),
     DocumentSpec("11-material-event-report", "material_event", "doc_material_event"),
+    DocumentSpec("90-internal-rule-sources", "rule_sources", "doc_rule_sources", filed=False),
 )
 DISQUALIFIERS = ("financing_prohibited_by_law", "national_security_finding", "convictions_attestation",
                  "open_investigation")
+CONFIDENCE_KEYS = tuple(f"confidence_{c.value}" for c in Confidence)
+"""The glossary keys of the confidence tags, in the tags' order, for the internal annex's legend."""
 TOC_MIN_SECTIONS = 5
 _TOC_HEADING = re.compile(r'<h2 id="(?P<id>[a-z]{2}-[a-z0-9_]+)">(?P<title>.*?)</h2>')
 
@@ -72,7 +79,8 @@ def render_documents(env: SandboxedEnvironment, data: PacketData, options: Rende
     """slug → HTML of every document, each with its tables of contents filled in."""
     context = build_context(env, data, options)
     return {spec.slug: _with_toc(render_template(env, f"packet/documents/{spec.template}.html.j2",
-                                                 context | {"doc": {"slug": spec.slug, "title": spec.title}}),
+                                                 context | {"doc": {"slug": spec.slug, "title": spec.title,
+                                                                    "filed": spec.filed}}),
                                  context["glossary"])
             for spec in DOCUMENTS}
 
@@ -126,7 +134,7 @@ def build_context(env: SandboxedEnvironment, data: PacketData, options: RenderOp
         "opinion": opinion_context(model, _unique(f | _tape_message(f) for f in map(Finding.to_dict, verdict.blockers)),
                                    contract),
         "attachments": attachment_rows(deal), "chain": chain_context(deal, contract),
-        "documents": [{"number": spec.slug[:2], "title": spec.title,
+        "documents": [{"number": spec.slug[:2], "title": spec.title, "filed": spec.filed,
                        "files": [f"{spec.slug}.{ext}" for ext in ("pdf", "html", "docx") if ext != "docx" or spec.docx]}
                       for spec in DOCUMENTS],
         "data_files": [{"path": path, "contents": f"data_{key}"} for key, path in DATA_FILES.items()],
@@ -134,6 +142,10 @@ def build_context(env: SandboxedEnvironment, data: PacketData, options: RenderOp
     context |= _contract(contract)
     context |= _checklist(data)
     context["assessment"] = self_assessment(context["checklist"], deal["assets"]["asset_class"])
+    context["rule_sources"] = rule_sources(context["checklist"], deal["assets"]["asset_class"])
+    context["confidence_legend"] = [{"key": key, "meaning": f"{key}_meaning",
+                                     "count": sum(row["confidence"] == key for row in context["rule_sources"])}
+                                    for key in CONFIDENCE_KEYS]
     context["svg"] = {code: _charts(glossary[code], deal, context["cash"]) | history_charts(glossary[code], data.pool)
                       for code in options.langs}
     return context
@@ -222,7 +234,11 @@ def _charts(L: Lang, deal: dict[str, Any], cash: dict[str, Any] | None) -> dict[
         return {names[n]: [float(v) / 1e6 for v in pick(m)] for n, m in cash["monthly"].items()}
 
     balance = series(lambda m: m["balance"])
-    if any(any(values) for values in balance.values()):
+    revolving_end = cash.get("revolving_until")
+    if revolving_end:
+        charts["pool"] = line_chart(series(_assets_and_account), labels, L("chart_pool_revolving"), unit,
+                                    mark=(cash["periods"].index(revolving_end), L("chart_revolving_end")))
+    elif any(any(values) for values in balance.values()):
         charts["pool"] = line_chart(balance, labels, L("chart_pool_balance"), unit)
     else:
         charts["pool"] = line_chart(series(lambda m: m["collections"]), labels, L("chart_pool_collections"), unit)
@@ -233,20 +249,35 @@ def _charts(L: Lang, deal: dict[str, Any], cash: dict[str, Any] | None) -> dict[
     return charts
 
 
+PAYMENTS = ("fees_paid", "tranche_interest_paid", "tranche_principal_paid", "purchases", "residual")
+"""The monthly columns of cash leaving the collection account."""
+
+
+def _assets_and_account(monthly: dict[str, Any]) -> list[float]:
+    """The pool's assets plus the cash its collection account holds after each month's distribution (collections
+    less every payment and purchase so far). In a revolving period collections wait there for the next distribution
+    date's purchase, so the assets alone fall and jump back each quarter while this stays level until the period
+    ends and then amortises."""
+    outflow = [sum(float(monthly[key][i]) for key in PAYMENTS) for i in range(len(monthly["collections"]))]
+    account = accumulate(float(c) - out for c, out in zip(monthly["collections"], outflow, strict=True))
+    return [float(b) + max(a, 0.0) for b, a in zip(monthly["balance"], account, strict=True)]
+
+
 def _structure(L: Lang, deal: dict[str, Any]) -> Markup:
     """Who holds what and where the money goes: onshore parties on the left, offshore ones on the right."""
     structure, token = deal["structure"], deal["token"]
     nodes = [Node("obligors", L("role_obligors"), L.pick(deal["assets"], "description"), 0, 0),
              Node("filer", L("role_filer_servicer"), L.pick(deal["filer"], "name"), 0, 1),
-             Node("account", L("role_collection_bank"), structure["collection_account"]["bank"], 1, 0),
+             Node("account", L("role_collection_bank"), L.name(structure["collection_account"]["bank"]), 1, 0),
              Node("issuer", L("role_issuer"), L.pick(deal["issuer"], "name"), 2, 1),
              Node("trustee", L("role_trustee"), L.pick(structure["trustee"], "name"), 2, 0),
-             Node("investors", L("role_investors"), ", ".join(deal["offering"]["investors"]["allowed_jurisdictions"])
-                  or L("any_not_excluded"), 3, 1),
-             Node("venue", L("role_venue"), deal["offering"]["venue"]["name"], 3, 0),
+             Node("investors", L("role_investors"), L.places(deal["offering"]["investors"]["allowed_jurisdictions"]),
+                  3, 1),
+             Node("venue", L("role_venue"), L.name(deal["offering"]["venue"]["name"]), 3, 0),
              Node("custodian", L("role_custodian"), L.pick(structure["custodian"], "name"), 2, 2),
              Node("settlement", L("role_settlement_issuer"), " · ".join(filter(None, (
-                 token["settlement_asset"].get("issuer"), token["settlement_asset"]["name"]))), 3, 2)]
+                 token["settlement_asset"].get("issuer") and L.name(token["settlement_asset"]["issuer"]),
+                 L.pick(token["settlement_asset"], "name")))), 3, 2)]
     flows = [Flow("obligors", "account", L("flow_payments")), Flow("filer", "issuer", L("flow_true_sale")),
              Flow("account", "issuer", L("flow_collections")), Flow("trustee", "issuer", L("flow_oversight")),
              Flow("issuer", "investors", L("flow_tokens")), Flow("venue", "investors", L("flow_trading")),

@@ -234,6 +234,10 @@ def test_build_review_diff_and_restart(client: TestClient, workspace: Path, tmp_
     assert packet.status_code == 200 and zipfile.ZipFile(io.BytesIO(packet.content)).testzip() is None
     docx = client.get("/deals/trade-receivables/packets/final/documents/09-legal-opinion.docx")
     assert docx.status_code == 200 and docx.content[:2] == b"PK"
+    page = client.get("/deals/trade-receivables").text
+    listed = [line for line in page.splitlines() if "packets/final/documents/" in line]
+    assert [line for line in listed if "内部资料，不作报送" in line] == [
+        line for line in listed if "90-internal-rule-sources" in line] != []  # the annex, and only it, is marked
     key = KEY.read_text(encoding="utf-8").split()[-1].removeprefix("0x").lower()
     for text in (json.dumps(done), client.get(f"/jobs/{done['id']}").text, client.get("/deals/trade-receivables").text):
         assert key not in text.lower()

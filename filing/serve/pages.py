@@ -28,7 +28,8 @@ MAX_FIELDS = 5_000
 @cache
 def _environment() -> SandboxedEnvironment:
     env = make_environment()
-    env.globals.update(document_of=present.document_of, bars=present.bars)
+    env.globals.update(document_of=present.document_of, internal_document=present.internal_document,
+                       bars=present.bars)
     return env
 
 

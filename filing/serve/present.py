@@ -57,6 +57,13 @@ def document_of(path: str) -> str:
     return "documents/07-compliance-checklist.html#zh-finding_details"
 
 
+def internal_document(path: str) -> bool:
+    """A packet file of a document built for the team, not filed (the rules' sources and confidence)."""
+    from filing.packet.render import DOCUMENTS
+
+    return any(path.startswith(f"documents/{spec.slug}.") for spec in DOCUMENTS if not spec.filed)
+
+
 def pool_charts(pool: dict[str, Any] | None) -> dict[str, Markup]:
     """The pool balance and each tranche's balance under every scenario, in millions of the pool's currency."""
     flows = (pool or {}).get("cashflows")

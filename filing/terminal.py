@@ -166,6 +166,18 @@ class Terminal:
     def verdict(self, ok: bool) -> str:
         return f"[bold green]{self.t('cli.pass')}[/]" if ok else f"[bold red]{self.t('cli.fail')}[/]"
 
+    def citation(self, rule: str, source: str, confidence: str) -> str:
+        """A finding's source and how sure we are of it, escaped: in Chinese the rule's Chinese citation, as the
+        filed documents give it (the English research note where the rulebook has none)."""
+        if self.lang == "zh":
+            from filing.rules.citations import source_zh
+
+            try:
+                source = source_zh(rule)
+            except KeyError:
+                pass
+        return escape(f"{source} [{i18n.text(f'cli.confidence.{confidence}', self.lang)}]")
+
     def check_report(self, report: Verdict, title: str) -> None:
         """Findings grouped by severity, each with its rule, path, message and citation, then a one-line verdict."""
         for severity in Severity:
@@ -178,7 +190,7 @@ class Terminal:
                 if finding.overridden_by:
                     self.detail(" " * 4 + "[magenta]" + self.t("cli.overridden", reason=finding.overridden_by.reason,
                                                                approver=finding.overridden_by.approved_by) + "[/]")
-                self.detail(" " * 4 + f"[dim]{escape(f'{finding.source} [{finding.confidence}]')}[/]")
+                self.detail(" " * 4 + f"[dim]{self.citation(finding.rule, finding.source, finding.confidence)}[/]")
         overridden = sum(1 for f in report.findings if f.overridden_by)
         self.out.print(self.gap + self.verdict(report.ok) + " " + self.t(
             "cli.check_verdict", title=title, blockers=report.count(Severity.blocker),
@@ -209,7 +221,7 @@ class Terminal:
         for finding in report.findings:
             self.detail(f"{self.severity(finding.severity)} {finding.rule} {escape(finding.path)}: "
                         f"{self.say(finding.message, finding.message_zh)}  "
-                        f"[dim]({escape(finding.source)}; {finding.confidence})[/]")
+                        f"[dim]({self.citation(finding.rule, finding.source, finding.confidence)})[/]")
         self.out.print(self.verdict(report.ok) + " " + self.t(
             "cli.contract_verdict", deal=report.deal_id, standard=report.standard, chain=report.chain_id,
             mode=report.mode))

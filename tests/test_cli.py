@@ -171,6 +171,12 @@ def test_a_rule_explained_in_chinese_leads_with_its_chinese_title():
     assert "\\x0a" not in english.stdout + chinese.stdout
 
 
+def test_findings_in_chinese_cite_their_rule_in_chinese():
+    result = run("--lang", "zh", "check", EXAMPLES / "noncompliant" / "deal.yaml", "--no-chain")
+    assert f"{source_zh('CN-ABS-07')} [官方文本转载]" in result.stdout
+    assert "public mirror" not in result.stdout and "[official-copy]" not in result.stdout
+
+
 def test_the_rules_table_in_chinese_names_severity_and_confidence_in_chinese():
     table = run("--lang", "zh", "rules", "list").stdout
     assert "阻断" in table and "二手资料" in table and "blocker" not in table and "secondary" not in table

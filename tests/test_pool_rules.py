@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 
 import pytest
-from deal_edits import EXAMPLES, edited
+from deal_edits import DELETE, EXAMPLES, edited
 
 from filing import analyse, check_deal, load_deal
 from filing.model.load import LoadedDeal
@@ -62,6 +62,14 @@ def test_base_case_that_does_not_repay_blocks(trade_receivables):
     assert "CN-ABS-10" not in trade_receivables
     harsh = edited({"cashflow.base": {"name": "base", "cdr": 0.95, "recovery_rate": 0}})
     assert "token.tranches[0]" in codes(harsh)["CN-ABS-10"]
+
+
+def test_a_stated_expected_maturity_is_the_base_case_s(trade_receivables, noncompliant):
+    assert "CN-ABS-15" not in trade_receivables  # the example states the base case's 2028-01-31
+    assert noncompliant["CN-ABS-15"] == {"token.tranches[0].expected_maturity"}  # 2027-12-31 against 2027-07-31
+    assert codes(edited({"token.tranches[0].expected_maturity": "2027-12-31"}))["CN-ABS-15"] == {
+        "token.tranches[0].expected_maturity"}
+    assert "CN-ABS-15" not in codes(edited({"token.tranches[0].expected_maturity": DELETE}))  # none stated, none judged
 
 
 def test_tape_without_region_and_industry_cannot_be_distributed(tmp_path):

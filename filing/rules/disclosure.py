@@ -93,6 +93,27 @@ def asset_term_covers_tokens(ctx: Context) -> Iterator[Hit]:
                   detail_zh=f"收费期限于 {assets.concession_end} 届满，早于最后法定到期日 {last}")
 
 
+@rule("CN-ABS-15", title="The expected maturity stated is the base case's", title_zh="所载预期到期日与基准情景测算一致",
+      severity=Severity.warning, confidence=Confidence.internal, source=f"{SSE_G1} §3.7.1 and §5, {MIRROR}",
+      message="tranche {tranche} is stated to be expected to mature on {stated}, but the base case repays it on "
+              "{projected}", message_zh="{tranche} 档所载预期到期日为 {stated}，而基准情景测算于 {projected} 偿付完毕",
+      needs_pool=True)
+def expected_maturity_projected(ctx: Context) -> Iterator[Hit]:
+    """What: a tranche's expected maturity, where the deal states one, is the date the base-case projection repays it.
+    Why: the filed documents show the projection's date; a term sheet or the deal's data stating another contradicts
+    them. The check compares the deal with its own projection, so the confidence is `internal`.
+    Source: SSE Guideline No. 1 §3.7.1 (disclosure consistent with the assets) and §5 (cash-flow projection).
+    A tranche the base case does not repay in full is CN-ABS-10's."""
+    if ctx.pool.cashflows is None:
+        return
+    base = ctx.pool.cashflows.summary[ctx.deal.cashflow.base.name]
+    for index, tranche in enumerate(ctx.deal.token.tranches):
+        repaid_on = base["tranches"][tranche.id]["repaid_on"]
+        if tranche.expected_maturity is not None and repaid_on and tranche.expected_maturity.isoformat() != repaid_on:
+            yield hit(f"token.tranches[{index}].expected_maturity", tranche=tranche.id,
+                      stated=tranche.expected_maturity, projected=repaid_on)
+
+
 @rule("CN-ABS-14", title="Tranche terms are consistent with the pool and the offering",
       title_zh="各档代币条款与资产池及发行安排一致",
       severity=Severity.blocker, confidence=Confidence.internal, source=f"{SSE_G1} §3.7.1 and §4.1.2, {MIRROR}",

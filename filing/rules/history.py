@@ -116,6 +116,9 @@ RELEASES: tuple[Release, ...] = (
         Change("CHAIN-23", "added", "a holding wallet re-flagged to an excluded country"),
         Change("CHAIN-24", "added", "an ineligible transferFrom spender"),
     )),
+    Release("2026.12.2", date(2026, 12, 5), "The expected maturity a deal states is checked against its base case.", (
+        Change("CN-ABS-15", "added", "a stated expected maturity other than the base case's repayment date"),
+    )),
 )
 VERSIONS = tuple(r.version for r in RELEASES)
 CURRENT = VERSIONS[-1]

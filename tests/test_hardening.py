@@ -197,6 +197,15 @@ def test_the_limits_are_overridable_and_a_csv_is_judged_by_its_size(tmp_path: Pa
         TapeLimits.from_env()
 
 
+def test_a_csv_over_the_row_limit_is_refused_by_its_count_before_it_is_read(tmp_path: Path) -> None:
+    """A tab-separated tape larger than the size judged by bytes alone, counted with the reader's separator."""
+    tape = tmp_path / "tape.csv"
+    line = b"AR000001\t1000.00\n"
+    tape.write_bytes(b"asset_id\tbalance\n" + line * ((9 << 20) // len(line)))
+    with pytest.raises(InputError, match="555,128 rows; at most 1,000.*FILING_TAPE_MAX_ROWS"):
+        check_tape_limits(tape, "csv", TapeLimits(rows=1000))
+
+
 def test_a_review_killed_earlier_leaves_no_temporary_folder_behind(data_packet: Path, tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """A folder a killed review left (nobody holds its lock) is removed by the next review; a live one is kept."""

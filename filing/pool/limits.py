@@ -144,13 +144,22 @@ def _csv(path: Path, limits: TapeLimits) -> dict[str, int | None]:
             return {"bytes": size}
         with path.open("rb") as handle:
             header = handle.readline(CHUNK)
-        columns = max(header.count(sep) for sep in (b",", b"\t", b";")) + 1
-        records = pl.scan_csv(path, has_header=False, infer_schema=False).select(pl.len()).collect().item()
+        separator = max(",\t;", key=lambda sep: header.count(sep.encode()))  # as the reader chooses it
+        columns = header.count(separator.encode()) + 1
+        try:
+            records = (pl.scan_csv(path, has_header=False, separator=separator, infer_schema=False)
+                       .select(pl.len()).collect().item())
+        except pl.exceptions.PolarsError:  # damage the reader will locate: bound it by its line breaks meanwhile
+            records = _line_breaks(path) + 1
     except OSError:
         return {}
-    except pl.exceptions.PolarsError:  # the reader locates the damage
-        return {"bytes": size}
     return {"rows": max(records - 1, 0), "columns": columns, "bytes": size}
+
+
+def _line_breaks(path: Path) -> int:
+    """Line breaks in the file, counted in chunks: never fewer than its records, so a safe bound."""
+    with path.open("rb") as handle:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(CHUNK), b""))
 
 
 __all__ = ["TapeLimits", "check_tape_limits"]

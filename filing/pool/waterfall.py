@@ -114,20 +114,24 @@ def run_waterfall(cash: np.ndarray, notes: Sequence[Note], fees_rate: float, per
     distribution[-1] = True
     principal_due_month = [_principal_due_month(distribution, bisect.bisect_right(periods, n.legal_maturity))
                            for n in notes]
-    coupons = np.array([n.coupon_rate for n in notes]) / 12
-    balance = np.array([n.principal for n in notes], dtype=np.float64)
-    accruing, unpaid = np.zeros(count), np.zeros(count)
+    # the month loop works on Python floats: a numpy call on a three-element array costs more than the sum itself
+    coupons = [n.coupon_rate / 12 for n in notes]
+    balance = [float(n.principal) for n in notes]
+    accruing, unpaid = [0.0] * count, [0.0] * count
     fees_accruing = fees_unpaid = account = 0.0
     available, fees_paid, residual, purchases = (np.zeros(months) for _ in range(4))
     interest_paid, principal_paid, balances, shortfall = (np.zeros((count, months)) for _ in range(4))
     coverage = np.full((count, months), np.nan)
-    for i in range(months):
+    for i, (month_since, distributes) in enumerate(zip(since.tolist(), distribution.tolist(), strict=True)):
         month, last = i + 1, i == months - 1
-        account += cash[i]
+        account += float(cash[i])
         share = 0.0 if month < issue_month else first_fraction if month == issue_month else 1.0
-        fees_accruing += share * fees_rate / 12 * balance.sum()
-        accruing += share * coupons * balance
-        if distribution[i]:
+        outstanding_notes = 0.0
+        for t in range(count):
+            outstanding_notes += balance[t]
+            accruing[t] += share * coupons[t] * balance[t]
+        fees_accruing += share * fees_rate / 12 * outstanding_notes
+        if distributes:
             available[i] = account
             due = fees_unpaid + fees_accruing
             fees_paid[i] = paid = min(account, due)
@@ -135,7 +139,7 @@ def run_waterfall(cash: np.ndarray, notes: Sequence[Note], fees_rate: float, per
             senior_due = due
             for t, note in enumerate(notes):
                 outstanding = balance[t] > 0 or unpaid[t] > 0 or accruing[t] > 0
-                if last or since[i] % note.frequency == 0:
+                if last or month_since % note.frequency == 0:
                     due = unpaid[t] + accruing[t]
                     interest_paid[t, i] = paid = min(account, due)
                     account, unpaid[t], accruing[t] = account - paid, due - paid, 0.0
@@ -150,7 +154,7 @@ def run_waterfall(cash: np.ndarray, notes: Sequence[Note], fees_rate: float, per
             for t in range(count):
                 principal_paid[t, i] = paid = min(account, balance[t])
                 account, balance[t] = account - paid, balance[t] - paid
-            if not (balance.any() or unpaid.any() or accruing.any() or fees_unpaid):
+            if not (any(balance) or any(unpaid) or any(accruing) or fees_unpaid):
                 residual[i], account = account, 0.0
         balances[:, i], shortfall[:, i] = balance, unpaid
     results = tuple(

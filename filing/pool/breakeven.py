@@ -79,15 +79,19 @@ def breakeven(frame: pl.DataFrame, deal: Deal, history_cdr: float | None = None)
     prepayments = sorted({float(s.cpr) for s in scenarios})
 
     def run(rates: Sequence[tuple[float, float]]) -> list[dict[str, str | None]]:
-        """Each (cpr, cdr) through the waterfall: tranche id → failure, one dict per rate."""
+        """Each (cpr, cdr) through the waterfall: tranche id → failure, one dict per rate. A rate asked for twice
+        (the first step's brackets of one CPR are all [0, 1]) is projected once: each run judges every tranche."""
+        unique = list(dict.fromkeys(rates))
         trials = [base.model_copy(update={"name": f"t{i}", "cpr": cpr, "cdr": cdr})
-                  for i, (cpr, cdr) in enumerate(rates)]
+                  for i, (cpr, cdr) in enumerate(unique)]
         plan = cashflow.model_copy(update={"base": trials[0], "stress": trials[1:]})
         report = project_cashflows(frame, assets.asset_class, assets.cut_off_date, deal.token.tranches, plan,
                                    assets.concession_end, pool_currency=assets.currency,
                                    closing=deal.offering.close_date or deal.offering.launch_date)
         # the trials only: the projection may add its own FX stress after them
-        return [{t.id: failure(t) for t in result.waterfall.tranches} for result in report.scenarios[:len(rates)]]
+        outcomes = {rate: {t.id: failure(t) for t in result.waterfall.tranches}
+                    for rate, result in zip(unique, report.scenarios, strict=False)}
+        return [outcomes[rate] for rate in rates]
 
     ends = run([(cpr, cdr) for cpr in prepayments for cdr in (0.0, 1.0)])
     tranches = list(ends[0])

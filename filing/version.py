@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from functools import cache
 
-RULEBOOK_VERSION = "2026.12.1"
-"""The current rulebook release; `filing.rules.history` records it and every earlier one."""
+RULEBOOK_VERSION = "2026.12.2"
+"""The current rulebook release, printed by `filing --version`; it must be the last of `filing.rules.history`'s
+releases (tests/test_rules_history.py)."""
 
 
 @cache

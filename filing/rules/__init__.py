@@ -21,10 +21,10 @@ from filing.rules import (
     review,
     tape,
 )
-from filing.rules.history import CURRENT, VERSIONS, changelog, rules_at
+from filing.rules.history import VERSIONS, changelog, rules_at
 from filing.rules.registry import CheckReport, Context, Rule, Rulebook
+from filing.version import RULEBOOK_VERSION
 
-RULEBOOK_VERSION = CURRENT
 MODULES = (guideline, notice42, holders, negative_list, disclosure, hongkong, identifiers, tape, chain, placeholders,
            attachments, overrides, review, inputs)
 

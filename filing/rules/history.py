@@ -121,7 +121,6 @@ RELEASES: tuple[Release, ...] = (
     )),
 )
 VERSIONS = tuple(r.version for r in RELEASES)
-CURRENT = VERSIONS[-1]
 
 
 def rules_at(rules: list[Rule], version: str) -> list[Rule]:

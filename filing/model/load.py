@@ -22,7 +22,9 @@ from ruamel.yaml.reader import ReaderError
 
 from filing import i18n
 from filing.errors import InputError, Invalid, Problem, one_line
+from filing.model import deal as models
 from filing.model.deal import Deal
+from filing.model.notes import field_notes
 
 MAX_DEAL_BYTES = 8_000_000
 """A deal of 10,000 officers, 10,000 service providers and their undertakings is about 3 MB."""
@@ -288,6 +290,11 @@ def _got(error: dict) -> str | None:
 def json_schema() -> dict:
     """JSON Schema of the deal file, for editors (YAML language server) to autocomplete and validate."""
     schema = Deal.model_json_schema(mode="validation")
+    for name, entry in [("Deal", schema), *schema.get("$defs", {}).items()]:
+        model = getattr(models, name, None)
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            for field, note in field_notes(model).items():
+                entry["properties"][field]["description"] = note
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://filing.invalid/schema/deal-1.0.json"
     return schema

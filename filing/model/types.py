@@ -90,8 +90,7 @@ Name = Annotated[str, Field(min_length=1, max_length=300), AfterValidator(plain_
 class Strict(BaseModel):
     """Base of every deal model: unknown fields are errors, booleans are booleans, and models are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True,
-                              validate_default=True, use_attribute_docstrings=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, validate_default=True)
 
 
 __all__ = ["Amount", "Rate", "Jurisdiction", "Currency", "USCC", "LEI", "ISIN", "EvmAddress", "RegionCode",

@@ -68,19 +68,21 @@ def with_cashflows(pool: PoolReport, deal: Deal) -> PoolReport:
     usable = pl.col("passes_checks")
     if "eligible" in pool.frame.columns:
         usable = usable & pl.col("eligible").fill_null(False)
-    frame = pool.frame.filter(usable) if not pool.frame.is_empty() else pool.frame
-    if pool.cashflows is not None or frame.is_empty():
+    count = pool.frame.select(usable.sum()).item() if not pool.frame.is_empty() else 0
+    if pool.cashflows is not None or not count:
         return pool
+    assets = deal.assets
     try:
-        projection = project_compacted(frame, deal.assets.asset_class, deal.assets.cut_off_date, deal.token.tranches,
-                                       deal.cashflow, deal.assets.concession_end, pool_currency=deal.assets.currency,
-                                       closing=deal.offering.close_date or deal.offering.launch_date)
+        projected, projection = project_compacted(
+            pool.frame, assets.asset_class, assets.cut_off_date, deal.token.tranches, deal.cashflow,
+            assets.concession_end, pool_currency=assets.currency,
+            closing=deal.offering.close_date or deal.offering.launch_date, where=usable)
     except ProjectionError:
-        if frame.height < pool.frame.height:
+        if count < pool.frame.height:
             return pool  # rows the checks set aside broke it (a gap in a toll history): their findings say why
         raise
     history_cdr = pool.history.base_case.cdr if pool.history else None
-    return dataclasses.replace(pool, cashflows=projection, breakeven=breakeven(frame, deal, history_cdr))
+    return dataclasses.replace(pool, cashflows=projection, breakeven=breakeven(projected, deal, history_cdr))
 
 
 def chain(loaded: LoadedDeal, *, rpc: str | None = None, addresses: list[str] | None = None, fork: bool = False,

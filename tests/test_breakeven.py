@@ -120,13 +120,12 @@ def test_higher_default_rate_never_improves_a_tranche(balances, months, rates, s
             assert not (failure(before) and not failure(after)), (before.id, lower.scenario.cdr, higher.scenario.cdr)
 
 
-def test_compacted_receivables_project_the_same_pool(monkeypatch):
+def test_compacted_receivables_project_the_same_pool():
     """The projection and the solver run on receivables summed by maturity date, rate and currency; the pool's flows,
     the report's cash flows and the breakevens are those of the asset-by-asset projection."""
     import numpy as np
 
     from filing import analyse
-    from filing.pool import breakeven as solver
     from filing.pool import compact as module
 
     loaded = load_deal(EXAMPLES / "trade-receivables" / "deal.yaml")
@@ -134,13 +133,14 @@ def test_compacted_receivables_project_the_same_pool(monkeypatch):
     frame = report.frame.filter(pl.col("passes_checks") & pl.col("eligible"))
     small = module.compact(frame, AssetClass.trade_receivables)
     assert small.height < frame.height / 10
+    usable = pl.col("passes_checks") & pl.col("eligible")
+    assert module.compact(report.frame, AssetClass.trade_receivables, usable).equals(small)
     args = (AssetClass.trade_receivables, CUT_OFF, DEAL.token.tranches, DEAL.cashflow)
     whole, compacted = (project_cashflows(f, *args, pool_currency="CNY") for f in (frame, small))
     for a, b in zip(whole.scenarios, compacted.scenarios, strict=True):
         assert np.allclose(a.pool.collections, b.pool.collections, rtol=1e-12, atol=1e-6)
         assert np.allclose(a.pool.defaults, b.pool.defaults, rtol=1e-12, atol=1e-6)
     assert whole.to_dict() == compacted.to_dict()
-    monkeypatch.setattr(solver, "compact", lambda frame, _: frame)
     assert breakeven(frame, loaded.deal, report.history.base_case.cdr) == report.breakeven
 
 

@@ -23,7 +23,6 @@ import polars as pl
 from filing.assets import spec
 from filing.model.deal import Deal
 from filing.pool.cashflow import project_cashflows
-from filing.pool.compact import compact
 from filing.pool.waterfall import TrancheResult
 
 POINTS = 15
@@ -69,11 +68,11 @@ def failure(result: TrancheResult) -> str | None:
 
 
 def breakeven(frame: pl.DataFrame, deal: Deal, history_cdr: float | None = None) -> BreakevenReport | None:
-    """The breakeven table of the pool in ``frame`` under ``deal``; None for a toll road (no defaults to vary)."""
+    """The breakeven table of the pool in ``frame`` under ``deal``; None for a toll road (no defaults to vary).
+    ``frame`` is the pool as the base case projected it: compacted, for receivables (``filing.pool.compact``)."""
     assets, cashflow = deal.assets, deal.cashflow
     if spec(assets.asset_class).cashflow == "revenue" or frame.is_empty():
         return None
-    frame = compact(frame, assets.asset_class)
     base = cashflow.base
     scenarios = [base, *cashflow.stress]
     prepayments = sorted({float(s.cpr) for s in scenarios})

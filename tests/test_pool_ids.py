@@ -19,9 +19,9 @@ def test_findings_name_asset_ids_in_both_languages():
     report = check_pool(loaded, analyse(loaded))
     [negative] = [f for f in report.findings if f.rule == "TAPE-12"]
     # NC013 has the negative balance (examples/make_tapes.py, index 12), on file row 14
-    assert "in 1 row(s): 14 (asset_id NC013)" in negative.message
-    assert negative.message_zh.startswith("TAPE-12 余额或租金不为正［outstanding_balance］，共1行：第14行"
-                                          "（资产编号NC013）")
+    assert negative.message == "Balance or instalment not positive in 1 row(s): 14 (asset_id NC013)"
+    # the code and the column are the finding's rule and path, not repeated in its text (no raw key in Chinese)
+    assert negative.message_zh == "余额或租金不为正，共1行：第14行（资产编号NC013）"
     [conflicts] = [f for f in report.findings if f.rule == "TAPE-25"]
     assert "in 20 row(s):" in conflicts.message and conflicts.message.count("NC0") == 10
     assert conflicts.message.endswith("…)") and "等（资产编号" in conflicts.message_zh

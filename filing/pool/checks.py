@@ -105,18 +105,18 @@ class TapeFinding:
         return TAPE_CHECKS[self.code][0]
 
     def message(self) -> str:
+        """What is wrong and on which rows; the finding it becomes names the code and the column."""
         more = " …" if self.count > len(self.rows) else ""
         where = f" in {self.count:,} row(s): {', '.join(map(str, self.rows))}{more}" if self.rows else ""
         ids = f" (asset_id {', '.join(self.asset_ids)}{more})" if self.asset_ids else ""
-        return f"{self.code} {self.title} [{self.column}]{where}{ids}" + (f"; {self.detail}" if self.detail else "")
+        return f"{self.title}{where}{ids}" + (f"; {self.detail}" if self.detail else "")
 
     def message_zh(self) -> str:
         more = "等" if self.count > len(self.rows) else ""
         where = f"，共{self.count:,}行：第{'、'.join(map(str, self.rows))}行{more}" if self.rows else ""
         ids = f"（资产编号{'、'.join(self.asset_ids)}{more}）" if self.asset_ids else ""
         detail = self.detail_zh or self.detail
-        return (f"{self.code} {TAPE_CHECKS[self.code][1]}［{self.column}］{where}{ids}"
-                + (f"；{detail}" if detail else ""))
+        return f"{TAPE_CHECKS[self.code][1]}{where}{ids}" + (f"；{detail}" if detail else "")
 
 
 @dataclass(frozen=True)
